@@ -1,0 +1,86 @@
+# DRS — the two commands: `make run` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+MANAGE := $(PY) backend/manage.py
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
+REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run install venv frontend frontend-build migrate test test-deps test-sqlite test-postgres \
+        test-frontend test-e2e lint schema client check-client dev bench services
+
+run: install migrate
+	$(MANAGE) bootstrap_admin
+	$(MANAGE) serve --port $(PORT)
+
+install: venv frontend-build
+
+venv: .venv/.stamp
+.venv/.stamp: pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --no-deps -e .
+	touch $@
+
+frontend: frontend/node_modules/.stamp
+frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend-build: frontend
+	cd frontend && npm run build
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v 0
+
+dev: install migrate
+	$(MANAGE) serve --port $(PORT) & cd frontend && npm run dev
+
+# --- tests -------------------------------------------------------------------------------
+test: test-deps lint test-sqlite test-postgres test-frontend test-e2e
+
+test-deps: venv frontend
+	@command -v /usr/sbin/sshd >/dev/null && command -v chromium >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server chromium)
+	bash tests/ensure_services.sh
+
+test-sqlite: venv
+	$(PY) -m pytest -q tests
+
+test-postgres: venv
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q tests
+
+test-frontend: frontend
+	cd frontend && npm test
+
+test-e2e: install
+	$(PY) tests/e2e/run.py
+
+lint: venv frontend
+	.venv/bin/ruff check backend tests
+	.venv/bin/ruff format --check backend tests
+	cd backend && ../.venv/bin/mypy drs
+	$(MAKE) check-client
+	cd frontend && npm run lint
+
+# Regenerate the committed OpenAPI schema and the SPA's typed client from the backend.
+schema: venv
+	DRS_DATA_DIR=$$(mktemp -d) $(MANAGE) spectacular --validate --fail-on-warn --file schema/openapi.yaml
+
+client: schema frontend
+	cd frontend && npm run generate
+
+check-client: venv frontend
+	@tmp=$$(mktemp -d); \
+	DRS_DATA_DIR=$$tmp $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp/openapi.yaml && \
+	diff -u schema/openapi.yaml $$tmp/openapi.yaml && \
+	(cd frontend && npx openapi-typescript $$tmp/openapi.yaml -o $$tmp/schema.d.ts >/dev/null && \
+	  npx biome format $$tmp/schema.d.ts --stdin-file-path=src/api/schema.d.ts < $$tmp/schema.d.ts > $$tmp/fmt.d.ts 2>/dev/null; \
+	  diff -q src/api/schema.d.ts $$tmp/schema.d.ts >/dev/null || diff -q src/api/schema.d.ts $$tmp/fmt.d.ts >/dev/null) || \
+	(echo "schema/openapi.yaml or frontend/src/api/schema.d.ts is stale: run 'make client' and commit"; exit 1)
+
+bench: venv
+	$(PY) bench/run.py $(BENCH_ARGS)

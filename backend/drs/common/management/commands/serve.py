@@ -1,0 +1,73 @@
+"""`manage.py serve`: embedded Redis, daphne and the django-q2 cluster as one unit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from drs.common.embedded_redis import start_embedded_redis
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+
+
+class Command(BaseCommand):
+    help = "Serve the API, SPA and websockets with daphne, and run the job workers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-workers", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        redis = start_embedded_redis()
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        daphne = [
+            sys.executable, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]),
+            "--proxy-headers", "drs.asgi:application",
+        ]  # fmt: skip
+        children["web"] = subprocess.Popen(daphne, cwd=settings.BASE_DIR)
+        if not options["no_workers"]:
+            children["workers"] = subprocess.Popen(
+                [sys.executable, MANAGE, "qcluster"], cwd=settings.BASE_DIR
+            )
+        self.stdout.write(f"DRS serving on http://{options['host']}:{options['port']}/")
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"{name} exited with {child.returncode}; stopping")
+                    exit_code, stopping = 1, True
+            time.sleep(0.5)
+        self._stop_children(children)
+        if redis is not None:
+            redis.shutdown()  # type: ignore[attr-defined]
+        sys.exit(exit_code)
+
+    def _stop_children(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        # Only the cluster's main process gets SIGTERM: it stops its own workers in order
+        # (signalling every cluster process at once can hang it, NOTES.md).
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

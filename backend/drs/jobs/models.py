@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from drs.credentials.models import Credential
+from drs.jobs.choices import TERMINAL_STATUSES, JobStatus, LogPolicy, Stream
+from drs.servers.models import Interpreter, Server
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    server = models.ForeignKey(Server, on_delete=models.PROTECT, related_name="jobs")
+    # Jobs outlive the credential that started them: history stays readable.
+    credential = models.ForeignKey(
+        Credential, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    interpreter = models.ForeignKey(Interpreter, on_delete=models.PROTECT, related_name="jobs")
+    program = models.TextField()
+    arguments = models.JSONField(default=list, blank=True)
+    environment = models.JSONField(default=dict, blank=True)
+    timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
+    log_policy = models.CharField(max_length=10, choices=LogPolicy.choices, default=LogPolicy.LIVE)
+    result_patterns = models.JSONField(default=list, blank=True)
+    rerun_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
+    )
+
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    exit_code = models.SmallIntegerField(null=True, blank=True)
+    signal = models.CharField(max_length=16, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+
+    # Runner state: where the job lives remotely and how far its logs were persisted.
+    remote_directory = models.CharField(max_length=1024, blank=True)
+    remote_pgid = models.IntegerField(null=True, blank=True)
+    stdout_offset = models.BigIntegerField(default=0)
+    stderr_offset = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="job_owner_created"),
+            models.Index(fields=["-created_at"], name="job_created"),
+            models.Index(fields=["status", "lease_expires_at"], name="job_status_lease"),
+            models.Index(fields=["server", "status", "created_at"], name="job_server_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.id} ({self.status})"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class LogChunk(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="log_chunks")
+    seq = models.BigIntegerField()
+    stream = models.CharField(max_length=6, choices=Stream.choices)
+    offset = models.BigIntegerField()
+    data = models.BinaryField()
+    time = models.DateTimeField()
+
+    class Meta:
+        ordering = ["job", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "seq"], name="logchunk_job_seq_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}#{self.seq} {self.stream}@{self.offset}"
+
+
+def result_upload_to(instance: Result, filename: str) -> str:
+    return f"results/{instance.job_id}/{uuid.uuid4().hex}"
+
+
+class Result(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="results")
+    path = models.CharField(max_length=1024)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=result_upload_to, max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "path"], name="result_job_path_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.path

