@@ -1,0 +1,53 @@
+"""Every message DRS puts on the channel layer goes through here: group names and event
+types live in one place. Callers commit first, then publish; a failed publish is logged
+and dropped, because the database is the truth and consumers backfill from it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+STAFF_JOBS_GROUP = "jobs.staff"
+
+
+def job_logs_group(job_id: object) -> str:
+    return f"job.{job_id}.logs"
+
+
+def user_jobs_group(user_id: int) -> str:
+    return f"jobs.user.{user_id}"
+
+
+def log_event(*, seq: int, stream: str, offset: int, data: bytes) -> dict[str, Any]:
+    # Bytes travel as bytes (msgpack); consumers decode for the JSON frame.
+    return {"type": "log.chunk", "seq": seq, "stream": stream, "offset": offset, "data": data}
+
+
+async def apublish_log_chunk(job_id: object, *, seq: int, stream: str, offset: int, data: bytes) -> None:
+    await _asend(job_logs_group(job_id), log_event(seq=seq, stream=stream, offset=offset, data=data))
+
+
+async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
+    """A job's status changed: tell its owner's and staff's `/ws/jobs/`, and its log followers."""
+    event = {"type": "job.changed", "job": job_data}
+    for group in (user_jobs_group(owner_id), STAFF_JOBS_GROUP, job_logs_group(job_id)):
+        await _asend(group, event)
+
+
+def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
+    async_to_sync(apublish_job)(job_id, owner_id, job_data)
+
+
+async def _asend(group: str, event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, event)
+    except Exception:  # noqa: BLE001 — any layer failure (Redis down, full) must not fail the job
+        log.warning("channel layer publish to %s failed; clients will backfill", group, exc_info=True)
