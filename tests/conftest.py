@@ -10,6 +10,12 @@ from rest_framework.test import APIClient
 from drs.common.embedded_redis import start_embedded_redis
 from tests import factories
 
+# Shared fixtures live in their own modules (sshd, worker and daphne processes, ...).
+pytest_plugins = [
+    "tests.fixtures.sshd",
+    "tests.fixtures.processes",
+]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def embedded_redis() -> Iterator[Any]:
