@@ -13,7 +13,8 @@ from tests import factories
 # Shared fixtures live in their own modules (sshd, worker and daphne processes, ...).
 pytest_plugins = [
     "tests.fixtures.sshd",
-    "tests.fixtures.processes",
+    "tests.fixtures.workers",
+    "tests.fixtures.daphne",
 ]
 
 

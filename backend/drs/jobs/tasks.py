@@ -1,0 +1,15 @@
+"""django-q2 entry points: thin adapters into the runner. Arguments are ids only."""
+
+from __future__ import annotations
+
+from django_q.tasks import async_task
+
+
+def enqueue_job(job_id: object) -> None:
+    async_task("drs.jobs.tasks.run_job", str(job_id))
+
+
+def run_job(job_id: str) -> None:
+    from drs.runner.engine import run_job as run
+
+    run(job_id)
