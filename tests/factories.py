@@ -18,9 +18,12 @@ def user(username: str, **extra: Any) -> Any:
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 
 
-def interpreter(name: str = "python3", path: str = "/usr/bin/env", args: list[str] | None = None) -> Interpreter:
+def interpreter(
+    name: str = "python3", path: str = "/usr/bin/env", args: list[str] | None = None
+) -> Interpreter:
     return Interpreter.objects.get_or_create(
-        name=name, defaults={"path": path, "arguments": args if args is not None else ["python3", "-u"]}
+        name=name,
+        defaults={"path": path, "arguments": args if args is not None else ["python3", "-u"]},
     )[0]
 
 
@@ -32,9 +35,16 @@ def server(name: str = "cluster", **extra: Any) -> Server:
     return srv
 
 
-def credential(owner: Any, srv: Server, *, password: str = "s3cret-pass", **extra: Any) -> Credential:
-    cred = Credential(owner=owner, server=srv, username=extra.pop("username", "alice"),
-                      kind=extra.pop("kind", CredentialKind.PASSWORD), **extra)
+def credential(
+    owner: Any, srv: Server, *, password: str = "s3cret-pass", **extra: Any
+) -> Credential:
+    cred = Credential(
+        owner=owner,
+        server=srv,
+        username=extra.pop("username", "alice"),
+        kind=extra.pop("kind", CredentialKind.PASSWORD),
+        **extra,
+    )
     cred.set_secrets(Secrets(password=password))
     cred.save()
     return cred

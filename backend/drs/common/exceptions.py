@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,7 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 class DomainError(Exception):
     """A request that is well-formed but cannot be done now (→ 400 or 409)."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -27,10 +28,13 @@ class Conflict(DomainError):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        body: dict[str, Any] = (
-            {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
-        )
+        body: dict[str, Any] = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, ProtectedError):
+        return Response(
+            {"detail": "Still in use by jobs or other objects; disable it instead."},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -28,8 +28,12 @@ def log_event(*, seq: int, stream: str, offset: int, data: bytes) -> dict[str, A
     return {"type": "log.chunk", "seq": seq, "stream": stream, "offset": offset, "data": data}
 
 
-async def apublish_log_chunk(job_id: object, *, seq: int, stream: str, offset: int, data: bytes) -> None:
-    await _asend(job_logs_group(job_id), log_event(seq=seq, stream=stream, offset=offset, data=data))
+async def apublish_log_chunk(
+    job_id: object, *, seq: int, stream: str, offset: int, data: bytes
+) -> None:
+    await _asend(
+        job_logs_group(job_id), log_event(seq=seq, stream=stream, offset=offset, data=data)
+    )
 
 
 async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
@@ -49,5 +53,7 @@ async def _asend(group: str, event: dict[str, Any]) -> None:
         return
     try:
         await layer.group_send(group, event)
-    except Exception:  # noqa: BLE001 — any layer failure (Redis down, full) must not fail the job
-        log.warning("channel layer publish to %s failed; clients will backfill", group, exc_info=True)
+    except Exception:
+        log.warning(
+            "channel layer publish to %s failed; clients will backfill", group, exc_info=True
+        )

@@ -1,0 +1,92 @@
+"""Sign-in for the SPA (session) and for scripts (token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+
+class LoginThrottle(AnonRateThrottle):
+    scope = "login"
+
+
+class LoginSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class UserSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    is_staff = serializers.BooleanField()
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+def _authenticate(request: Request) -> Any:
+    body = LoginSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    user = authenticate(request._request, **body.validated_data)
+    if user is None or not user.is_active:
+        raise serializers.ValidationError({"password": ["Wrong username or password."]})
+    return user
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class LoginView(APIView):
+    """Session sign-in for the SPA (needs the CSRF cookie from `GET /api/auth/me/`)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=LoginSerializer, responses=UserSerializer, operation_id="auth_login")
+    def post(self, request: Request) -> Response:
+        user = _authenticate(request)
+        login(request._request, user)
+        return Response(UserSerializer(user).data)
+
+
+class LogoutView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class MeView(APIView):
+    """The signed-in user. Also sets the CSRF cookie the SPA needs for writes."""
+
+    @extend_schema(responses=UserSerializer, operation_id="auth_me")
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+
+class TokenView(APIView):
+    """Trade username + password for an API token (`Authorization: Token <token>`)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=LoginSerializer, responses=TokenSerializer, operation_id="auth_token")
+    def post(self, request: Request) -> Response:
+        token, _ = Token.objects.get_or_create(user=_authenticate(request))
+        return Response({"token": token.key})

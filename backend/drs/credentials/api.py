@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from drs.credentials import services
+from drs.credentials.models import Credential
+from drs.credentials.selectors import credential_list
+from drs.credentials.serializers import (
+    CredentialDeleteQuerySerializer,
+    CredentialGenerateSerializer,
+    CredentialSerializer,
+)
+
+
+class CredentialViewSet(viewsets.ModelViewSet[Credential]):
+    serializer_class = CredentialSerializer
+    filterset_fields = ["server", "kind"]
+    search_fields = ["username", "name"]
+    ordering_fields = ["id", "created_at", "username"]
+
+    def get_queryset(self) -> QuerySet[Credential]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Credential.objects.none()
+        return credential_list(user=self.request.user)
+
+    def perform_create(self, serializer: BaseSerializer[Credential]) -> None:
+        serializer.instance = services.credential_save(
+            credential=Credential(owner=cast(User, self.request.user)),
+            data=dict(serializer.validated_data),
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Credential]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = services.credential_save(
+            credential=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    @extend_schema(parameters=[CredentialDeleteQuerySerializer])
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = CredentialDeleteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        services.credential_delete(
+            credential=self.get_object(),
+            remove_from_server=query.validated_data["remove_from_server"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=CredentialGenerateSerializer,
+        responses={201: CredentialSerializer},
+        operation_id="credentials_generate",
+    )
+    @action(detail=False, methods=["post"])
+    def generate(self, request: Request) -> Response:
+        """Create an ed25519 key pair and install its public key on the server, logging in
+        once with `password` (which is never stored)."""
+        body = CredentialGenerateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        credential = services.credential_generate(owner=request.user, **body.validated_data)
+        return Response(CredentialSerializer(credential).data, status=status.HTTP_201_CREATED)

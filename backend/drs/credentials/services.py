@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+import asyncssh
+from django.db import transaction
+
+from drs.credentials.choices import CredentialKind
+from drs.credentials.models import Credential, Secrets
+from drs.servers.models import Server
+
+
+@transaction.atomic
+def credential_save(*, credential: Credential, data: dict[str, Any]) -> Credential:
+    secret_fields = {"private_key", "passphrase", "password"}
+    old = credential.get_secrets() if credential.pk else Secrets()
+    for field, value in data.items():
+        if field not in secret_fields:
+            setattr(credential, field, value)
+    credential.set_secrets(
+        Secrets(**{f: data[f] if f in data else getattr(old, f) for f in secret_fields})
+    )
+    credential.save()
+    return credential
+
+
+def credential_generate(
+    *, owner: Any, server: Server, username: str, password: str, name: str = ""
+) -> Credential:
+    """A fresh ed25519 key pair, its public half installed with a one-time password."""
+    from drs.runner.services import install_public_key
+
+    key = asyncssh.generate_private_key("ssh-ed25519", comment=f"drs:{username}@{server.name}")
+    public_key = key.export_public_key("openssh").decode().strip()
+    install_public_key(server, username, password, public_key)
+    credential = Credential(
+        owner=owner, server=server, username=username, name=name or "generated key",
+        kind=CredentialKind.KEY, public_key=public_key,
+    )  # fmt: skip
+    return credential_save(
+        credential=credential, data={"private_key": key.export_private_key("openssh").decode()}
+    )
+
+
+def credential_delete(*, credential: Credential, remove_from_server: bool) -> None:
+    if remove_from_server and credential.public_key:
+        from drs.runner.services import remove_public_key
+
+        remove_public_key(credential)  # raises DomainError: the credential is kept
+    credential.delete()

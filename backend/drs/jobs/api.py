@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from drs.jobs import selectors, services
+from drs.jobs.filters import JobFilter
+from drs.jobs.models import Job
+from drs.jobs.serializers import (
+    JobCreateSerializer,
+    JobSerializer,
+    JobSummarySerializer,
+    LogPageSerializer,
+    LogQuerySerializer,
+    LogTextQuerySerializer,
+    ResultSerializer,
+)
+
+
+class PlainTextRenderer(renderers.BaseRenderer):
+    """Lets `Accept: text/plain` reach the raw-log view; errors still render as JSON text."""
+
+    media_type = "text/plain"
+    format = "txt"
+    charset: str | None = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
+        return data if isinstance(data, bytes) else json.dumps(data).encode()
+
+
+class BinaryRenderer(PlainTextRenderer):
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+
+
+class JobViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Job],
+):
+    filterset_class = JobFilter
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "started_at", "finished_at", "status", "title"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self) -> QuerySet[Job]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Job.objects.none()
+        return selectors.job_list(user=self.request.user)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "list":
+            return JobSummarySerializer
+        if self.action == "create":
+            return JobCreateSerializer
+        return JobSerializer
+
+    @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Submit a job: it is `queued` at once and starts when its server has room."""
+        body = JobCreateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        job = services.job_create(owner=request.user, **body.validated_data)
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={202: JobSerializer, 409: OpenApiResponse(description="The job already ended.")},
+        operation_id="jobs_cancel",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Stop the job: TERM to its whole process group, then KILL after a grace period."""
+        job = services.job_cancel(job=self.get_object())
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={201: JobSerializer}, operation_id="jobs_rerun")
+    @action(detail=True, methods=["post"])
+    def rerun(self, request: Request, pk: str | None = None) -> Response:
+        """Submit a new job with the same inputs."""
+        job = services.job_rerun(job=self.get_object())
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[LogQuerySerializer], responses=LogPageSerializer, operation_id="jobs_logs"
+    )
+    @action(detail=True, methods=["get"])
+    def logs(self, request: Request, pk: str | None = None) -> Response:
+        """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read."""
+        job = self.get_object()
+        query = LogQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data["after"]
+        chunks = selectors.log_chunks(job=job, after=after, limit=query.validated_data["limit"])
+        next_after = chunks[-1].seq if chunks else after
+        page = {
+            "results": chunks,
+            "next_after": next_after,
+            "complete": job.is_terminal and next_after >= job.last_seq,
+        }
+        return Response(LogPageSerializer(page).data)
+
+    @extend_schema(
+        parameters=[LogTextQuerySerializer],
+        responses={(200, "text/plain"): OpenApiTypes.BINARY},
+        operation_id="jobs_log_text",
+    )
+    @action(detail=True, methods=["get"], url_path="log.txt", renderer_classes=[PlainTextRenderer])
+    def log_text(self, request: Request, pk: str | None = None) -> StreamingHttpResponse:
+        """The exact bytes the job wrote, streamed (stdout, stderr, or both interleaved as received)."""
+        job = self.get_object()
+        query = LogTextQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        stream = query.validated_data["stream"]
+        response = StreamingHttpResponse(
+            selectors.log_bytes(job=job, stream=None if stream == "all" else stream),
+            content_type="text/plain; charset=utf-8",
+        )
+        disposition = "attachment" if query.validated_data["download"] else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="{job.pk}-{stream}.log"'
+        return response
+
+    @extend_schema(responses=ResultSerializer(many=True), operation_id="jobs_results_list")
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Files the job created or changed that matched its result patterns."""
+        job = self.get_object()
+        return Response(ResultSerializer(job.results.all(), many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("result_id", int, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        operation_id="jobs_results_download",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"results/(?P<result_id>\d+)/download",
+        renderer_classes=[BinaryRenderer],
+    )
+    def download_result(
+        self, request: Request, result_id: str, pk: str | None = None
+    ) -> FileResponse:
+        job = self.get_object()
+        result = get_object_or_404(job.results, pk=int(result_id))
+        return FileResponse(
+            result.file.open("rb"),
+            as_attachment=True,
+            filename=result.path.rsplit("/", 1)[-1],
+            content_type="application/octet-stream",
+        )

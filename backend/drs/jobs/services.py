@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from drs.common.exceptions import Conflict, DomainError
+from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
+from drs.jobs.events import notify_job_changed
+from drs.jobs.models import Job
+from drs.jobs.tasks import enqueue_job
+
+
+@transaction.atomic
+def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
+    job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
+    job_id = job.pk
+    transaction.on_commit(lambda: enqueue_job(job_id))
+    notify_job_changed(job)
+    return job
+
+
+@transaction.atomic
+def job_cancel(*, job: Job) -> Job:
+    """Queued jobs end here and now; running ones are stopped by their runner, which
+    notices `cancel_requested_at` and kills the remote process group."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status in TERMINAL_STATUSES:
+        raise Conflict(f"The job has already ended ({job.status}).")
+    now = timezone.now()
+    job.cancel_requested_at = job.cancel_requested_at or now
+    fields = ["cancel_requested_at"]
+    if job.status == JobStatus.QUEUED:
+        job.status, job.finished_at, job.error = (
+            JobStatus.CANCELLED,
+            now,
+            "Cancelled before it started.",
+        )
+        fields += ["status", "finished_at", "error"]
+    job.save(update_fields=fields)
+    notify_job_changed(job)
+    return job
+
+
+def job_rerun(*, job: Job) -> Job:
+    """A new job with the same inputs, owned by the same user, run with their credential."""
+    credential = job.credential
+    if credential is None:
+        raise DomainError(
+            "The credential of this job was deleted; submit a new job.", field="credential"
+        )
+    if not job.server.enabled:
+        raise DomainError("This server is disabled.", field="server")
+    if not job.server.interpreters.filter(pk=job.interpreter_id).exists():
+        raise DomainError(
+            "The interpreter is no longer available on this server.", field="interpreter"
+        )
+    return job_create(
+        owner=job.owner,
+        rerun_of=job,
+        title=job.title,
+        server=job.server,
+        credential=credential,
+        interpreter=job.interpreter,
+        program=job.program,
+        arguments=job.arguments,
+        environment=job.environment,
+        timeout_seconds=job.timeout_seconds,
+        log_policy=job.log_policy,
+        result_patterns=job.result_patterns,
+    )

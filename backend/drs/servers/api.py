@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from drs.common.exceptions import DomainError
+from drs.common.permissions import IsStaffOrReadOnly
+from drs.credentials.selectors import credential_list
+from drs.servers.models import Interpreter, Server
+from drs.servers.serializers import (
+    CheckResultSerializer,
+    HostKeySerializer,
+    InterpreterSerializer,
+    ServerCheckSerializer,
+    ServerSerializer,
+)
+
+
+class InterpreterViewSet(viewsets.ModelViewSet[Interpreter]):
+    queryset = Interpreter.objects.all()
+    serializer_class = InterpreterSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    search_fields = ["name"]
+    ordering_fields = ["name", "id"]
+
+
+class ServerViewSet(viewsets.ModelViewSet[Server]):
+    serializer_class = ServerSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    filterset_fields = ["kind", "enabled"]
+    search_fields = ["name", "hostname"]
+    ordering_fields = ["name", "id", "created_at"]
+
+    def get_queryset(self) -> QuerySet[Server]:
+        return Server.objects.prefetch_related("interpreters")
+
+    @extend_schema(request=None, responses=HostKeySerializer, operation_id="servers_scan_host_key")
+    @action(detail=True, methods=["post"], url_path="scan-host-key")
+    def scan_host_key(self, request: Request, pk: str | None = None) -> Response:
+        """Fetch the key the host offers now, with its fingerprint. Pins nothing: compare the
+        fingerprint out of band, then PATCH `host_key` to pin it."""
+        from drs.runner.services import scan_host_key
+
+        return Response(HostKeySerializer(asdict(scan_host_key(self.get_object()))).data)
+
+    @extend_schema(
+        request=ServerCheckSerializer, responses=CheckResultSerializer, operation_id="servers_check"
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        """Log in with one of your credentials and run `true`: latency or the error."""
+        from drs.runner.services import check_connection
+
+        server = self.get_object()
+        body = ServerCheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        mine = credential_list(user=request.user).filter(server=server)
+        if "credential" in body.validated_data:
+            mine = mine.filter(pk=body.validated_data["credential"])
+        credential = mine.first()
+        if credential is None:
+            raise DomainError("You have no such credential for this server.", field="credential")
+        return Response(CheckResultSerializer(asdict(check_connection(server, credential))).data)

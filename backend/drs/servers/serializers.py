@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers
+
+from drs.common.validators import is_hostname_or_ip
+from drs.servers.choices import ServerKind
+from drs.servers.hostkeys import fingerprint, parse_host_key
+from drs.servers.models import Interpreter, Server
+
+
+class InterpreterSerializer(serializers.ModelSerializer[Interpreter]):
+    arguments = serializers.ListField(
+        child=serializers.CharField(max_length=4096, allow_blank=True),
+        max_length=100,
+        required=False,
+        help_text="Extra argv items after the path, e.g. ['python3', '-u'].",
+    )
+
+    class Meta:
+        model = Interpreter
+        fields = ["id", "name", "path", "arguments"]
+
+    def validate_path(self, value: str) -> str:
+        if not value.startswith("/") or any(c.isspace() for c in value):
+            raise serializers.ValidationError("Enter an absolute path without spaces.")
+        return value
+
+
+class ServerSerializer(serializers.ModelSerializer[Server]):
+    interpreters = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Interpreter.objects.all(), required=False
+    )
+    host_key = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=16384,
+        help_text="Pinned OpenSSH public key line of the host. Empty: not trusted, jobs refused.",
+    )
+
+    class Meta:
+        model = Server
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "hostname",
+            "port",
+            "host_key",
+            "host_key_fingerprint",
+            "jobs_directory",
+            "interpreters",
+            "max_concurrent_jobs",
+            "enabled",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["host_key_fingerprint", "created_at", "updated_at"]
+
+    def validate_hostname(self, value: str) -> str:
+        value = value.strip()
+        if value and not is_hostname_or_ip(value):
+            raise serializers.ValidationError("Enter a valid hostname or IP address.")
+        return value
+
+    def validate_host_key(self, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            return parse_host_key(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_jobs_directory(self, value: str) -> str:
+        if not value.strip() or any(c in value for c in "\n\r\x00"):
+            raise serializers.ValidationError("Enter a directory path on one line.")
+        return value.strip()
+
+    def validate_kind(self, value: str) -> str:
+        if value == ServerKind.LOCAL and not settings.DRS_ENABLE_LOCAL:
+            raise serializers.ValidationError(
+                "Local servers are disabled; set DRS_ENABLE_LOCAL=1 to allow them."
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        kind = attrs.get("kind", self.instance.kind if self.instance else ServerKind.SSH)
+        hostname = attrs.get("hostname", self.instance.hostname if self.instance else "")
+        if kind == ServerKind.SSH and not hostname:
+            raise serializers.ValidationError({"hostname": ["SSH servers need a hostname."]})
+        if "host_key" in attrs:
+            attrs["host_key_fingerprint"] = (
+                fingerprint(attrs["host_key"]) if attrs["host_key"] else ""
+            )
+        return attrs
+
+
+class HostKeySerializer(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="The host's OpenSSH public key line (not pinned).")
+    fingerprint = serializers.CharField(help_text="SHA256 fingerprint, as `ssh-keygen -lf` shows.")
+
+
+class ServerCheckSerializer(serializers.Serializer[Any]):
+    credential = serializers.IntegerField(
+        required=False,
+        help_text="Your credential to log in with; default: your first one for this server.",
+    )
+
+
+class CheckResultSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField()
+    latency_ms = serializers.FloatField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
