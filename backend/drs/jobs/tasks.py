@@ -13,3 +13,10 @@ def run_job(job_id: str) -> None:
     from drs.runner.engine import run_job as run
 
     run(job_id)
+
+
+def reap() -> None:
+    """Scheduled (and run at qcluster start): re-enqueue jobs nobody is running."""
+    from drs.runner.lease import reap as run_reaper
+
+    run_reaper()

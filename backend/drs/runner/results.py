@@ -1,0 +1,93 @@
+"""Result files: what the job created or modified in its directory during the run,
+filtered by the job's patterns, copied into Django storage with size and sha256."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import tempfile
+from pathlib import PurePosixPath
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.files import File
+
+from drs.jobs.models import Job, Result
+from drs.runner.remote import CONTROL_FILES, Remote, ResultTooLarge, results_script
+
+log = logging.getLogger(__name__)
+
+
+def selected(path: str, patterns: list[str]) -> bool:
+    """Globs in order, `!glob` excludes, the last matching pattern wins; no match: no."""
+    chosen = False
+    for pattern in patterns:
+        negate = pattern.startswith("!")
+        glob = pattern[1:] if negate else pattern
+        glob = glob.removeprefix("./")
+        # fnmatch's `*` also matches `/`: `*.txt` selects txt files in subdirectories too.
+        if glob and fnmatch.fnmatchcase(path, glob):
+            chosen = not negate
+    return chosen
+
+
+def safe_relative(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not path.startswith("/") and ".." not in parts
+
+
+def parse_listing(raw: bytes) -> list[tuple[str, int]]:
+    files = []
+    for entry in raw.split(b"\0"):
+        if not entry:
+            continue
+        size, _, name = entry.partition(b"\t")
+        try:
+            files.append((name.decode("utf-8"), int(size)))
+        except (UnicodeDecodeError, ValueError):
+            log.info("skipping a result with a name that is not UTF-8")
+    return files
+
+
+async def collect_results(remote: Remote, job: Job) -> list[str]:
+    """Copy the selected files; returns human notes about files that were skipped."""
+    patterns = [str(p) for p in job.result_patterns or []]
+    if not patterns:
+        return []
+    directory = job.remote_directory
+    listing = await remote.run(results_script(directory))
+    if listing.exit_status != 0:
+        return ["Result files could not be listed."]
+    done = set(await sync_to_async(lambda: list(job.results.values_list("path", flat=True)))())
+    budget = (
+        settings.DRS_MAX_RESULT_BYTES
+        - await sync_to_async(lambda: sum(job.results.values_list("size", flat=True)))()
+    )
+    notes: list[str] = []
+    for path, size in sorted(parse_listing(listing.stdout)):
+        if path in CONTROL_FILES or path.startswith(".drs-launched/") or path in done:
+            continue
+        if not safe_relative(path) or not selected(path, patterns):
+            continue
+        if size > budget:
+            notes.append(f"Result {path} skipped: over the size limit.")
+            continue
+        remote_path = f"{directory}/{path}"
+        # Re-check right before copying: never follow a symlink swapped in meanwhile.
+        if not await remote.is_regular_file(remote_path):
+            continue
+        with tempfile.TemporaryFile() as tmp:
+            try:
+                size, sha256 = await remote.download(remote_path, tmp, budget)
+            except ResultTooLarge:
+                notes.append(f"Result {path} skipped: over the size limit.")
+                continue
+            tmp.seek(0)
+            await sync_to_async(save_result)(job, path, size, sha256, tmp)
+        budget -= size
+    return notes
+
+
+def save_result(job: Job, path: str, size: int, sha256: str, fh: object) -> None:
+    result = Result(job=job, path=path, size=size, sha256=sha256)
+    result.file.save(PurePosixPath(path).name, File(fh), save=True)  # type: ignore[arg-type]

@@ -1,0 +1,153 @@
+"""Opening SSH connections: pinned host key only, SSRF guard, timeouts and keepalive."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from typing import Any
+
+import asyncssh
+from django.conf import settings
+
+from drs.credentials.choices import CredentialKind
+from drs.credentials.models import Secrets
+from drs.servers.hostkeys import fingerprint
+from drs.servers.models import Server
+
+KEEPALIVE_INTERVAL = 5
+KEEPALIVE_COUNT_MAX = 3
+
+
+class ConnectError(Exception):
+    """A connection could not be made; the message is for humans and holds no secret."""
+
+
+class HostKeyError(ConnectError):
+    """The host is not trusted (unpinned) or offered a different key than the pinned one."""
+
+
+async def resolve_target(host: str, port: int) -> str:
+    """The address to connect to, after the SSRF guard: loopback, private, link-local and
+    other non-public ranges are refused unless listed in DRS_ALLOWED_SSH_NETWORKS. We
+    connect to the checked address itself, so a second DNS answer cannot sneak past."""
+    if not host:
+        raise ConnectError("The server has no hostname.")
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConnectError(f"Cannot resolve {host}: {exc.strerror or exc}") from None
+    allowed = settings.DRS_ALLOWED_SSH_NETWORKS
+    refused = ""
+    for info in infos:
+        address = str(info[4][0]).split("%", 1)[0]
+        ip = ipaddress.ip_address(address)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if any(ip.version == net.version and ip in net for net in allowed):
+            return address
+        if not ip.is_global or ip.is_multicast:
+            refused = address
+            continue
+        return address
+    raise ConnectError(
+        f"{host} resolves to {refused}, a loopback, private or link-local address; "
+        "add its network to DRS_ALLOWED_SSH_NETWORKS to allow it."
+    )
+
+
+def pinned_key(server: Server) -> asyncssh.SSHKey:
+    if not server.host_key.strip():
+        raise HostKeyError(
+            f"The host key of {server.name} is not pinned: scan it, compare the fingerprint "
+            "and pin it before running jobs."
+        )
+    try:
+        return asyncssh.import_public_key(server.host_key.strip())
+    except (asyncssh.KeyImportError, ValueError):
+        raise HostKeyError(f"The pinned host key of {server.name} is not valid.") from None
+
+
+def client_auth_options(username: str, kind: str, secrets: Secrets) -> dict[str, Any]:
+    options: dict[str, Any] = {"username": username, "agent_path": None}
+    if kind == CredentialKind.KEY:
+        try:
+            key = asyncssh.import_private_key(secrets.private_key, secrets.passphrase or None)
+        except (asyncssh.KeyImportError, ValueError):
+            raise ConnectError("The credential's private key cannot be read.") from None
+        options |= {"client_keys": [key], "password": None}
+    else:
+        options |= {"client_keys": None, "password": secrets.password}
+    return options
+
+
+async def open_connection(
+    server: Server, *, username: str, kind: str, secrets: Secrets
+) -> asyncssh.SSHClientConnection:
+    """Connect and authenticate; raises ConnectError/HostKeyError with a human message."""
+    key = pinned_key(server)
+    address = await resolve_target(server.hostname, server.port)
+    try:
+        return await asyncssh.connect(
+            address,
+            server.port,
+            known_hosts=([key], [], []),
+            server_host_key_algs=[key.get_algorithm()],
+            connect_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
+            login_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
+            keepalive_interval=KEEPALIVE_INTERVAL,
+            keepalive_count_max=KEEPALIVE_COUNT_MAX,
+            config=None,
+            client_host_keys=None,
+            **client_auth_options(username, kind, secrets),
+        )
+    except asyncssh.HostKeyNotVerifiable:
+        offered = await _offered_fingerprint(address, server.port, str(key.get_algorithm()))
+        raise HostKeyError(
+            f"Host key mismatch for {server.name}: pinned {fingerprint(server.host_key)}, "
+            f"offered {offered}. Nothing was run. If the host was re-keyed, scan and pin "
+            "the new key."
+        ) from None
+    except asyncssh.PermissionDenied:
+        raise ConnectError(
+            f"Authentication failed for {username}@{server.hostname}:{server.port}."
+        ) from None
+    except (OSError, asyncssh.Error) as exc:
+        raise ConnectError(describe_error(exc, server)) from None
+
+
+async def _offered_fingerprint(address: str, port: int, algorithm: str) -> str:
+    try:
+        key = await asyncio.wait_for(
+            asyncssh.get_server_host_key(address, port, server_host_key_algs=[algorithm]),
+            settings.DRS_SSH_CONNECT_TIMEOUT,
+        )
+    except (OSError, asyncssh.Error, TimeoutError):
+        return "(unknown)"
+    return key.get_fingerprint("sha256") if key is not None else "(unknown)"
+
+
+async def scan(server: Server) -> asyncssh.SSHKey:
+    address = await resolve_target(server.hostname, server.port)
+    try:
+        key = await asyncio.wait_for(
+            asyncssh.get_server_host_key(address, server.port), settings.DRS_SSH_CONNECT_TIMEOUT
+        )
+    except (OSError, asyncssh.Error, TimeoutError) as exc:
+        raise ConnectError(describe_error(exc, server)) from None
+    if key is None:
+        raise ConnectError(f"{server.hostname}:{server.port} offered no host key.")
+    return key
+
+
+def describe_error(exc: BaseException, server: Server) -> str:
+    target = f"{server.hostname}:{server.port}"
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+        return f"Timed out connecting to {target}."
+    if isinstance(exc, ConnectionRefusedError):
+        return f"Connection refused by {target}."
+    if isinstance(exc, OSError):
+        return f"Cannot connect to {target}: {exc.strerror or exc.__class__.__name__}."
+    reason = getattr(exc, "reason", "") or str(exc) or exc.__class__.__name__
+    return f"SSH error with {target}: {reason}"

@@ -1,0 +1,93 @@
+"""Runner test helpers: a pinned Server for the fixture sshd, a key credential, jobs
+run in-process through the real engine (the SSH side is never mocked)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from drs.jobs.models import Job, LogChunk
+from drs.runner.engine import run_job
+from tests import factories
+from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server(sshd: Sshd, transactional_db: None) -> Any:
+    return ssh_server(sshd, max_concurrent_jobs=50)
+
+
+@pytest.fixture
+def credential(owner: Any, server: Any, sshd: Sshd) -> Any:
+    return key_credential(owner, server, sshd)
+
+
+@pytest.fixture(autouse=True)
+def _quick_runner(settings: Any) -> None:
+    settings.DRS_CANCEL_GRACE_SECONDS = 1
+
+
+@pytest.fixture
+def make_job(owner: Any, server: Any, credential: Any) -> Callable[..., Job]:
+    def make(program: str, *, interpreter: str = "python3", **extra: Any) -> Job:
+        interp = (
+            factories.interpreter()
+            if interpreter == "python3"
+            else factories.interpreter("sh", "/bin/sh", [])
+        )
+        values: dict[str, Any] = {
+            "title": "test",
+            "program": program,
+            "interpreter": interp,
+            "credential": credential,
+        } | extra
+        return Job.objects.create(owner=owner, server=values.pop("server", server), **values)
+
+    return make
+
+
+def run(job: Job) -> Job:
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+@pytest.fixture
+def run_in_thread() -> Iterator[Callable[[Job], threading.Thread]]:
+    threads: list[threading.Thread] = []
+
+    def start(job: Job) -> threading.Thread:
+        thread = threading.Thread(target=run_job, args=(str(job.pk),), daemon=True)
+        thread.start()
+        threads.append(thread)
+        return thread
+
+    yield start
+    for thread in threads:
+        thread.join(60)
+
+
+def log_bytes(job: Job, stream: str | None = None) -> bytes:
+    chunks = LogChunk.objects.filter(job=job).order_by("seq")
+    if stream:
+        chunks = chunks.filter(stream=stream)
+    return b"".join(bytes(c.data) for c in chunks)
+
+
+def assert_log_consistent(job: Job) -> None:
+    """seq 1..n without gaps; per stream, offsets contiguous from 0."""
+    job.refresh_from_db()
+    seqs = list(LogChunk.objects.filter(job=job).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert job.last_seq == len(seqs)
+    for stream, end in (("stdout", job.stdout_offset), ("stderr", job.stderr_offset)):
+        offset = 0
+        for chunk in LogChunk.objects.filter(job=job, stream=stream).order_by("seq"):
+            assert chunk.offset == offset
+            offset += len(bytes(chunk.data))
+        assert offset == end
