@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from drs.common import auth_api
 from drs.common.spa import spa_index
 from drs.credentials.api import CredentialViewSet
-from drs.jobs.api import JobViewSet
+from drs.jobs.api import JobLogTextView, JobViewSet
 from drs.servers.api import InterpreterViewSet, ServerViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -25,6 +25,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
     path("", include(router.urls)),
 ]
 

@@ -11,6 +11,8 @@ from drs.credentials.models import Credential
 from drs.servers.models import Server
 
 SECRET_STYLE = {"input_type": "password"}
+# Secrets are kept byte-exact: a password may end in a space, a key file in a newline.
+SECRET = {"write_only": True, "trim_whitespace": False, "style": SECRET_STYLE}
 
 
 def validate_username(value: str) -> None:
@@ -24,14 +26,12 @@ class CredentialSerializer(serializers.ModelSerializer[Credential]):
     server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
     username = serializers.CharField(max_length=64, validators=[validate_username])
     private_key = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=65536, style=SECRET_STYLE,
+        required=False, allow_blank=True, max_length=65536, **SECRET,
         help_text="OpenSSH or PEM private key text (kind `key`).",
     )  # fmt: skip
-    passphrase = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=1024, style=SECRET_STYLE
-    )
+    passphrase = serializers.CharField(required=False, allow_blank=True, max_length=1024, **SECRET)
     password = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=1024, style=SECRET_STYLE,
+        required=False, allow_blank=True, max_length=1024, **SECRET,
         help_text="Login password (kind `password`).",
     )  # fmt: skip
 
@@ -88,7 +88,7 @@ class CredentialGenerateSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=64, validators=[validate_username])
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     password = serializers.CharField(
-        write_only=True, max_length=1024, style=SECRET_STYLE,
+        max_length=1024, **SECRET,
         help_text="Used once to install the new public key; never stored.",
     )  # fmt: skip
 

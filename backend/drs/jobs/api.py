@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from drs.jobs import selectors, services
 from drs.jobs.filters import JobFilter
@@ -115,26 +116,6 @@ class JobViewSet(
         }
         return Response(LogPageSerializer(page).data)
 
-    @extend_schema(
-        parameters=[LogTextQuerySerializer],
-        responses={(200, "text/plain"): OpenApiTypes.BINARY},
-        operation_id="jobs_log_text",
-    )
-    @action(detail=True, methods=["get"], url_path="log.txt", renderer_classes=[PlainTextRenderer])
-    def log_text(self, request: Request, pk: str | None = None) -> StreamingHttpResponse:
-        """The exact bytes the job wrote, streamed (stdout, stderr, or both interleaved as received)."""
-        job = self.get_object()
-        query = LogTextQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        stream = query.validated_data["stream"]
-        response = StreamingHttpResponse(
-            selectors.log_bytes(job=job, stream=None if stream == "all" else stream),
-            content_type="text/plain; charset=utf-8",
-        )
-        disposition = "attachment" if query.validated_data["download"] else "inline"
-        response["Content-Disposition"] = f'{disposition}; filename="{job.pk}-{stream}.log"'
-        return response
-
     @extend_schema(responses=ResultSerializer(many=True), operation_id="jobs_results_list")
     @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request: Request, pk: str | None = None) -> Response:
@@ -164,3 +145,28 @@ class JobViewSet(
             filename=result.path.rsplit("/", 1)[-1],
             content_type="application/octet-stream",
         )
+
+
+class JobLogTextView(APIView):
+    """`jobs/{id}/log.txt`: no trailing slash, so it saves under its own name."""
+
+    renderer_classes = [PlainTextRenderer]
+
+    @extend_schema(
+        parameters=[LogTextQuerySerializer],
+        responses={(200, "text/plain"): OpenApiTypes.BINARY},
+        operation_id="jobs_log_text",
+    )
+    def get(self, request: Request, pk: str) -> StreamingHttpResponse:
+        """The exact bytes the job wrote, streamed (stdout, stderr, or both interleaved as received)."""
+        job = get_object_or_404(selectors.job_list(user=request.user), pk=pk)
+        query = LogTextQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        stream = query.validated_data["stream"]
+        response = StreamingHttpResponse(
+            selectors.log_bytes(job=job, stream=None if stream == "all" else stream),
+            content_type="text/plain; charset=utf-8",
+        )
+        disposition = "attachment" if query.validated_data["download"] else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="{job.pk}-{stream}.log"'
+        return response

@@ -55,8 +55,6 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def check(self, request: Request, pk: str | None = None) -> Response:
         """Log in with one of your credentials and run `true`: latency or the error."""
-        from drs.runner.services import check_connection
-
         server = self.get_object()
         body = ServerCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -66,4 +64,6 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
         credential = mine.first()
         if credential is None:
             raise DomainError("You have no such credential for this server.", field="credential")
+        from drs.runner.services import check_connection
+
         return Response(CheckResultSerializer(asdict(check_connection(server, credential))).data)

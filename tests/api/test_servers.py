@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Any
+
+import asyncssh
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HOST_KEY = (
+    asyncssh.generate_private_key("ssh-ed25519").export_public_key("openssh").decode().strip()
+)
+
+
+def server_body(**extra: Any) -> dict[str, Any]:
+    return {"name": "hpc", "hostname": "hpc.example.org", "port": 22} | extra
+
+
+def test_users_read_servers_but_cannot_write(api: APIClient) -> None:
+    factories.server("cluster")
+    assert [s["name"] for s in api.get("/api/servers/").json()["results"]] == ["cluster"]
+    assert api.post("/api/servers/", server_body(), format="json").status_code == 403
+    srv_id = api.get("/api/servers/").json()["results"][0]["id"]
+    assert api.patch(f"/api/servers/{srv_id}/", {"port": 2222}, format="json").status_code == 403
+    assert api.delete(f"/api/servers/{srv_id}/").status_code == 403
+    assert api.post(f"/api/servers/{srv_id}/scan-host-key/").status_code == 403
+
+
+def test_staff_create_pin_and_fingerprint(staff_api: APIClient) -> None:
+    interp = factories.interpreter()
+    resp = staff_api.post("/api/servers/", server_body(interpreters=[interp.pk]), format="json")
+    assert resp.status_code == 201, resp.json()
+    body = resp.json()
+    assert body["host_key"] == "" and body["host_key_fingerprint"] == ""
+    resp = staff_api.patch(
+        f"/api/servers/{body['id']}/", {"host_key": HOST_KEY + " comment"}, format="json"
+    )
+    assert resp.status_code == 200, resp.json()
+    pinned = resp.json()
+    assert pinned["host_key"] == HOST_KEY + " comment"
+    assert pinned["host_key_fingerprint"] == asyncssh.import_public_key(HOST_KEY).get_fingerprint(
+        "sha256"
+    )
+    assert pinned["host_key_fingerprint"].startswith("SHA256:")
+    # Unpinning clears the fingerprint too.
+    resp = staff_api.patch(f"/api/servers/{body['id']}/", {"host_key": ""}, format="json")
+    assert resp.json()["host_key_fingerprint"] == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("hostname", "bad host"),
+        ("hostname", "-leading.example.org"),
+        ("hostname", "a" * 64 + ".org"),
+        ("hostname", ""),
+        ("port", 0),
+        ("port", 65536),
+        ("port", "ssh"),
+        ("host_key", "ssh-ed25519 not-base64"),
+        ("host_key", "two\nlines"),
+        ("kind", "telnet"),
+        ("kind", "local"),
+        ("max_concurrent_jobs", 0),
+        ("interpreters", [999999]),
+        ("jobs_directory", "a\nb"),
+        ("name", ""),
+    ],
+)
+def test_server_validation_names_the_field(staff_api: APIClient, field: str, value: Any) -> None:
+    resp = staff_api.post("/api/servers/", server_body(**{field: value}), format="json")
+    assert resp.status_code == 400
+    assert field in resp.json(), resp.json()
+
+
+def test_valid_hostnames_and_ips(staff_api: APIClient) -> None:
+    for i, host in enumerate(["login-1.cluster.example.org", "10.0.0.5", "::1", "localhost"]):
+        resp = staff_api.post(
+            "/api/servers/", server_body(name=f"s{i}", hostname=host), format="json"
+        )
+        assert resp.status_code == 201, (host, resp.json())
+
+
+def test_local_kind_when_enabled(staff_api: APIClient, settings: Any) -> None:
+    settings.DRS_ENABLE_LOCAL = True
+    resp = staff_api.post("/api/servers/", {"name": "here", "kind": "local"}, format="json")
+    assert resp.status_code == 201, resp.json()
+
+
+def test_duplicate_name(staff_api: APIClient) -> None:
+    factories.server("hpc")
+    resp = staff_api.post("/api/servers/", server_body(), format="json")
+    assert resp.status_code == 400 and "name" in resp.json()
+
+
+def test_server_in_use_cannot_be_deleted(staff_api: APIClient, owner: Any) -> None:
+    job = factories.job(owner)
+    resp = staff_api.delete(f"/api/servers/{job.server_id}/")
+    assert resp.status_code == 409
+    unused = factories.server("spare")
+    assert staff_api.delete(f"/api/servers/{unused.pk}/").status_code == 204
+
+
+def test_check_needs_a_credential_of_the_caller(api: APIClient, stranger: Any) -> None:
+    srv = factories.server()
+    factories.credential(stranger, srv)
+    resp = api.post(f"/api/servers/{srv.pk}/check/", {}, format="json")
+    assert resp.status_code == 400 and "credential" in resp.json()
+
+
+def test_interpreters(api: APIClient, staff_api: APIClient) -> None:
+    resp = staff_api.post(
+        "/api/interpreters/",
+        {"name": "py", "path": "/usr/bin/python3", "arguments": ["-u"]},
+        format="json",
+    )
+    assert resp.status_code == 201, resp.json()
+    assert api.get("/api/interpreters/").json()["results"][0]["arguments"] == ["-u"]
+    assert (
+        api.post("/api/interpreters/", {"name": "x", "path": "/bin/x"}, format="json").status_code
+        == 403
+    )
+    for body, field in [
+        ({"name": "a", "path": "python3"}, "path"),
+        ({"name": "b", "path": "/usr/bin/my python"}, "path"),
+        ({"name": "c", "path": "/bin/sh", "arguments": "-c"}, "arguments"),
+        ({"name": "d", "path": "/bin/sh", "arguments": [1, {"x": 1}]}, "arguments"),
+    ]:
+        resp = staff_api.post("/api/interpreters/", body, format="json")
+        assert resp.status_code == 400 and field in resp.json(), (body, resp.json())
