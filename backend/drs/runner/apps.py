@@ -1,5 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class RunnerConfig(AppConfig):
     name = "drs.runner"
+
+    def ready(self) -> None:
+        from django_q.signals import post_spawn
+
+        post_spawn.connect(on_worker_spawn, dispatch_uid="drs.runner.reaper")
+
+
+REAPER_SCHEDULE = "drs-reaper"
+
+
+def on_worker_spawn(sender: Any, **kwargs: Any) -> None:
+    """qcluster (re)started a worker: make sure the reaper is scheduled, and reap now so
+    jobs orphaned while no cluster ran are picked up without waiting for the scheduler."""
+    import logging
+
+    from django.db import DatabaseError
+    from django_q.models import Schedule
+
+    from drs.runner.lease import reap
+
+    try:
+        Schedule.objects.update_or_create(
+            name=REAPER_SCHEDULE,
+            defaults={
+                "func": "drs.jobs.tasks.reap",
+                "schedule_type": Schedule.MINUTES,
+                "minutes": 1,
+                "repeats": -1,
+            },
+        )
+        reap()
+    except DatabaseError:
+        logging.getLogger(__name__).warning("reaper at worker start failed", exc_info=True)

@@ -222,7 +222,8 @@ def mkdir_script(directory: str) -> str:
 
 
 def kill_script(pgid: int, signal_name: str) -> str:
-    return f"kill -{signal_name} -- -{int(pgid)} 2>/dev/null; exit 0"
+    # No `--`: dash's builtin kill rejects it; a negative pid is the process group.
+    return f"kill -{signal_name} -{int(pgid)} 2>/dev/null; exit 0"
 
 
 def results_script(directory: str) -> str:

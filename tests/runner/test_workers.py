@@ -1,0 +1,130 @@
+"""Real qcluster workers: recovery after SIGKILL, per-server concurrency, FIFO."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from drs.jobs.choices import TERMINAL_STATUSES
+from drs.jobs.models import Job
+from drs.jobs.services import job_create
+from drs.jobs.tasks import enqueue_job
+from drs.runner.lease import reap
+from tests.fixtures.workers import Workers
+from tests.runner.conftest import assert_log_consistent, log_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LINES = 100_000
+# Prints fast but not instantly (about 5 s), so a worker can be killed mid-job.
+NUMBERS = (
+    "import sys, time\n"
+    f"for i in range({LINES}):\n"
+    "    sys.stdout.write(f'{i:06d} the quick brown fox\\n')\n"
+    "    if i % 2000 == 0:\n"
+    "        sys.stdout.flush()\n"
+    "        time.sleep(0.1)\n"
+)
+EXPECTED = b"".join(f"{i:06d} the quick brown fox\n".encode() for i in range(LINES))
+
+
+def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def finished(*jobs: Job) -> bool:
+    return all(
+        Job.objects.get(pk=job.pk).status in TERMINAL_STATUSES for job in jobs
+    )
+
+
+def reap_until_finished(*jobs: Job, timeout: float = 180) -> None:
+    """The scheduler wakes only every ~30 s: drive the reaper ourselves."""
+    deadline = time.monotonic() + timeout
+    while not finished(*jobs):
+        if time.monotonic() > deadline:
+            pytest.fail("jobs did not finish after recovery")
+        reap()
+        time.sleep(0.5)
+
+
+def worker_pid(job: Job) -> int:
+    job.refresh_from_db()
+    return int(job.lease_owner.split(":")[1])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_worker_sigkill_mid_job_loses_and_duplicates_nothing(
+    make_job: Callable[..., Job], start_workers: Callable[..., Workers], count: int
+) -> None:
+    workers = start_workers(workers=count, lease_seconds=3)
+    jobs = [make_job(NUMBERS, title=f"numbers {n}") for n in range(count)]
+    for job in jobs:
+        enqueue_job(job.pk)
+    # Kill each job's worker once it has stored some, but not all, of the output.
+    wait_for(
+        lambda: all(Job.objects.get(pk=j.pk).last_seq >= 3 for j in jobs), "first chunks"
+    )
+    killed = {worker_pid(job) for job in jobs}
+    for pid in killed:
+        workers.kill(pid)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == "running"
+        assert job.stdout_offset < len(EXPECTED)
+    reap_until_finished(*jobs)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == "succeeded", job.error
+        assert worker_pid_or_none(job) is None
+        assert log_bytes(job, "stdout") == EXPECTED
+        assert_log_consistent(job)
+
+
+def worker_pid_or_none(job: Job) -> int | None:
+    return int(job.lease_owner.split(":")[1]) if job.lease_owner else None
+
+
+def test_twenty_jobs_on_a_server_capped_at_two(
+    owner: Any, server: Any, credential: Any, start_workers: Callable[..., Workers]
+) -> None:
+    from tests import factories
+
+    server.max_concurrent_jobs = 2
+    server.save()
+    start_workers(workers=4, lease_seconds=5)
+    jobs = [
+        job_create(
+            owner=owner,
+            title=f"job {n}",
+            server=server,
+            credential=credential,
+            interpreter=factories.interpreter("sh", "/bin/sh", []),
+            program=f"sleep 0.3\necho {n}\n",
+        )
+        for n in range(20)
+    ]
+    wait_for(lambda: finished(*jobs), "all 20 jobs", timeout=180)
+    rows = list(Job.objects.filter(pk__in=[j.pk for j in jobs]).order_by("created_at"))
+    assert [r.status for r in rows] == ["succeeded"] * 20, [r.error for r in rows]
+    for n, row in enumerate(rows):
+        assert log_bytes(row) == f"{int(row.title.split()[1])}\n".encode()
+    # Never more than 2 at once: at each start, at most one other job was running.
+    for row in rows:
+        overlapping = [
+            o
+            for o in rows
+            if o.pk != row.pk and o.started_at <= row.started_at < o.finished_at
+        ]
+        assert len(overlapping) <= 1
+    # FIFO: when job k got its slot, at least k-1 of the jobs before it had finished.
+    for k, row in enumerate(rows):
+        done_before = sum(1 for o in rows[:k] if o.finished_at <= row.started_at)
+        assert done_before >= k - 1, (k, done_before)
