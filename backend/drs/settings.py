@@ -220,13 +220,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("DRS_SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = env_bool("DRS_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("DRS_HSTS_SECONDS", 0, minimum=0)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DRS_BEHIND_TLS_PROXY") else None
-)
+# DRS_HTTPS=1 when DRS is served over TLS (directly or behind a proxy that sets
+# X-Forwarded-Proto): secure cookies, HSTS and redirects; `check --deploy` is then clean.
+DRS_HTTPS = env_bool("DRS_HTTPS", False)
+SECURE_SSL_REDIRECT = DRS_HTTPS
+SESSION_COOKIE_SECURE = DRS_HTTPS
+CSRF_COOKIE_SECURE = DRS_HTTPS
+SECURE_HSTS_SECONDS = env_int("DRS_HSTS_SECONDS", 31_536_000 if DRS_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = DRS_HTTPS
+SECURE_HSTS_PRELOAD = DRS_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DRS_HTTPS else None
 
 # --- files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
