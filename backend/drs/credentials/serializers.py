@@ -10,9 +10,12 @@ from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential
 from drs.servers.models import Server
 
-SECRET_STYLE = {"input_type": "password"}
-# Secrets are kept byte-exact: a password may end in a space, a key file in a newline.
-SECRET = {"write_only": True, "trim_whitespace": False, "style": SECRET_STYLE}
+
+def secret_field(**options: Any) -> serializers.CharField:
+    """Write-only and byte-exact: a password may end in a space, a key file in a newline."""
+    return serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}, **options
+    )
 
 
 def validate_username(value: str) -> None:
@@ -25,13 +28,17 @@ class CredentialSerializer(serializers.ModelSerializer[Credential]):
 
     server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
     username = serializers.CharField(max_length=64, validators=[validate_username])
-    private_key = serializers.CharField(
-        required=False, allow_blank=True, max_length=65536, **SECRET,
+    private_key = secret_field(
+        required=False, allow_blank=True, max_length=65536,
         help_text="OpenSSH or PEM private key text (kind `key`).",
     )  # fmt: skip
-    passphrase = serializers.CharField(required=False, allow_blank=True, max_length=1024, **SECRET)
-    password = serializers.CharField(
-        required=False, allow_blank=True, max_length=1024, **SECRET,
+    passphrase = secret_field(
+        required=False,
+        allow_blank=True,
+        max_length=1024,
+    )
+    password = secret_field(
+        required=False, allow_blank=True, max_length=1024,
         help_text="Login password (kind `password`).",
     )  # fmt: skip
 
@@ -87,8 +94,8 @@ class CredentialGenerateSerializer(serializers.Serializer[Any]):
     server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
     username = serializers.CharField(max_length=64, validators=[validate_username])
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    password = serializers.CharField(
-        max_length=1024, **SECRET,
+    password = secret_field(
+        max_length=1024,
         help_text="Used once to install the new public key; never stored.",
     )  # fmt: skip
 
