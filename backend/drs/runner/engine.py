@@ -18,7 +18,7 @@ from uuid import UUID
 import asyncssh
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus, LogPolicy, Stream
@@ -175,6 +175,8 @@ class JobRun:
                 await heartbeat
             if self.remote is not None:
                 await self.remote.close()
+            # ORM calls ran in asgiref's executor thread: do not leave its connection open.
+            await sync_to_async(connections.close_all)()
 
     async def heartbeat(self) -> None:
         interval = max(1.0, settings.DRS_LEASE_SECONDS / 3)

@@ -36,9 +36,11 @@ def utf8_cut(data: bytes | bytearray, limit: int) -> int:
         byte = data[i]
         if byte < 0x80:
             return n
-        if byte >= 0xC0:
+        if 0xC2 <= byte <= 0xF4:
             length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return i if i + length > n else n
+        if byte >= 0xC0:  # never valid in UTF-8: not part of a sequence
+            return n
     return n
 
 

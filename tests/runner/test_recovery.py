@@ -1,0 +1,139 @@
+"""Dropped connections, vanished job dirs, leases and the reaper (in-process)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from drs.jobs.models import Job
+from drs.runner import lease
+from drs.runner.engine import run_job
+from tests.fixtures.sshd import Sshd
+from tests.runner.conftest import assert_log_consistent, log_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LINES = 30_000
+PROGRAM = (
+    "import sys, time\n"
+    f"for i in range({LINES}):\n"
+    "    sys.stdout.write(f'{i:05d} line\\n')\n"
+    "    if i % 1000 == 0:\n"
+    "        sys.stdout.flush()\n"
+    "        time.sleep(0.1)\n"
+)
+EXPECTED = b"".join(f"{i:05d} line\n".encode() for i in range(LINES))
+
+
+def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_dropped_connection_reconnects_and_log_is_exact(
+    make_job: Callable[..., Job],
+    run_in_thread: Callable[..., Any],
+    sshd: Sshd,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="drs.runner")
+    job = make_job(PROGRAM)
+    thread = run_in_thread(job)
+    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "first chunks")
+    assert sshd.drop_connections(sshd.key_user.name) >= 1
+    thread.join(120)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert log_bytes(job) == EXPECTED
+    assert_log_consistent(job)
+    assert "reconnected" in caplog.text
+
+
+def test_vanished_job_dir_is_lost(
+    make_job: Callable[..., Job], run_in_thread: Callable[..., Any], sshd: Sshd
+) -> None:
+    job = make_job("import time\nprint('up', flush=True)\ntime.sleep(8)\n")
+    thread = run_in_thread(job)
+    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 1, "the job to run")
+    shutil.rmtree(sshd.key_user.home / ".drs" / "jobs" / str(job.pk))
+    thread.join(60)
+    job.refresh_from_db()
+    assert job.status == "lost"
+    assert "vanished" in job.error
+
+
+def test_reattach_after_worker_death_in_process(
+    make_job: Callable[..., Job], run_in_thread: Callable[..., Any], sshd: Sshd
+) -> None:
+    """A job whose lease expired is picked up by the next task from the stored offsets
+    (the worker 'died': we take its lease away and expire it)."""
+    job = make_job(PROGRAM)
+    thread = run_in_thread(job)
+    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "first chunks")
+    # Steal the lease: the first runner notices on its next write and stops at once.
+    Job.objects.filter(pk=job.pk).update(
+        lease_owner="dead-worker:1:x", lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    thread.join(60)
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert job.lease_owner == "dead-worker:1:x"
+    assert [str(job.pk)] == [j for j in lease.reap() if j == str(job.pk)]
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert log_bytes(job) == EXPECTED
+    assert_log_consistent(job)
+
+
+def test_task_for_a_leased_or_finished_job_exits_at_once(make_job: Callable[..., Job]) -> None:
+    job = make_job("print('x')\n")
+    Job.objects.filter(pk=job.pk).update(
+        status="running",
+        lease_owner="other:1:y",
+        lease_expires_at=timezone.now() + timedelta(seconds=60),
+    )
+    started = time.monotonic()
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert job.lease_owner == "other:1:y"
+    assert time.monotonic() - started < 5
+    Job.objects.filter(pk=job.pk).update(status="succeeded", lease_owner="")
+    run_job(str(job.pk))
+    assert Job.objects.get(pk=job.pk).status == "succeeded"
+
+
+def test_claim_is_exclusive(make_job: Callable[..., Job]) -> None:
+    job = make_job("print('x')\n")
+    assert not lease.claim(str(job.pk), "a")  # queued: not reserved yet
+    assert lease.reserve_slots(job.server_id) == [str(job.pk)]
+    assert lease.claim(str(job.pk), "a")
+    assert not lease.claim(str(job.pk), "b")
+    assert lease.renew(str(job.pk), "a")
+    assert not lease.renew(str(job.pk), "b")
+
+
+def test_queue_limit_and_fifo_reservation(make_job: Callable[..., Job], server: Any) -> None:
+    server.max_concurrent_jobs = 2
+    server.save()
+    jobs = [make_job(f"print({n})\n") for n in range(5)]
+    assert lease.reserve_slots(server.pk) == [str(j.pk) for j in jobs[:2]]
+    assert lease.reserve_slots(server.pk) == []
+    Job.objects.filter(pk=jobs[0].pk).update(status="succeeded")
+    assert lease.reserve_slots(server.pk) == [str(jobs[2].pk)]
+
+
+def test_q_cluster_never_times_out_tasks(settings: Any) -> None:
+    assert "timeout" not in settings.Q_CLUSTER
+    assert settings.Q_CLUSTER["retry"] > 24 * 3600
