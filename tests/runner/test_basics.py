@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_five_lines_one_second_apart(make_job: Callable[..., Job]) -> None:
     job = run(
-        make_job(
-            "import time\nfor i in range(5):\n    print(f'line {i}')\n    time.sleep(1)\n"
-        )
+        make_job("import time\nfor i in range(5):\n    print(f'line {i}')\n    time.sleep(1)\n")
     )
     assert job.status == "succeeded", job.error
     assert job.exit_code == 0

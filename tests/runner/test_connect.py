@@ -158,7 +158,9 @@ def test_local_server_kind(owner: Any, settings: Any, make_job: Callable[..., Jo
     assert "DRS_ENABLE_LOCAL" in job.error
 
     settings.DRS_ENABLE_LOCAL = True
-    job = run(make_job("import sys\nprint('local ok')\nsys.exit(4)\n", server=local, credential=None))
+    job = run(
+        make_job("import sys\nprint('local ok')\nsys.exit(4)\n", server=local, credential=None)
+    )
     assert job.status == "failed"
     assert job.exit_code == 4
     assert log_bytes(job) == b"local ok\n"

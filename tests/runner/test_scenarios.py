@@ -188,9 +188,7 @@ def test_cancel_kills_the_whole_process_group(
     make_job: Callable[..., Job], run_in_thread: Callable[..., Any], sshd: Sshd
 ) -> None:
     marker = "987.4321"
-    job = make_job(
-        f"echo started\nsleep {marker} &\nsleep {marker} &\nwait\n", interpreter="sh"
-    )
+    job = make_job(f"echo started\nsleep {marker} &\nsleep {marker} &\nwait\n", interpreter="sh")
     thread = run_in_thread(job)
     deadline = time.monotonic() + 30
     while len(user_processes(sshd.key_user.name, f"sleep {marker}")) < 2:

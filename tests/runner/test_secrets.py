@@ -51,9 +51,13 @@ def test_secret_canary(
     broken.save()
     jobs = [
         job_create(
-            owner=owner, title=f"canary {cred.pk}", server=server, credential=cred,
-            interpreter=interp, program="echo hello; env | sort",
-        )  # fmt: skip
+            owner=owner,
+            title=f"canary {cred.pk}",
+            server=server,
+            credential=cred,
+            interpreter=interp,
+            program="echo hello; env | sort",
+        )
         for cred in (by_password, by_key, broken)
     ]
     deadline = time.monotonic() + 120

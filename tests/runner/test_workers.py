@@ -40,9 +40,7 @@ def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> 
 
 
 def finished(*jobs: Job) -> bool:
-    return all(
-        Job.objects.get(pk=job.pk).status in TERMINAL_STATUSES for job in jobs
-    )
+    return all(Job.objects.get(pk=job.pk).status in TERMINAL_STATUSES for job in jobs)
 
 
 def reap_until_finished(*jobs: Job, timeout: float = 180) -> None:
@@ -69,9 +67,7 @@ def test_worker_sigkill_mid_job_loses_and_duplicates_nothing(
     for job in jobs:
         enqueue_job(job.pk)
     # Kill each job's worker once it has stored some, but not all, of the output.
-    wait_for(
-        lambda: all(Job.objects.get(pk=j.pk).last_seq >= 3 for j in jobs), "first chunks"
-    )
+    wait_for(lambda: all(Job.objects.get(pk=j.pk).last_seq >= 3 for j in jobs), "first chunks")
     killed = {worker_pid(job) for job in jobs}
     for pid in killed:
         workers.kill(pid)
@@ -114,14 +110,12 @@ def test_twenty_jobs_on_a_server_capped_at_two(
     wait_for(lambda: finished(*jobs), "all 20 jobs", timeout=180)
     rows = list(Job.objects.filter(pk__in=[j.pk for j in jobs]).order_by("created_at"))
     assert [r.status for r in rows] == ["succeeded"] * 20, [r.error for r in rows]
-    for n, row in enumerate(rows):
+    for _n, row in enumerate(rows):
         assert log_bytes(row) == f"{int(row.title.split()[1])}\n".encode()
     # Never more than 2 at once: at each start, at most one other job was running.
     for row in rows:
         overlapping = [
-            o
-            for o in rows
-            if o.pk != row.pk and o.started_at <= row.started_at < o.finished_at
+            o for o in rows if o.pk != row.pk and o.started_at <= row.started_at < o.finished_at
         ]
         assert len(overlapping) <= 1
     # FIFO: when job k got its slot, at least k-1 of the jobs before it had finished.

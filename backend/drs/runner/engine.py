@@ -264,7 +264,10 @@ class JobRun:
                 remote_directory=directory
             )
         argv = [*job.interpreter.argv, "./program", *[str(a) for a in job.arguments]]
-        command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
+        try:
+            command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
+        except ValueError as exc:
+            raise JobFailed(f"{exc}; nothing was run.") from None
         try:
             result = await remote.run(mkdir_script(directory))
             if result.exit_status != 0:

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import IO, Protocol, cast
 import asyncssh
 
 READ_BLOCK = 1024 * 1024
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # Files the wrapper keeps in the job dir; never collected as results.
 CONTROL_FILES = frozenset(
@@ -194,6 +196,9 @@ def q(value: str) -> str:
 def job_command(argv: list[str], environment: dict[str, str]) -> str:
     """The command the inner shell runs: exports, then exec of the interpreter (exec, so a
     signal that kills the program shows in the exit status the wrapper records)."""
+    for name in environment:
+        if not ENV_NAME.fullmatch(name):
+            raise ValueError(f"Invalid environment variable name: {name!r}")
     exports = "".join(f"export {name}={q(str(value))}\n" for name, value in environment.items())
     return exports + "exec " + " ".join(q(arg) for arg in argv)
 
