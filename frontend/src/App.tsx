@@ -1,0 +1,54 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { RequireAuth, UnauthorizedRedirect } from "./features/auth/auth";
+import { SignInPage } from "./features/auth/SignInPage";
+import { CredentialsPage } from "./features/credentials/CredentialsPage";
+import { JobDetailPage } from "./features/jobs/JobDetailPage";
+import { JobsListPage } from "./features/jobs/JobsListPage";
+import { NewJobPage } from "./features/jobs/NewJobPage";
+import { ServersPage } from "./features/servers/ServersPage";
+import { Layout } from "./Layout";
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
+    mutations: { retry: false },
+  },
+});
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <UnauthorizedRedirect />
+        <Routes>
+          <Route path="/signin" element={<SignInPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <Layout />
+              </RequireAuth>
+            }
+          >
+            <Route index element={<Navigate to="/jobs" replace />} />
+            <Route path="jobs" element={<JobsListPage />} />
+            <Route path="jobs/new" element={<NewJobPage />} />
+            <Route path="jobs/:id" element={<JobDetailPage />} />
+            <Route path="servers" element={<ServersPage />} />
+            <Route path="credentials" element={<CredentialsPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="page">
+      <h1>Not found</h1>
+      <p className="muted">There is nothing at this address.</p>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { NavLink, Outlet } from "react-router";
+import { urls } from "./api/client";
+import { ThemeToggle } from "./components/ThemeToggle";
+import { useMe, useSignOut } from "./features/auth/auth";
+import { useJobEvents } from "./features/jobs/useJobEvents";
+
+export function Layout() {
+  const { me } = useMe();
+  const signOut = useSignOut();
+  const live = useJobEvents();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <NavLink to="/jobs" className="brand" aria-label="DRS home">
+            <span className="brand-mark" aria-hidden="true" />
+            <span>DRS</span>
+          </NavLink>
+          <nav className="nav" aria-label="Main">
+            <NavLink to="/jobs" end>
+              Jobs
+            </NavLink>
+            <NavLink to="/jobs/new">New job</NavLink>
+            <NavLink to="/servers">Servers</NavLink>
+            <NavLink to="/credentials">Credentials</NavLink>
+            <a href={urls.docs} target="_blank" rel="noreferrer">
+              API docs
+            </a>
+          </nav>
+          <div className="topbar-end">
+            <span
+              className={`live-dot ${live}`}
+              title={live === "open" ? "Live updates on" : "Live updates reconnecting"}
+              role="img"
+              aria-label={live === "open" ? "Live updates on" : "Live updates reconnecting"}
+            />
+            <ThemeToggle />
+            <span className="user" title={me?.is_staff ? "staff" : undefined}>
+              {me?.username}
+              {me?.is_staff && <span className="tag">staff</span>}
+            </span>
+            <button type="button" className="btn ghost" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// Map DRF error bodies onto form fields.
+//
+// DRF answers 400 with `{"field": ["msg", ...], "non_field_errors": [...]}`; nested
+// serializers and list fields nest the same shape (`{"environment": {"A B": ["..."]}}`,
+// `{"arguments": {"0": ["..."]}}`). Plain errors are `{"detail": "..."}`.
+
+export type FieldErrors = Record<string, string>;
+
+export interface MappedErrors {
+  /** Messages for fields the form shows, keyed by field name. */
+  fields: FieldErrors;
+  /** Everything else, for a banner at the top of the form. */
+  general: string[];
+}
+
+function flatten(value: unknown, prefix = ""): string[] {
+  if (value == null) return [];
+  if (typeof value === "string") return [prefix ? `${prefix}: ${value}` : value];
+  if (Array.isArray(value)) return value.flatMap((item) => flatten(item, prefix));
+  if (typeof value === "object") {
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, item]) =>
+      flatten(item, prefix ? `${prefix}.${key}` : key),
+    );
+  }
+  return [String(value)];
+}
+
+export function mapApiErrors(body: unknown, knownFields: readonly string[]): MappedErrors {
+  const result: MappedErrors = { fields: {}, general: [] };
+  if (body == null) {
+    result.general.push("The server did not answer. Try again.");
+    return result;
+  }
+  if (typeof body === "string" || Array.isArray(body)) {
+    result.general.push(...flatten(body));
+    return result;
+  }
+  if (typeof body !== "object") {
+    result.general.push(String(body));
+    return result;
+  }
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (knownFields.includes(key)) {
+      result.fields[key] = flatten(value).join(" ");
+    } else if (key === "detail" || key === "non_field_errors") {
+      result.general.push(...flatten(value));
+    } else {
+      result.general.push(...flatten(value, key));
+    }
+  }
+  return result;
+}
+
+/** A short human message for any error an API call or mutation produced. */
+export function errorMessage(error: unknown): string {
+  if (error == null) return "";
+  if (error instanceof Error) return error.message;
+  const mapped = mapApiErrors(error, []);
+  return mapped.general.join(" ") || "Something went wrong.";
+}
