@@ -122,3 +122,24 @@ def test_twenty_jobs_on_a_server_capped_at_two(
     for k, row in enumerate(rows):
         done_before = sum(1 for o in rows[:k] if o.finished_at <= row.started_at)
         assert done_before >= k - 1, (k, done_before)
+
+
+def test_cluster_start_reaps_orphaned_jobs(
+    make_job: Callable[..., Job], start_workers: Callable[..., Workers]
+) -> None:
+    """The node dies with a job running; when qcluster starts again it picks the job up
+    by itself (no reaper call from the test, no 30 s scheduler wait)."""
+    workers = start_workers(workers=1, lease_seconds=3)
+    job = make_job(NUMBERS)
+    enqueue_job(job.pk)
+    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 3, "first chunks")
+    workers.crash()
+    from django.utils import timezone
+
+    wait_for(lambda: Job.objects.get(pk=job.pk).lease_expires_at < timezone.now(), "lease expiry")
+    workers.start()
+    wait_for(lambda: finished(job), "the job to finish after the restart")
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert log_bytes(job, "stdout") == EXPECTED
+    assert_log_consistent(job)

@@ -54,7 +54,7 @@ def reserve_slots(server_id: int) -> list[str]:
         if not ids:
             return []
         Job.objects.filter(pk__in=ids, status=JobStatus.QUEUED).update(
-            status=JobStatus.STARTING, lease_owner="", lease_expires_at=now + lease_expiry()
+            status=JobStatus.STARTING, lease_owner="", lease_expires_at=now + pending_expiry()
         )
     return [str(pk) for pk in ids]
 
@@ -88,19 +88,33 @@ def release(job_id: str | UUID, owner: str) -> None:
     )
 
 
+def pending_expiry() -> timedelta:
+    """How long a job may wait for its task before the reaper enqueues another one: long
+    enough that a busy queue does not pile up duplicates, short enough to recover a task
+    the broker lost."""
+    return max(4 * lease_expiry(), timedelta(seconds=60))
+
+
 def reap() -> list[str]:
     """Find work nobody is doing and enqueue it: active jobs whose lease expired (their
     worker died), and queued jobs on servers with free slots. Safe to run anywhere, any
-    number of times: the lease claim makes duplicate tasks harmless."""
+    number of times at once: each expired job is released by a conditional UPDATE, so
+    only one reaper enqueues it, and the lease claim makes any duplicate task harmless."""
     from drs.jobs.tasks import enqueue_job
 
     now = timezone.now()
-    expired = [
-        str(pk)
-        for pk in Job.objects.filter(
-            status__in=ACTIVE_STATUSES, lease_expires_at__lt=now
-        ).values_list("pk", flat=True)
-    ]
+    candidates = list(
+        Job.objects.filter(status__in=ACTIVE_STATUSES, lease_expires_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    expired: list[str] = []
+    for pk in candidates:
+        released = Job.objects.filter(
+            pk=pk, status__in=ACTIVE_STATUSES, lease_expires_at__lt=now
+        ).update(lease_owner="", lease_expires_at=now + pending_expiry())
+        if released:
+            expired.append(str(pk))
     reserved: list[str] = []
     server_ids = set(
         Job.objects.filter(status=JobStatus.QUEUED).values_list("server_id", flat=True)
