@@ -1,0 +1,175 @@
+"""Shared pieces of the measures: percentiles, following a job's log (websocket or REST),
+turning timestamped lines into latencies, waiting for jobs, sampling memory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psutil
+
+from bench.env import BenchEnv
+
+TERMINAL = {"succeeded", "failed", "cancelled", "timed_out", "lost"}
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = q / 100 * (len(ordered) - 1)
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def dist(values: list[float], scale: float = 1000.0) -> dict[str, Any]:
+    """p50/p95/p99/max of VALUES (seconds) in ms."""
+    out: dict[str, Any] = {"n": len(values)}
+    for name, q in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100)):
+        v = percentile(values, q)
+        out[name] = None if v is None else round(v * scale, 2)
+    return out
+
+
+def epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+@dataclass
+class LineClock:
+    """Reassembles stdout from chunks (a chunk may end mid-line) and yields, for every
+    complete `L <i> <time_ns> ...` line, arrival - written."""
+
+    buffer: str = ""
+    latencies: list[float] = field(default_factory=list)
+    t0: int | None = None
+    lines: int = 0
+
+    def feed(self, data: str, arrival: float) -> None:
+        self.buffer += data
+        if "\n" not in self.buffer:
+            return
+        *complete, self.buffer = self.buffer.split("\n")
+        for line in complete:
+            parts = line.split(" ", 3)
+            if parts[0] == "L" and len(parts) >= 3:
+                self.latencies.append(arrival - int(parts[2]) / 1e9)
+                self.lines += 1
+            elif parts[0] == "T0" and len(parts) >= 2:
+                self.t0 = int(parts[1])
+
+
+@dataclass
+class WsFollow:
+    job_id: str
+    clock: LineClock = field(default_factory=LineClock)
+    ended: bool = False
+    error: str = ""
+    messages: int = 0
+    last_seq: int = 0
+
+
+async def follow_ws(env: BenchEnv, follow: WsFollow, seconds: float) -> None:
+    """Follow /ws/jobs/<id>/logs/ until the `end` message (or timeout), timing each line."""
+    import websockets
+
+    assert env.api is not None
+    url = f"{env.ws_base}/ws/jobs/{follow.job_id}/logs/?after=0"
+    try:
+        async with asyncio.timeout(seconds):
+            async with websockets.connect(
+                url,
+                additional_headers={"Authorization": f"Token {env.api.token}"},
+                max_size=None,
+                open_timeout=30,
+            ) as ws:
+                async for raw in ws:
+                    now = time.time()
+                    msg = json.loads(raw)
+                    follow.messages += 1
+                    if msg.get("type") == "log":
+                        if msg["seq"] != follow.last_seq + 1:
+                            follow.error = f"seq {msg['seq']} after {follow.last_seq}"
+                        follow.last_seq = msg["seq"]
+                        if msg["stream"] == "stdout":
+                            follow.clock.feed(msg["data"], now)
+                    elif msg.get("type") == "end":
+                        follow.ended = True
+                        return
+    except TimeoutError:
+        follow.error = follow.error or "timed out before the end message"
+    except Exception as exc:  # a refused handshake, a dropped socket: report, don't crash
+        follow.error = f"{type(exc).__name__}: {exc}"
+
+
+def persisted_clock(env: BenchEnv, job_id: str) -> LineClock:
+    """The same line latencies, with the chunk's persist time (LogChunk.time, set by the
+    worker just before its commit) as arrival: the runner's share of the latency."""
+    assert env.api is not None
+    clock = LineClock()
+    after = 0
+    while True:
+        page = env.api.get(f"/api/jobs/{job_id}/logs/", after=after, limit=5000)
+        for chunk in page["results"]:
+            if chunk["stream"] == "stdout":
+                clock.feed(chunk["data"], epoch(chunk["time"]))
+        if not page["results"]:
+            return clock
+        after = page["next_after"]
+
+
+def wait_jobs(env: BenchEnv, ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
+    """Poll until every job is terminal (or timeout); returns the last detail of each."""
+    assert env.api is not None
+    deadline = time.monotonic() + timeout
+    pending = set(ids)
+    details: dict[str, dict[str, Any]] = {}
+    while pending and time.monotonic() < deadline:
+        for job_id in list(pending):
+            detail = env.api.get(f"/api/jobs/{job_id}/")
+            details[job_id] = detail
+            if detail["status"] in TERMINAL:
+                pending.discard(job_id)
+        if pending:
+            time.sleep(0.25)
+    for job_id in pending:
+        details[job_id] = env.api.get(f"/api/jobs/{job_id}/")
+    return details
+
+
+def status_counts(env: BenchEnv, ids: list[str]) -> dict[str, int]:
+    with env.db() as conn:
+        rows = conn.execute(
+            "SELECT status, count(*) FROM jobs_job WHERE id = ANY(%s::uuid[]) GROUP BY status",
+            (ids,),
+        ).fetchall()
+    return {status: n for status, n in rows}
+
+
+def memory(env: BenchEnv) -> dict[str, Any]:
+    """RSS and USS (unique: what the process alone costs) of every DRS process, MiB."""
+    rss = uss = 0
+    count = 0
+    for proc in env.app_processes():
+        with contextlib.suppress(psutil.Error):
+            info = proc.memory_full_info()
+            rss += info.rss
+            uss += info.uss
+            count += 1
+    return {"processes": count, "rss_mib": round(rss / 2**20, 1), "uss_mib": round(uss / 2**20, 1)}
+
+
+def cpu_times(env: BenchEnv) -> float:
+    """CPU seconds used so far by all DRS processes (their children included)."""
+    total = 0.0
+    for proc in env.app_processes():
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            total += t.user + t.system
+    return total

@@ -1,0 +1,318 @@
+"""The world a benchmark runs in: a private sshd, a fresh PostgreSQL database, a Redis key
+prefix, a temp data dir and DRS itself in server mode (`manage.py serve`: daphne + qcluster),
+plus an authenticated API client. Everything is torn down by `close()`, which `run.py`
+calls from `finally` and from the SIGINT/SIGTERM handler."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import psycopg
+import redis
+import requests
+
+from tests.fixtures.sshd import KEY_USER, Sshd, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+MANAGE = ROOT / "backend" / "manage.py"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+ADMIN_USER = "benchadmin"
+ADMIN_PASSWORD = "bench-Passw0rd-not-secret"  # noqa: S105 (throwaway database)
+PYTHON = "/usr/bin/python3"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Api:
+    """Token-authenticated JSON client over one keep-alive HTTP connection."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.token = ""
+
+    def login(self, username: str, password: str) -> None:
+        body = self.post("/api/auth/token/", {"username": username, "password": password})
+        self.token = body["token"]
+        self.session.headers["Authorization"] = f"Token {self.token}"
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.session.get(self.base + path, params=params or None, timeout=60)
+        if response.status_code >= 400:
+            raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        response = self.session.post(self.base + path, json=body, timeout=60)
+        if response.status_code >= 400:
+            raise RuntimeError(f"POST {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+
+class BenchEnv:
+    def __init__(self, workdir: Path | None = None) -> None:
+        self.tag = f"bench{os.getpid()}"
+        self.dir = Path(workdir or tempfile.mkdtemp(prefix="drs-bench-"))
+        self.data_dir = self.dir / "data"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db_name = f"drs_bench_{os.getpid()}"
+        self.db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + self.db_name
+        self.redis_prefix = f"drsbench{os.getpid()}"
+        # Our remote job dirs live apart from everyone else's, so cleanup touches only ours.
+        self.jobs_directory = f".drs/{self.tag}"
+        self.sshd: Sshd | None = None
+        self.app: subprocess.Popen[bytes] | None = None
+        self.app_log = self.dir / "serve.log"
+        self.app_workers = 0
+        self.port = 0
+        self.api: Api | None = None
+        self.server_id = 0
+        self.credential_id = 0
+        self.interpreter_id = 0
+        self.db_created = False
+        self._closed = False
+
+    # --- setup -------------------------------------------------------------------------------
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DRS_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))
+        }
+        return env | {
+            "DJANGO_SETTINGS_MODULE": "drs.settings",
+            "DATABASE_URL": self.db_url,
+            "REDIS_URL": REDIS_URL,
+            "DRS_REDIS_PREFIX": self.redis_prefix,
+            "DRS_DATA_DIR": str(self.data_dir),
+            "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
+            "DRS_ADMIN_USER": ADMIN_USER,
+            "DRS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "DRS_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT / "backend"),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def start(self) -> BenchEnv:
+        log(f"workdir {self.dir}")
+        self.sshd = Sshd(self.dir / "sshd").start()
+        log(f"sshd on 127.0.0.1:{self.sshd.port}")
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        self.db_created = True
+        self.manage("migrate", "--noinput", "-v", "0")
+        self.manage("bootstrap_admin")
+        log(f"database {self.db_name} migrated")
+        return self
+
+    def manage(self, *args: str) -> None:
+        subprocess.run(
+            [sys.executable, str(MANAGE), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start_app(self, workers: int) -> None:
+        """(Re)start `manage.py serve` with DRS_WORKERS=workers; wait for every worker."""
+        if self.app is not None and self.app_workers == workers:
+            return
+        self.stop_app()
+        self.port = free_port()
+        offset = self.app_log.stat().st_size if self.app_log.exists() else 0
+        out = self.app_log.open("ab")
+        env = self.env | {"DRS_WORKERS": str(workers), "DRS_LOG_LEVEL": "INFO"}
+        self.app = subprocess.Popen(
+            [sys.executable, str(MANAGE), "serve", "--port", str(self.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.app_workers = workers
+        deadline = time.monotonic() + 60 + workers * 0.5
+        base = f"http://127.0.0.1:{self.port}"
+        while True:
+            if self.app.poll() is not None:
+                raise RuntimeError(f"serve exited: {self.app_log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"serve did not get ready: {self.app_log.read_text()[-3000:]}")
+            text = self.app_log.read_text(errors="replace")[offset:]
+            ready = len(re.findall(r"ready for work at", text)) >= workers
+            if ready:
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(base + "/api/auth/me/", timeout=2).status_code in (401, 403):
+                        break
+            time.sleep(0.2)
+        log(f"DRS serving on {base} with {workers} workers")
+        self.api = Api(base)
+        self.api.login(ADMIN_USER, ADMIN_PASSWORD)
+        if not self.server_id:
+            self._create_objects()
+
+    def _create_objects(self) -> None:
+        """Interpreter, server (host key pinned) and credential, through the API."""
+        assert self.api is not None and self.sshd is not None
+        interp = self.api.post(
+            "/api/interpreters/", {"name": "python3", "path": PYTHON, "arguments": ["-u"]}
+        )
+        server = self.api.post(
+            "/api/servers/",
+            {
+                "name": "bench-sshd",
+                "hostname": self.sshd.host,
+                "port": self.sshd.port,
+                "host_key": self.sshd.host_key,
+                "interpreters": [interp["id"]],
+                "max_concurrent_jobs": 10_000,
+                "jobs_directory": self.jobs_directory,
+            },
+        )
+        cred = self.api.post(
+            "/api/credentials/",
+            {
+                "server": server["id"],
+                "name": "bench key",
+                "username": self.sshd.key_user.name,
+                "kind": "key",
+                "private_key": self.sshd.key_user.private_key,
+            },
+        )
+        self.interpreter_id, self.server_id, self.credential_id = (
+            interp["id"],
+            server["id"],
+            cred["id"],
+        )
+
+    @property
+    def ws_base(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def submit(self, program: str, arguments: list[str] | None = None, title: str = "") -> Any:
+        assert self.api is not None
+        return self.api.post(
+            "/api/jobs/",
+            {
+                "title": title,
+                "server": self.server_id,
+                "credential": self.credential_id,
+                "interpreter": self.interpreter_id,
+                "program": program,
+                "arguments": arguments or [],
+            },
+        )
+
+    def db(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.db_url, autocommit=True)
+
+    def app_processes(self) -> list[psutil.Process]:
+        """Every DRS process: serve, daphne, the qcluster and its workers."""
+        if self.app is None:
+            return []
+        try:
+            root = psutil.Process(self.app.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
+
+    def worker_pids(self) -> list[int]:
+        text = self.app_log.read_text(errors="replace")
+        return [int(m) for m in re.findall(r"ready for work at (\d+)", text)]
+
+    # --- teardown -------------------------------------------------------------------------------
+
+    def stop_app(self) -> None:
+        if self.app is None:
+            return
+        tree = self.app_processes()
+        if self.app.poll() is None:
+            self.app.send_signal(signal.SIGTERM)  # serve stops daphne and the cluster in order
+            try:
+                self.app.wait(40)
+            except subprocess.TimeoutExpired:
+                self.app.kill()
+                self.app.wait()
+        for proc in tree:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        self.app = None
+        self.api = None
+        self.app_workers = 0
+
+    def kill_remote_jobs(self) -> None:
+        """Kill the process groups of our remote jobs (they are setsid'd: they outlive
+        their SSH connection and our sshd) and remove our job dirs."""
+        if self.sshd is None:
+            return
+        base = self.sshd.key_user.home / self.jobs_directory
+        if not base.exists():
+            return
+        for pgid_file in base.glob("*/pgid"):
+            with contextlib.suppress(ValueError, OSError):
+                pgid = int(pgid_file.read_text().strip())
+                if not (pgid_file.parent / "exit_code").exists():
+                    os.killpg(pgid, signal.SIGKILL)
+        shutil.rmtree(base, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        steps = [
+            ("app", self.stop_app),
+            ("remote jobs", self.kill_remote_jobs),
+            ("sshd", lambda: self.sshd.stop() if self.sshd else None),
+            ("database", self._drop_database),
+            ("redis", self._clear_redis),
+            ("workdir", lambda: shutil.rmtree(self.dir, ignore_errors=True)),
+        ]
+        for name, step in steps:
+            try:
+                step()
+            except Exception as exc:  # cleanup goes on whatever one step did
+                log(f"cleanup of {name} failed: {exc}")
+
+    def _drop_database(self) -> None:
+        if self.db_created:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+            self.db_created = False
+
+    def _clear_redis(self) -> None:
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"*{self.redis_prefix}*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+
+
+def ssh_cli_args(env: BenchEnv) -> list[str]:
+    """`ssh` arguments for the bench sshd with the pinned host key (no TOFU)."""
+    assert env.sshd is not None
+    known = env.dir / "known_hosts"
+    if not known.exists():
+        known.write_text(f"[{env.sshd.host}]:{env.sshd.port} {env.sshd.host_key}\n")
+    key = env.sshd.key_user.private_key_path
+    return [
+        "ssh", "-F", "/dev/null", "-p", str(env.sshd.port), "-i", str(key),
+        "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+        "-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes",
+        f"{KEY_USER}@{env.sshd.host}",
+    ]  # fmt: skip

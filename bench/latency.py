@@ -1,0 +1,137 @@
+"""N concurrent jobs printing timestamped lines at a fixed rate, each followed by its own
+websocket client: the engine of P1 (latency) and P4 (concurrency)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from typing import Any
+
+from bench import programs
+from bench.common import (
+    WsFollow,
+    cpu_times,
+    dist,
+    follow_ws,
+    memory,
+    persisted_clock,
+    status_counts,
+    wait_jobs,
+)
+from bench.env import BenchEnv, log
+
+
+def ticker_run(
+    env: BenchEnv, *, jobs: int, rate: float, duration: float, ramp: float | None = None
+) -> dict[str, Any]:
+    ramp = ramp if ramp is not None else 2.0 + 0.08 * jobs
+    return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration, ramp=ramp))
+
+
+async def _ticker_run(
+    env: BenchEnv, *, jobs: int, rate: float, duration: float, ramp: float
+) -> dict[str, Any]:
+    start_at = time.time() + ramp
+    args = [f"{start_at:.3f}", str(duration), str(rate)]
+    ids: list[str] = []
+    follows: list[WsFollow] = []
+    tasks: list[asyncio.Task[None]] = []
+    timeout = ramp + duration + 60
+    submit_started = time.time()
+    for i in range(jobs):
+        job = await asyncio.to_thread(env.submit, programs.TICKER, args, f"tick {jobs}/{i}")
+        ids.append(job["id"])
+        follow = WsFollow(job["id"])
+        follows.append(follow)
+        tasks.append(asyncio.create_task(follow_ws(env, follow, timeout)))
+    submit_seconds = time.time() - submit_started
+
+    # While the jobs run: who is still queued when printing should start, memory, CPU.
+    samples: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(1.0):
+            if start_at + 1 < time.time() < start_at + duration:
+                samples.append(memory(env))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    cpu0, wall0 = cpu_times(env), time.time()
+    sshd_cpu0 = _sshd_cpu(env)
+    await asyncio.sleep(max(0.0, start_at + 0.5 - time.time()))
+    at_start = await asyncio.to_thread(status_counts, env, ids)
+    await asyncio.sleep(max(0.0, start_at + duration - time.time()))
+    cpu1, wall1 = cpu_times(env), time.time()
+    sshd_cpu1 = _sshd_cpu(env)
+    stop.set()
+    details = await asyncio.to_thread(wait_jobs, env, ids, 60 + jobs * 0.2)
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(task), 30)
+    for task in tasks:
+        task.cancel()
+
+    ws_lat: list[float] = []
+    errors = [f.error for f in follows if f.error]
+    expected = int(duration * rate)
+    for f in follows:
+        ws_lat += f.clock.latencies
+    persisted: list[float] = []
+    t0s: list[int] = []
+    for job_id in ids:
+        clock = await asyncio.to_thread(persisted_clock, env, job_id)
+        persisted += clock.latencies
+        if clock.t0 is not None:
+            t0s.append(clock.t0)
+    statuses: dict[str, int] = {}
+    for d in details.values():
+        statuses[d["status"]] = statuses.get(d["status"], 0) + 1
+    late = [t / 1e9 - start_at for t in t0s if t / 1e9 > start_at]
+    result = {
+        "jobs": jobs,
+        "rate_lines_per_s": rate,
+        "duration_s": duration,
+        "lines_expected": expected * jobs,
+        "lines_ws": len(ws_lat),
+        "lines_persisted": len(persisted),
+        "ws_ms": dist(ws_lat),
+        "persisted_ms": dist(persisted),
+        "ws_errors": len(errors),
+        "ws_error_sample": errors[:3],
+        "statuses": statuses,
+        "not_running_at_start": {k: v for k, v in at_start.items() if k != "running"},
+        "started_late": len(late),
+        "max_start_delay_s": round(max(late), 2) if late else 0.0,
+        "submit_s": round(submit_seconds, 2),
+        "drs_cpu_cores": round((cpu1 - cpu0) / max(1e-9, wall1 - wall0), 2),
+        "sshd_cpu_cores": round((sshd_cpu1 - sshd_cpu0) / max(1e-9, wall1 - wall0), 2),
+        "memory": max(samples, key=lambda s: s["rss_mib"]) if samples else memory(env),
+    }
+    log(
+        f"{jobs} jobs x {rate}/s: ws p50/p99 {result['ws_ms']['p50']}/{result['ws_ms']['p99']} ms, "
+        f"persisted p50/p99 {result['persisted_ms']['p50']}/{result['persisted_ms']['p99']} ms, "
+        f"lines ws {len(ws_lat)}/{expected * jobs}, statuses {statuses}, late {len(late)}"
+    )
+    return result
+
+
+def _sshd_cpu(env: BenchEnv) -> float:
+    """CPU seconds of our sshd and its session processes (the remote side's SSH cost)."""
+    import psutil
+
+    if env.sshd is None or env.sshd.proc is None:
+        return 0.0
+    total = 0.0
+    try:
+        procs = [psutil.Process(env.sshd.proc.pid)]
+        procs += procs[0].children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total

@@ -1,0 +1,168 @@
+"""The results as one Markdown table (printed, and pasted into README "Performance")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _met(value: Any) -> str:
+    return {True: "met", False: "MISSED", None: "n/a"}.get(value, str(value))
+
+
+def _ms(d: dict[str, Any] | None, keys: tuple[str, ...] = ("p50", "p95", "p99")) -> str:
+    if not d or d.get("p50") is None:
+        return "—"
+    return " / ".join(f"{d[k]:g}" for k in keys) + " ms"
+
+
+def rows(results: dict[str, Any]) -> list[list[str]]:
+    out: list[list[str]] = []
+    m = results["measures"]
+    for name, data in m.items():
+        if "error" in data:
+            out.append([name, "error", data["error"][:80], "", "", ""])
+
+    if "P1" in m and "runs" in m["P1"]:
+        p1 = m["P1"]
+        for i, r in enumerate(p1["runs"]):
+            last = i == len(p1["runs"]) - 1
+            out.append(
+                [
+                    f"P1 latency, {r['jobs']} jobs x 10 lines/s (p50/p95/p99)",
+                    f"websocket {_ms(r['ws_ms'])}"
+                    + (f" ({r['ws_errors']} ws errors)" if r["ws_errors"] else ""),
+                    f"persisted {_ms(r['persisted_ms'])}",
+                    "",
+                    p1["goal"] if last else "",
+                    _met(p1["goal_met"]) if last else "",
+                ]
+            )
+    if "P2" in m and "bytes" in m["P2"]:
+        p2 = m["P2"]
+        b, ln = p2["bytes"], p2["lines"]
+        out.append(
+            [
+                f"P2 throughput, {b['drs']['bytes_expected'] / 1e6:.0f} MB",
+                f"{b['drs_mb_per_s']} MB/s"
+                + (
+                    ", every byte persisted" if b["drs"]["every_byte_persisted"] else ", BYTES LOST"
+                ),
+                f"asyncssh {b['raw_asyncssh_mb_per_s']} MB/s (SFTP read alone {b['raw_sftp_read_mb_per_s']})",
+                f"{b['ratio']:.0%}" if b["ratio"] is not None else "—",
+                p2["goal"],
+                "",
+            ]
+        )
+        out.append(
+            [
+                f"P2 throughput, {results['sizes']['p2_lines']:,} lines",
+                f"{ln['drs_lines_per_s']:,} lines/s"
+                + (
+                    ", every byte persisted"
+                    if ln["drs"]["every_byte_persisted"]
+                    else ", BYTES LOST"
+                ),
+                f"asyncssh {ln['raw_asyncssh_lines_per_s']:,} lines/s",
+                f"{ln['ratio']:.0%}" if ln["ratio"] is not None else "—",
+                p2["goal"],
+                _met(p2["goal_met"]),
+            ]
+        )
+    if "P3" in m and "drs_submit_to_start_ms" in m["P3"]:
+        p3 = m["P3"]
+        out.append(
+            [
+                "P3 submit → remote start (p50)",
+                f"{p3['drs_submit_to_start_ms']['p50']} ms",
+                f"asyncssh connect+exec {p3['raw_asyncssh_connect_exec_ms']['p50']} ms; "
+                f"`ssh true` {p3['raw_ssh_cli_true_ms']['p50']} ms",
+                f"{p3['ratio_vs_asyncssh']}x / {p3['ratio_vs_ssh_cli']}x",
+                p3["goal"],
+                _met(p3["goal_met"]),
+            ]
+        )
+        out.append(
+            [
+                "P3 with connection reuse (estimate)",
+                f"~{p3['with_connection_reuse_estimate_ms']} ms",
+                f"exec on open connection {p3['raw_exec_on_open_connection_ms']['p50']} ms",
+                "",
+                "",
+                "",
+            ]
+        )
+    if "P4" in m and "curve" in m["P4"]:
+        p4 = m["P4"]
+        for r in p4["curve"]:
+            lat = r["ws_ms"] if r["ws_ms"]["p50"] is not None else r["persisted_ms"]
+            kind = "websocket" if r["ws_ms"]["p50"] is not None else "persisted"
+            mem = r["memory"]
+            out.append(
+                [
+                    f"P4 {r['jobs']} jobs x 1 line/s",
+                    f"{kind} {_ms(lat, ('p50', 'p99'))}; CPU {r['drs_cpu_cores']} cores "
+                    f"(+ sshd {r['sshd_cpu_cores']})",
+                    f"RSS {mem['rss_mib']:.0f} MiB ({r['rss_mib_per_job']} /job), "
+                    f"USS {mem['uss_mib']:.0f} MiB ({r['uss_mib_per_job']} /job), "
+                    f"{mem['processes']} procs",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        out.append(
+            [
+                "P4 where it stops",
+                p4["stopped"],
+                f"projected USS at 1,000 jobs: {p4['projected_uss_gib_at_1000_jobs']} GiB",
+                "",
+                p4["goal"],
+                _met(p4["goal_met"]),
+            ]
+        )
+    if "P6" in m and "jobs_list_ms" in m["P6"]:
+        p6 = m["P6"]
+        keys = ("p50", "p99")
+        out.append(
+            [
+                f"P6 GET /api/jobs/ ({p6['jobs_in_db']:,} jobs; p50/p99)",
+                f"page 1 {_ms(p6['jobs_list_ms'], keys)}",
+                f"deep page {_ms(p6['jobs_list_deep_page_ms'], keys)}; "
+                f"status filter {_ms(p6['jobs_list_status_filter_ms'], keys)}",
+                "",
+                "p99 < 50 ms",
+                _met(p6["jobs_list_ms"]["p99"] < 50),
+            ]
+        )
+        out.append(
+            [
+                f"P6 GET logs ({p6['chunks_in_job']:,} chunks; p50/p99)",
+                f"limit 1000 {_ms(p6['logs_default_limit_ms'], keys)}",
+                f"limit 100 {_ms(p6['logs_limit_100_ms'], keys)}; "
+                f"tail {_ms(p6['logs_tail_ms'], keys)}",
+                "",
+                "p99 < 50 ms",
+                _met(p6["logs_default_limit_ms"]["p99"] < 50),
+            ]
+        )
+    return out
+
+
+def table(results: dict[str, Any]) -> str:
+    header = ["Measure", "DRS", "Baseline / detail (same run)", "Ratio", "Goal", "Met"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows(results)
+    ]
+    mach = results["machine"]
+    lines.append("")
+    lines.append(
+        f"{results['profile']} run, {results['started']}, commit {mach['commit']}: "
+        f"{mach['cores']} cores ({mach['cpu']}), {mach['memory_gib']} GiB, "
+        f"Python {mach['python']}, load at start {mach['load_avg_at_start']}; "
+        f"took {results.get('elapsed_s', '?')} s."
+    )
+    return "\n".join(lines)
