@@ -4,11 +4,13 @@ and dropped, because the database is the truth and consumers backfill from it.""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from rest_framework.utils.encoders import JSONEncoder
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +40,16 @@ async def apublish_log_chunk(
 
 async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
     """A job's status changed: tell its owner's and staff's `/ws/jobs/`, and its log followers."""
-    event = {"type": "job.changed", "job": job_data}
+    event = {"type": "job.changed", "job": json_safe(job_data)}
     for group in (user_jobs_group(owner_id), STAFF_JOBS_GROUP, job_logs_group(job_id)):
         await _asend(group, event)
+
+
+def json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    """Serializer output as plain JSON types, exactly as the REST API renders it: msgpack
+    on the layer cannot carry a UUID (`rerun_of`), a Decimal or a lazy string."""
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=JSONEncoder))
+    return result
 
 
 def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:

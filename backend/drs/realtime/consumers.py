@@ -1,0 +1,342 @@
+"""Websocket consumers: `/ws/jobs/` (status changes) and `/ws/jobs/<id>/logs/` (a job's log).
+
+The log stream is lossless and resumable although the channel layer is not: channels-redis
+drops messages for a full channel (bounded capacity) and after its expiry, and is gone
+while Redis is down. So the database is the truth and the live messages are a fast path:
+
+1. join the job's group first, so nothing committed from now on can be missed;
+2. backfill from the database after `after`, in batches;
+3. send live chunks in seq order, dropping seq <= last sent; a live chunk that skips
+   ahead first has the gap filled from the database;
+4. once the job is terminal, drain the database up to `job.last_seq`, send `end`, close.
+
+Live messages are only buffered by the handlers (so the dispatch loop keeps draining the
+channel and notices a disconnect at once); one pump task per connection does the sending.
+When it has nothing to do it re-reads the job every IDLE_CHECK_SECONDS: that catches a
+dropped final status event or dropped last chunks, which no later message would reveal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Coroutine, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+from uuid import UUID
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from redis.exceptions import RedisError
+
+from drs.jobs.choices import TERMINAL_STATUSES
+from drs.jobs.models import Job, LogChunk
+from drs.jobs.selectors import job_list
+from drs.realtime import broadcast
+
+log = logging.getLogger(__name__)
+
+# Close codes (README "Websockets"). Daphne lets an application send 1000 or 3000-4999 only.
+CLOSE_DONE = 1000  # after `end`: the whole log was sent
+CLOSE_BAD_REQUEST = 4400  # bad query parameter: retrying unchanged will not help
+CLOSE_GONE = 4404  # the job was deleted while followed
+CLOSE_INTERNAL_ERROR = 4500  # unexpected server error: reconnect with backoff
+CLOSE_UNAVAILABLE = 4503  # channel layer (Redis) unavailable: reconnect with backoff
+
+# Failures of the channel layer's Redis connection (TimeoutError is an OSError).
+LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+
+BACKFILL_BATCH = 100  # chunks per database read; a chunk holds at most 64 KiB
+MAX_PENDING_BYTES = 1 << 20  # live data buffered per connection; beyond it, refetch
+IDLE_CHECK_SECONDS = 5.0
+# channels-redis forgets group members after `group_expiry` (1 day): re-join well before.
+GROUP_REFRESH_SECONDS = 3600.0
+
+
+def encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def log_frame(seq: int, stream: str, offset: int, data: bytes | memoryview) -> dict[str, Any]:
+    # The runner cuts chunks on UTF-8 boundaries, so per-chunk decoding loses nothing valid.
+    text = bytes(data).decode("utf-8", errors="replace")
+    return {"type": "log", "seq": seq, "stream": stream, "offset": offset, "data": text}
+
+
+def parse_after(query_string: bytes) -> int | None:
+    """`after` from the query string: a seq >= 0, default 0; None when malformed."""
+    try:
+        values = parse_qs(query_string.decode("latin-1"), strict_parsing=False).get("after")
+    except ValueError:
+        return None
+    if not values:
+        return 0
+    raw = values[-1].strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return int(raw)
+
+
+@database_sync_to_async
+def visible_job_id(user: Any, job_id: UUID) -> UUID | None:
+    return job_list(user=user).filter(pk=job_id).values_list("pk", flat=True).first()
+
+
+@database_sync_to_async
+def chunks_after(
+    job_id: UUID, after: int, upto: int | None, limit: int
+) -> list[tuple[int, str, int, bytes]]:
+    chunks = LogChunk.objects.filter(job_id=job_id, seq__gt=after)
+    if upto is not None:
+        chunks = chunks.filter(seq__lte=upto)
+    rows = chunks.order_by("seq").values_list("seq", "stream", "offset", "data")[:limit]
+    return [(seq, stream, offset, bytes(data)) for seq, stream, offset, data in rows]
+
+
+@database_sync_to_async
+def job_state(job_id: UUID) -> tuple[str, int | None, int] | None:
+    """(status, exit_code, last_seq) read together, or None when the job is gone."""
+    return Job.objects.filter(pk=job_id).values_list("status", "exit_code", "last_seq").first()
+
+
+class GroupConsumer(AsyncWebsocketConsumer):
+    """Manages its channel-layer groups itself, so that a Redis outage ends a connection
+    with CLOSE_UNAVAILABLE (clients reconnect and resume) instead of a traceback, and
+    runs background tasks that end with the connection."""
+
+    accepted = False
+    # Set once the handshake passed every permission check: only then may a failure
+    # be reported with accept + close instead of a refusal.
+    authorized = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.joined: list[str] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as exc:
+            log.warning("websocket %s: channel layer failed: %r", scope.get("path"), exc)
+            await self.stop_tasks()
+            if hasattr(self, "base_send"):
+                await self.close_unavailable()
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=encode(frame))
+
+    async def close_unavailable(self) -> None:
+        if not self.accepted and not self.authorized:
+            await self.close()  # still a refusal: say nothing to an unchecked client
+            return
+        if not self.accepted:
+            await self.accept()
+        await self.close(CLOSE_UNAVAILABLE)
+
+    async def join(self, groups: Iterable[str]) -> bool:
+        """Join the groups; on a layer failure close with CLOSE_UNAVAILABLE and say False."""
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.joined.append(group)
+        except LAYER_ERRORS as exc:
+            log.warning("websocket %s: cannot join groups: %r", self.scope.get("path"), exc)
+            await self.close_unavailable()
+            return False
+        self.start_task(self.refresh_groups())
+        return True
+
+    async def refresh_groups(self) -> None:
+        while True:
+            await asyncio.sleep(GROUP_REFRESH_SECONDS)
+            for group in self.joined:
+                with contextlib.suppress(*LAYER_ERRORS):
+                    await self.channel_layer.group_add(group, self.channel_name)
+
+    def start_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def stop_tasks(self) -> None:
+        current = asyncio.current_task()
+        tasks = [task for task in self.tasks if task is not current]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def disconnect(self, code: int) -> None:
+        await self.stop_tasks()
+        for group in self.joined:
+            with contextlib.suppress(*LAYER_ERRORS):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = []
+
+
+class JobsConsumer(GroupConsumer):
+    """`/ws/jobs/`: `{"type": "job", "job": {...}}` for every status change of the user's
+    jobs (staff: of every job)."""
+
+    async def connect(self) -> None:
+        user = self.scope["user"]
+        self.authorized = True
+        group = broadcast.STAFF_JOBS_GROUP if user.is_staff else broadcast.user_jobs_group(user.pk)
+        if await self.join([group]):
+            await self.accept()
+
+    async def job_changed(self, event: dict[str, Any]) -> None:
+        await self.send_frame({"type": "job", "job": event["job"]})
+
+    async def log_chunk(self, event: dict[str, Any]) -> None:
+        """Not in a log group; ignore rather than crash if one ever arrives."""
+
+
+class JobLogConsumer(GroupConsumer):
+    """`/ws/jobs/<id>/logs/?after=<seq>`: the job's log chunks after `after`, each exactly
+    once and in seq order, then `end` once the job is finished (see the module doc)."""
+
+    job_id: UUID
+    last_sent = 0
+    known_seq = 0  # highest seq known to be committed (from live messages or the job)
+    backfilling = True
+    check_job = True
+    finished = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.pending_bytes = 0
+        self.wake = asyncio.Event()
+
+    async def connect(self) -> None:
+        job_id = await visible_job_id(
+            self.scope["user"], self.scope["url_route"]["kwargs"]["job_id"]
+        )
+        if job_id is None:
+            await self.close()  # before accept: 403, whether missing or someone else's
+            return
+        self.authorized = True
+        after = parse_after(self.scope.get("query_string", b""))
+        if after is None:
+            await self.accept()
+            await self.close(CLOSE_BAD_REQUEST)
+            return
+        self.job_id = job_id
+        self.last_sent = after
+        # Join before reading the database: a chunk committed after the backfill's read
+        # is then certainly published to us.
+        if not await self.join([broadcast.job_logs_group(job_id)]):
+            return
+        await self.accept()
+        self.start_task(self.run_pump())
+
+    # --- channel layer handlers: buffer and wake the pump, never block ----------------------
+
+    async def log_chunk(self, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if self.finished or seq <= self.last_sent or seq in self.pending:
+            return
+        self.known_seq = max(self.known_seq, seq)
+        size = len(event["data"])
+        if self.pending_bytes + size <= MAX_PENDING_BYTES:
+            self.pending[seq] = event
+            self.pending_bytes += size
+        # else: known_seq records it; the pump reads it from the database instead.
+        self.wake.set()
+
+    async def job_changed(self, event: dict[str, Any]) -> None:
+        job = event.get("job") or {}
+        last_seq = job.get("last_seq")
+        if isinstance(last_seq, int):
+            self.known_seq = max(self.known_seq, last_seq)
+        if job.get("status") in TERMINAL_STATUSES:
+            self.check_job = True
+        self.wake.set()
+
+    # --- the pump ------------------------------------------------------------------------------
+
+    async def run_pump(self) -> None:
+        try:
+            await self.pump()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The one place that catches broadly: an error in a background task would
+            # otherwise vanish and leave the client waiting on a silent socket.
+            log.exception("websocket log stream of job %s failed", self.job_id)
+            self.finished = True
+            await self.close(CLOSE_INTERNAL_ERROR)
+
+    async def pump(self) -> None:
+        while True:
+            event = self.pending.pop(self.last_sent + 1, None)
+            if event is not None:
+                self.pending_bytes -= len(event["data"])
+                await self.send_log(event["seq"], event["stream"], event["offset"], event["data"])
+                continue
+            if self.backfilling or self.known_seq > self.last_sent:
+                await self.send_from_database()
+                continue
+            if self.check_job:
+                self.check_job = False
+                if await self.finish_if_done():
+                    return
+                continue
+            # Nothing to do. No await since the checks above, so no handler ran in between.
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), IDLE_CHECK_SECONDS)
+            except TimeoutError:
+                self.check_job = True
+
+    async def send_from_database(self) -> None:
+        """One batch after last_sent: up to the first buffered live chunk (the gap), or
+        without bound while backfilling."""
+        upto = min(self.pending) - 1 if self.pending else None
+        rows = await chunks_after(self.job_id, self.last_sent, upto, BACKFILL_BATCH)
+        for seq, stream, offset, data in rows:
+            await self.send_log(seq, stream, offset, data)
+        if self.pending:
+            for seq in [seq for seq in self.pending if seq <= self.last_sent]:
+                self.pending_bytes -= len(self.pending.pop(seq)["data"])
+        if not rows:
+            # Nothing more is committed (or the gap is not, which commit-then-publish
+            # rules out): stop asking until a message or the idle check says otherwise.
+            self.backfilling = False
+            self.known_seq = min(self.known_seq, self.last_sent)
+        elif len(rows) < BACKFILL_BATCH and upto is None:
+            self.backfilling = False
+
+    async def finish_if_done(self) -> bool:
+        state = await job_state(self.job_id)
+        if state is None:
+            self.finished = True
+            await self.close(CLOSE_GONE)
+            return True
+        status, exit_code, last_seq = state
+        terminal = status in TERMINAL_STATUSES
+        if last_seq > self.last_sent:
+            # Chunks we have not seen (dropped messages, or the final status overtook the
+            # last chunks): drain them, then look at the job again.
+            self.known_seq = max(self.known_seq, last_seq)
+            self.check_job = terminal
+            return False
+        if not terminal:
+            return False
+        self.finished = True
+        await self.send_frame({"type": "end", "status": status, "exit_code": exit_code})
+        await self.close(CLOSE_DONE)
+        return True
+
+    async def send_log(self, seq: int, stream: str, offset: int, data: bytes) -> None:
+        self.last_sent = seq
+        await self.send_frame(log_frame(seq, stream, offset, data))
