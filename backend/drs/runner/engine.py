@@ -42,7 +42,7 @@ from drs.servers.choices import ServerKind
 log = logging.getLogger(__name__)
 
 POLL_MIN = 0.05
-POLL_MAX = 0.25
+POLL_MAX = 0.15
 CONTROL_EVERY = 0.5  # cancel/timeout checks: a cancel is acted on within about a second
 DIR_CHECK_EVERY = 5.0
 RECONNECT_BACKOFF = (0.5, 1, 2, 4, 8, 15, 30)
@@ -385,7 +385,7 @@ class JobRun:
                         f"The job directory {directory} vanished from the host.", JobStatus.LOST
                     ) from None
                 continue
-            if sink is not None and sink.pending_bytes and sink.due():
+            if sink is not None and sink.due(drained=True):
                 await sink.flush()
             interval = POLL_MIN if poll.got_bytes else min(POLL_MAX, interval * 1.5)
             wait = interval

@@ -61,6 +61,7 @@ class LogSink:
     publish: Callable[..., Awaitable[None]] = apublish_log_chunk
     buffers: dict[str, bytearray] = field(default_factory=lambda: {s: bytearray() for s in STREAMS})
     first_pending_at: float | None = None
+    last_flush_at: float = 0.0
 
     @property
     def read_offsets(self) -> dict[str, int]:
@@ -77,12 +78,17 @@ class LogSink:
             if self.first_pending_at is None:
                 self.first_pending_at = time.monotonic()
 
-    def due(self) -> bool:
+    def due(self, *, drained: bool = False) -> bool:
+        """Flush when 64 KiB wait, when the oldest byte waited 100 ms, or when the source
+        is drained for now and the last flush is 100 ms ago: sparse output goes out at
+        once, a flood still makes at most ~10 transactions a second."""
         if self.first_pending_at is None:
             return False
+        now = time.monotonic()
         return (
             self.pending_bytes >= FLUSH_BYTES
-            or time.monotonic() - self.first_pending_at >= FLUSH_SECONDS
+            or now - self.first_pending_at >= FLUSH_SECONDS
+            or (drained and now - self.last_flush_at >= FLUSH_SECONDS)
         )
 
     def seconds_until_due(self) -> float | None:
@@ -120,7 +126,8 @@ class LogSink:
             del self.buffers[chunk.stream][: len(chunk.data)]
             self.offsets[chunk.stream] = chunk.offset + len(chunk.data)
         self.last_seq = chunks[-1].seq
-        self.first_pending_at = time.monotonic() if self.pending_bytes else None
+        self.last_flush_at = time.monotonic()
+        self.first_pending_at = self.last_flush_at if self.pending_bytes else None
         for chunk in chunks:
             await self.publish(
                 self.job_id,
