@@ -164,3 +164,13 @@ def test_local_server_kind(owner: Any, settings: Any, make_job: Callable[..., Jo
     assert job.status == "failed"
     assert job.exit_code == 4
     assert log_bytes(job) == b"local ok\n"
+
+
+def test_local_servers_have_no_host_key_or_ssh_login(owner: Any) -> None:
+    from tests import factories
+
+    local = factories.server("local-2", kind="local", hostname="")
+    with pytest.raises(DomainError):
+        scan_host_key(local)
+    with pytest.raises(DomainError):
+        install_public_key(local, "u", "p", "ssh-ed25519 AAAA")

@@ -143,3 +143,6 @@ def test_cluster_start_reaps_orphaned_jobs(
     assert job.status == "succeeded", job.error
     assert log_bytes(job, "stdout") == EXPECTED
     assert_log_consistent(job)
+    from django_q.models import Schedule
+
+    assert Schedule.objects.filter(name="drs-reaper", func="drs.jobs.tasks.reap").exists()

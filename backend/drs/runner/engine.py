@@ -18,7 +18,7 @@ from uuid import UUID
 import asyncssh
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus, LogPolicy, Stream
@@ -77,6 +77,14 @@ def run_job(job_id: str) -> None:
             asyncio.run(JobRun(job_id, owner).run())
         except LeaseLost:
             log.warning("job %s: lease lost to another worker; stopping here", job_id)
+        except DatabaseError:
+            # The remote job is fine; our database is not (locked, restarting). Let the
+            # lease lapse: the reaper hands the job to a new task that resumes from the
+            # stored offsets, instead of failing a job that is still running.
+            log.exception("job %s: database error; leaving it to the reaper", job_id)
+            with contextlib.suppress(DatabaseError):
+                lease.release(job_id, owner)
+            return
         except Exception:
             # The one broad handler: anything unexpected ends the job as failed.
             log.exception("job %s: unexpected runner error", job_id)
