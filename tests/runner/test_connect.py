@@ -132,14 +132,13 @@ def test_generate_deploy_run_and_remove(
     assert log_bytes(job) == f"{user.name}\n".encode()
 
     assert check_connection(server, cred).ok
-    remove_public_key(cred)
+    credential_delete(credential=cred, remove_from_server=True)
     assert cred.public_key not in (ssh_dir / "authorized_keys").read_text()
-    after = check_connection(server, cred)
+    after = check_connection(server, cred)  # the deleted row's key, still in memory
     assert not after.ok
     assert "Authentication failed" in after.error
     with pytest.raises(DomainError):
         remove_public_key(cred)  # cannot log in with it any more
-    credential_delete(credential=cred, remove_from_server=False)
 
 
 def test_install_with_wrong_password_is_a_domain_error(server: Any, sshd: Sshd) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -187,7 +189,7 @@ def test_results_size_limit(make_job: Callable[..., Job], settings: Any) -> None
 def test_cancel_kills_the_whole_process_group(
     make_job: Callable[..., Job], run_in_thread: Callable[..., Any], sshd: Sshd
 ) -> None:
-    marker = "987.4321"
+    marker = f"{900 + os.getpid() % 97}.{random.randint(1000, 9999)}"  # unique per run
     job = make_job(f"echo started\nsleep {marker} &\nsleep {marker} &\nwait\n", interpreter="sh")
     thread = run_in_thread(job)
     deadline = time.monotonic() + 30

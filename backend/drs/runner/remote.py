@@ -204,11 +204,13 @@ def job_command(argv: list[str], environment: dict[str, str]) -> str:
 
 
 # The two-level detached wrapper of NOTES.md. `mkdir .drs-launched` makes a retried
-# launch (a worker that died between launching and recording it) a no-op.
+# launch (a worker that died between launching and recording it) a no-op. The start
+# marker is back-dated a second so coarse file timestamps never hide an early result
+# (the directory is new: nothing in it but our own files predates the run).
 _WRAPPER = """\
 cd {dir} || exit 97
 mkdir .drs-launched 2>/dev/null || exit 0
-touch .drs-started
+touch -d '1 second ago' .drs-started
 setsid nohup sh -c '
   setsid sh -c "$1" > stdout 2> stderr < /dev/null &
   echo $! > pgid.tmp && mv pgid.tmp pgid
