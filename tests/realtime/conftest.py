@@ -182,6 +182,7 @@ class Follower:
     close_codes: list[int | None] = field(default_factory=list)
     connect_errors: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    once: bool = False  # stop after the first connection ends
 
     @property
     def last_seq(self) -> int:
@@ -194,7 +195,12 @@ class Follower:
         while self.end is None:
             try:
                 async with connect(
-                    self.url(), additional_headers=self.headers, max_size=None, open_timeout=10
+                    self.url(),
+                    additional_headers=self.headers,
+                    max_size=None,
+                    # Unbounded: a client that stops reading must still see the close frame.
+                    max_queue=None,
+                    open_timeout=10,
                 ) as ws:
                     self.connections += 1
                     self.connected.set()
@@ -208,6 +214,8 @@ class Follower:
                 self.connect_errors += 1
             except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed):
                 self.connect_errors += 1
+            if self.once and self.connections:
+                break
             if self.end is None:
                 await asyncio.sleep(0.2)
         return self
@@ -225,6 +233,8 @@ class Follower:
                 assert frame["seq"] == self.last_seq + 1, (frame["seq"], self.last_seq)
                 self.frames.append(frame)
                 if len(self.frames) in self.disconnect_at:
+                    if len(self.frames) % 2:
+                        ws.transport.abort()  # the network drops, no close handshake
                     return
         except ConnectionClosed as exc:
             self.close_codes.append(exc.rcvd.code if exc.rcvd else None)

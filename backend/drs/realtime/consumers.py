@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
@@ -47,6 +48,9 @@ CLOSE_UNAVAILABLE = 4503  # channel layer (Redis) unavailable: reconnect with ba
 
 # Failures of the channel layer's Redis connection (TimeoutError is an OSError).
 LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
+# Sending to a client that just went away: daphne raises autobahn's Disconnected (other
+# ASGI servers raise an OSError). The disconnect message follows; nothing to report.
+CLIENT_GONE: tuple[type[BaseException], ...] = (Disconnected, OSError)
 
 BACKFILL_BATCH = 100  # chunks per database read; a chunk holds at most 64 KiB
 MAX_PENDING_BYTES = 1 << 20  # live data buffered per connection; beyond it, refetch
@@ -269,6 +273,8 @@ class JobLogConsumer(GroupConsumer):
             await self.pump()
         except asyncio.CancelledError:
             raise
+        except CLIENT_GONE:
+            self.finished = True
         except Exception:
             # The one place that catches broadly: an error in a background task would
             # otherwise vanish and leave the client waiting on a silent socket.
