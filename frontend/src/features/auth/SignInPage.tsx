@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Navigate, useSearchParams } from "react-router";
 import { $api, api } from "../../api/client";
 import { mapApiErrors } from "../../api/errors";
 import { ThemeToggle } from "../../components/ThemeToggle";
@@ -8,13 +8,12 @@ import { useMe } from "./auth";
 
 function safeNext(next: string | null): string {
   // Only same-site paths: never let ?next= send the user elsewhere.
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/jobs";
+  return next?.startsWith("/") && !next.startsWith("//") && next !== "/" ? next : "/jobs";
 }
 
 export function SignInPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { me, isLoading } = useMe();
   const [username, setUsername] = useState("");
@@ -27,10 +26,10 @@ export function SignInPage() {
   }, []);
 
   const login = $api.useMutation("post", "/api/auth/login/", {
-    onSuccess: async (user) => {
+    onSuccess: (user) => {
+      // Other users' data must not survive a sign-in; the render below then redirects.
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[1] !== "/api/auth/me/" });
       queryClient.setQueryData(["get", "/api/auth/me/", {}], user);
-      await queryClient.invalidateQueries();
-      navigate(next, { replace: true });
     },
     onError: (body) => {
       const mapped = mapApiErrors(body, []);

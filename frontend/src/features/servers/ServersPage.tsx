@@ -294,7 +294,7 @@ function ServerForm({
   const [kind, setKind] = useState<Schemas["ServerKindEnum"]>(server?.kind ?? "ssh");
   const [hostname, setHostname] = useState(server?.hostname ?? "");
   const [port, setPort] = useState(String(server?.port ?? 22));
-  const [jobsDirectory, setJobsDirectory] = useState(server?.jobs_directory ?? "");
+  const [jobsDirectory, setJobsDirectory] = useState(server?.jobs_directory ?? ".drs/jobs");
   const [chosen, setChosen] = useState<number[]>(server?.interpreters ?? []);
   const [maxJobs, setMaxJobs] = useState(String(server?.max_concurrent_jobs ?? 4));
   const [enabled, setEnabled] = useState(server?.enabled ?? true);
@@ -321,7 +321,8 @@ function ServerForm({
       kind,
       hostname,
       port: Number(port),
-      jobs_directory: jobsDirectory,
+      // Blank means "the server's default" for a new server.
+      ...(jobsDirectory.trim() || server ? { jobs_directory: jobsDirectory.trim() } : {}),
       interpreters: chosen,
       max_concurrent_jobs: Number(maxJobs),
       enabled,
@@ -390,7 +391,7 @@ function ServerForm({
         </div>
       )}
       <div className="grid-2">
-        <Field label="Jobs directory" error={errors.jobs_directory} hint="Default: ~/.drs/jobs">
+        <Field label="Jobs directory" error={errors.jobs_directory} hint="Relative paths start at the login home.">
           {(p) => (
             <input
               {...p}
