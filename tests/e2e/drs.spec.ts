@@ -420,7 +420,8 @@ test("screenshots: dark theme, phone width, API docs", async () => {
     .then(() => true)
     .catch(() => false);
   if (rendered) await shot("17-api-docs");
-  else console.log("[e2e] /api/docs/ answered 200 but Swagger UI did not render (CDN unreachable?)");
+  else
+    console.log("[e2e] /api/docs/ answered 200 but Swagger UI did not render (CDN unreachable?)");
   const schema = await page.request.get("/api/schema/");
   expect(schema.status()).toBe(200);
 });

@@ -391,7 +391,11 @@ function ServerForm({
         </div>
       )}
       <div className="grid-2">
-        <Field label="Jobs directory" error={errors.jobs_directory} hint="Relative paths start at the login home.">
+        <Field
+          label="Jobs directory"
+          error={errors.jobs_directory}
+          hint="Relative paths start at the login home."
+        >
           {(p) => (
             <input
               {...p}
