@@ -69,6 +69,7 @@ class LineClock:
 class WsFollow:
     job_id: str
     clock: LineClock = field(default_factory=LineClock)
+    connected: bool = False
     ended: bool = False
     error: str = ""
     messages: int = 0
@@ -89,6 +90,7 @@ async def follow_ws(env: BenchEnv, follow: WsFollow, seconds: float) -> None:
                 max_size=None,
                 open_timeout=30,
             ) as ws:
+                follow.connected = True
                 async for raw in ws:
                     now = time.time()
                     msg = json.loads(raw)
@@ -153,16 +155,24 @@ def status_counts(env: BenchEnv, ids: list[str]) -> dict[str, int]:
 
 
 def memory(env: BenchEnv) -> dict[str, Any]:
-    """RSS and USS (unique: what the process alone costs) of every DRS process, MiB."""
-    rss = uss = 0
+    """Memory of every DRS process, MiB. RSS counts pages shared by the forked workers
+    once per process (so its sum overstates); PSS splits shared pages among their users
+    (its sum is the real total); USS is what each process alone costs."""
+    rss = pss = uss = 0
     count = 0
     for proc in env.app_processes():
         with contextlib.suppress(psutil.Error):
             info = proc.memory_full_info()
             rss += info.rss
+            pss += getattr(info, "pss", info.uss)
             uss += info.uss
             count += 1
-    return {"processes": count, "rss_mib": round(rss / 2**20, 1), "uss_mib": round(uss / 2**20, 1)}
+    return {
+        "processes": count,
+        "rss_mib": round(rss / 2**20, 1),
+        "pss_mib": round(pss / 2**20, 1),
+        "uss_mib": round(uss / 2**20, 1),
+    }
 
 
 def cpu_times(env: BenchEnv) -> float:

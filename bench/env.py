@@ -85,6 +85,7 @@ class BenchEnv:
         self.interpreter_id = 0
         self.db_created = False
         self._closed = False
+        self._go = 0
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -130,9 +131,9 @@ class BenchEnv:
             stdout=subprocess.DEVNULL,
         )
 
-    def start_app(self, workers: int) -> None:
+    def start_app(self, workers: int, *, fresh: bool = False) -> None:
         """(Re)start `manage.py serve` with DRS_WORKERS=workers; wait for every worker."""
-        if self.app is not None and self.app_workers == workers:
+        if self.app is not None and self.app_workers == workers and not fresh:
             return
         self.stop_app()
         self.port = free_port()
@@ -201,6 +202,15 @@ class BenchEnv:
             server["id"],
             cred["id"],
         )
+
+    def go_file(self) -> Path:
+        """A fresh path for a start barrier file the remote user can read (same machine)."""
+        self._go += 1
+        go_dir = self.dir / "go"
+        go_dir.mkdir(exist_ok=True)
+        self.dir.chmod(0o755)
+        go_dir.chmod(0o755)
+        return go_dir / f"go-{self._go}"
 
     @property
     def ws_base(self) -> str:
@@ -282,13 +292,19 @@ class BenchEnv:
             ("sshd", lambda: self.sshd.stop() if self.sshd else None),
             ("database", self._drop_database),
             ("redis", self._clear_redis),
-            ("workdir", lambda: shutil.rmtree(self.dir, ignore_errors=True)),
+            ("workdir", self._remove_workdir),
         ]
         for name, step in steps:
             try:
                 step()
             except Exception as exc:  # cleanup goes on whatever one step did
                 log(f"cleanup of {name} failed: {exc}")
+
+    def _remove_workdir(self) -> None:
+        if os.environ.get("BENCH_KEEP"):
+            log(f"kept {self.dir} (BENCH_KEEP)")
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def _drop_database(self) -> None:
         if self.db_created:

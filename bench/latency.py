@@ -23,22 +23,18 @@ from bench.common import (
 from bench.env import BenchEnv, log
 
 
-def ticker_run(
-    env: BenchEnv, *, jobs: int, rate: float, duration: float, ramp: float | None = None
-) -> dict[str, Any]:
-    ramp = ramp if ramp is not None else 2.0 + 0.08 * jobs
-    return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration, ramp=ramp))
+def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
+    return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration))
 
 
-async def _ticker_run(
-    env: BenchEnv, *, jobs: int, rate: float, duration: float, ramp: float
-) -> dict[str, Any]:
-    start_at = time.time() + ramp
-    args = [f"{start_at:.3f}", str(duration), str(rate)]
+async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
+    go = env.go_file()
+    args = [str(go), str(duration), str(rate)]
     ids: list[str] = []
     follows: list[WsFollow] = []
     tasks: list[asyncio.Task[None]] = []
-    timeout = ramp + duration + 60
+    ready_timeout = 30 + 0.5 * jobs
+    timeout = ready_timeout + duration + 120
     submit_started = time.time()
     for i in range(jobs):
         job = await asyncio.to_thread(env.submit, programs.TICKER, args, f"tick {jobs}/{i}")
@@ -47,6 +43,21 @@ async def _ticker_run(
         follows.append(follow)
         tasks.append(asyncio.create_task(follow_ws(env, follow, timeout)))
     submit_seconds = time.time() - submit_started
+
+    # Barrier: every job running and every websocket connected, then printing begins.
+    deadline = time.monotonic() + ready_timeout
+    while time.monotonic() < deadline:
+        counts = await asyncio.to_thread(status_counts, env, ids)
+        if counts.get("running", 0) == jobs and all(f.connected or f.error for f in follows):
+            break
+        await asyncio.sleep(0.2)
+    ramp_seconds = time.time() - submit_started
+    at_start = await asyncio.to_thread(status_counts, env, ids)
+    start_at = time.time() + 1.0
+    tmp = go.with_suffix(".tmp")
+    tmp.write_text(f"{start_at:.6f}")
+    tmp.chmod(0o644)
+    tmp.rename(go)
 
     # While the jobs run: who is still queued when printing should start, memory, CPU.
     samples: list[dict[str, Any]] = []
@@ -61,8 +72,6 @@ async def _ticker_run(
     sampler.start()
     cpu0, wall0 = cpu_times(env), time.time()
     sshd_cpu0 = _sshd_cpu(env)
-    await asyncio.sleep(max(0.0, start_at + 0.5 - time.time()))
-    at_start = await asyncio.to_thread(status_counts, env, ids)
     await asyncio.sleep(max(0.0, start_at + duration - time.time()))
     cpu1, wall1 = cpu_times(env), time.time()
     sshd_cpu1 = _sshd_cpu(env)
@@ -106,9 +115,10 @@ async def _ticker_run(
         "started_late": len(late),
         "max_start_delay_s": round(max(late), 2) if late else 0.0,
         "submit_s": round(submit_seconds, 2),
+        "all_running_after_s": round(ramp_seconds, 2),
         "drs_cpu_cores": round((cpu1 - cpu0) / max(1e-9, wall1 - wall0), 2),
         "sshd_cpu_cores": round((sshd_cpu1 - sshd_cpu0) / max(1e-9, wall1 - wall0), 2),
-        "memory": max(samples, key=lambda s: s["rss_mib"]) if samples else memory(env),
+        "memory": max(samples, key=lambda s: s["pss_mib"]) if samples else memory(env),
     }
     log(
         f"{jobs} jobs x {rate}/s: ws p50/p99 {result['ws_ms']['p50']}/{result['ws_ms']['p99']} ms, "

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
-# argv: start_at (epoch s), duration (s), rate (lines/s). Lines `L <i> <time_ns> <pad>`
-# are timestamped when written; printing begins at start_at so all jobs overlap.
+# argv: go file, duration (s), rate (lines/s). Waits (at most 10 min) for the bench to
+# write the go file holding the epoch second when printing begins: so every job is running
+# and every websocket connected before the first line. Lines `L <i> <time_ns> <pad>` carry
+# the time they were written.
 TICKER = """\
-import sys, time
-start_at, duration, rate = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+import os, sys, time
+go, duration, rate = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 out = sys.stdout
 out.write("T0 %d\\n" % time.time_ns()); out.flush()
+give_up = time.time() + 600
+while not os.path.exists(go) and time.time() < give_up:
+    time.sleep(0.02)
+try:
+    start_at = float(open(go).read())
+except (OSError, ValueError):
+    sys.exit(3)
 base = max(start_at, time.time())
 pad = "x" * 40
 for i in range(int(duration * rate)):

@@ -15,6 +15,15 @@ def _ms(d: dict[str, Any] | None, keys: tuple[str, ...] = ("p50", "p95", "p99"))
     return " / ".join(f"{d[k]:g}" for k in keys) + " ms"
 
 
+def _projection(p: dict[str, Any] | None) -> str:
+    if not p:
+        return ""
+    return (
+        f"marginal {p['marginal_pss_mib_per_job']} MiB PSS ({p['marginal_uss_mib_per_job']} "
+        f"USS) per job: 1,000 jobs ~ {p['pss_gib_at_1000_jobs']} GiB"
+    )
+
+
 def rows(results: dict[str, Any]) -> list[list[str]]:
     out: list[list[str]] = []
     m = results["measures"]
@@ -102,9 +111,9 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"P4 {r['jobs']} jobs x 1 line/s",
                     f"{kind} {_ms(lat, ('p50', 'p99'))}; CPU {r['drs_cpu_cores']} cores "
                     f"(+ sshd {r['sshd_cpu_cores']})",
-                    f"RSS {mem['rss_mib']:.0f} MiB ({r['rss_mib_per_job']} /job), "
-                    f"USS {mem['uss_mib']:.0f} MiB ({r['uss_mib_per_job']} /job), "
-                    f"{mem['processes']} procs",
+                    f"PSS {mem['pss_mib']:.0f} MiB ({r['pss_mib_per_job']}/job), "
+                    f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs; "
+                    f"all running after {r['all_running_after_s']} s",
                     "",
                     "",
                     "",
@@ -114,7 +123,7 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             [
                 "P4 where it stops",
                 p4["stopped"],
-                f"projected USS at 1,000 jobs: {p4['projected_uss_gib_at_1000_jobs']} GiB",
+                _projection(p4.get("projection")),
                 "",
                 p4["goal"],
                 _met(p4["goal_met"]),

@@ -1,0 +1,68 @@
+"""The benchmark harness with tiny sizes, so it cannot rot: every measure must produce
+numbers. No timing is asserted here (benchmarks are `make bench`, never test verdicts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _numbers(value: object) -> list[float]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int | float):
+        return [float(value)]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the bench sshd needs root (test users)")
+@pytest.mark.skipif(not Path("/usr/sbin/sshd").exists(), reason="openssh-server missing")
+def test_bench_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRS_", "DJANGO_"))}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=85,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    results = json.loads(out.read_text())
+    assert results["machine"]["cores"] >= 1
+    measures = results["measures"]
+    assert sorted(measures) == ["P1", "P2", "P3", "P4", "P6"]
+    for name, data in measures.items():
+        assert "error" not in data, (name, data)
+
+    for run in measures["P1"]["runs"]:
+        assert run["lines_persisted"] == run["lines_expected"] > 0
+        assert run["ws_ms"]["p99"] is not None, run["ws_error_sample"]
+        assert run["persisted_ms"]["p99"] is not None
+    for kind in ("bytes", "lines"):
+        p2 = measures["P2"][kind]
+        assert p2["drs"]["every_byte_persisted"], p2["drs"]
+        assert p2["ratio"] is not None and p2["ratio"] > 0
+    assert measures["P3"]["drs_submit_to_start_ms"]["p50"] > 0
+    assert measures["P3"]["raw_asyncssh_connect_exec_ms"]["p50"] > 0
+    assert measures["P3"]["raw_ssh_cli_true_ms"]["p50"] > 0
+    curve = measures["P4"]["curve"]
+    assert curve and curve[0]["memory"]["pss_mib"] > 0
+    assert curve[0]["persisted_ms"]["p50"] is not None
+    for key in ("jobs_list_ms", "logs_default_limit_ms"):
+        assert measures["P6"][key]["p99"] > 0
+    assert all(n == n for n in _numbers(measures))  # no NaN anywhere
+    assert "| P6" in proc.stdout  # the table was printed
