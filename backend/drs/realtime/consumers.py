@@ -111,6 +111,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
     runs background tasks that end with the connection."""
 
     accepted = False
+    closing = False
     # Set once the handshake passed every permission check: only then may a failure
     # be reported with accept + close instead of a refusal.
     authorized = False
@@ -124,7 +125,8 @@ class GroupConsumer(AsyncWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as exc:
-            log.warning("websocket %s: channel layer failed: %r", scope.get("path"), exc)
+            if not self.closing:
+                log.warning("websocket %s: channel layer failed: %r", scope.get("path"), exc)
             await self.stop_tasks()
             if hasattr(self, "base_send"):
                 await self.close_unavailable()
@@ -137,6 +139,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=encode(frame))
 
     async def close_unavailable(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
         if not self.accepted and not self.authorized:
             await self.close()  # still a refusal: say nothing to an unchecked client
             return
