@@ -205,7 +205,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/jobs/{id}/log.txt/": {
+    "/api/jobs/{id}/log.txt": {
         parameters: {
             query?: never;
             header?: never;
@@ -1274,7 +1274,6 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A UUID string identifying this job. */
                 id: string;
             };
             cookie?: never;
