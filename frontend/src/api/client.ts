@@ -66,7 +66,13 @@ async function isNotAuthenticated(response: Response): Promise<boolean> {
   }
 }
 
-export const api = createFetchClient<paths>({ baseUrl: "", credentials: "same-origin" });
+// An absolute base: `new Request("/api/...")` only resolves relative URLs in browsers.
+export const api = createFetchClient<paths>({
+  baseUrl: typeof window === "undefined" ? "" : window.location.origin,
+  credentials: "same-origin",
+  // Looked up per call, so tests can stub `fetch`.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
 api.use(sessionMiddleware);
 
 export const $api = createQueryClient(api);

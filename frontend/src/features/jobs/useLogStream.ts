@@ -108,14 +108,15 @@ export class LogStreamController {
 
   private async poll(): Promise<void> {
     while (!this.stopped && !this.stats.ended) {
-      const { data, error } = await api.GET("/api/jobs/{id}/logs/", {
-        params: {
-          path: { id: this.options.jobId },
-          query: { after: this.resume.lastSeq, limit: 1000 },
-        },
-      });
+      let page: Awaited<ReturnType<typeof this.fetchPage>> | null = null;
+      try {
+        page = await this.fetchPage();
+      } catch {
+        page = null; // network down: try again below
+      }
       if (this.stopped) return;
-      if (error || !data) {
+      const data = page?.data;
+      if (!data) {
         await this.sleep(3000);
         continue;
       }
@@ -126,6 +127,15 @@ export class LogStreamController {
       }
       if (data.results.length === 0) await this.sleep(1000);
     }
+  }
+
+  private fetchPage() {
+    return api.GET("/api/jobs/{id}/logs/", {
+      params: {
+        path: { id: this.options.jobId },
+        query: { after: this.resume.lastSeq, limit: 1000 },
+      },
+    });
   }
 
   private sleep(ms: number): Promise<void> {

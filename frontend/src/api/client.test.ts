@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, onUnauthorized, readCookie } from "./client";
+
+describe("api client", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    onUnauthorized(null);
+  });
+
+  it("reads cookies", () => {
+    expect(readCookie("csrftoken", "a=1; csrftoken=xyz%3D; b=2")).toBe("xyz=");
+    expect(readCookie("missing", "a=1")).toBeNull();
+  });
+
+  it("sends the CSRF token on unsafe methods only", async () => {
+    // biome-ignore lint/suspicious/noDocumentCookie: jsdom: set the cookie Django would set
+    document.cookie = "csrftoken=abc";
+    const seen: Array<[string, string | null]> = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (r: Request) => {
+        seen.push([r.method, r.headers.get("X-CSRFToken")]);
+        return new Response("{}", { headers: { "Content-Type": "application/json" } });
+      }),
+    );
+    await api.GET("/api/servers/");
+    await api.POST("/api/jobs/{id}/cancel/", { params: { path: { id: "x" } } });
+    expect(seen).toEqual([
+      ["GET", null],
+      ["POST", "abc"],
+    ]);
+  });
+
+  it("sends every 401 to the central handler, but not the sign-in calls", async () => {
+    const handler = vi.fn();
+    onUnauthorized(handler);
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({ detail: "Authentication credentials were not provided." }),
+            {
+              status: 401,
+              headers: { "Content-Type": "application/json" },
+            },
+          ),
+      ),
+    );
+    await api.GET("/api/auth/me/");
+    expect(handler).not.toHaveBeenCalled();
+    await api.GET("/api/jobs/");
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it("tells a not-signed-in 403 from a forbidden one", async () => {
+    const handler = vi.fn();
+    onUnauthorized(handler);
+    const answer = (detail: string) =>
+      new Response(JSON.stringify({ detail }), {
+        status: 403,
+        headers: { "Content-Type": "application/json" },
+      });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => answer("You do not have permission to perform this action.")),
+    );
+    await api.GET("/api/jobs/");
+    expect(handler).not.toHaveBeenCalled();
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => answer("Authentication credentials were not provided.")),
+    );
+    await api.GET("/api/jobs/");
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+});
