@@ -1,13 +1,18 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { RequireAuth, UnauthorizedRedirect } from "./features/auth/auth";
 import { SignInPage } from "./features/auth/SignInPage";
 import { CredentialsPage } from "./features/credentials/CredentialsPage";
-import { JobDetailPage } from "./features/jobs/JobDetailPage";
 import { JobsListPage } from "./features/jobs/JobsListPage";
 import { NewJobPage } from "./features/jobs/NewJobPage";
 import { ServersPage } from "./features/servers/ServersPage";
 import { Layout } from "./Layout";
+
+// The job page carries xterm.js (most of the bundle): load it when first needed.
+const JobDetailPage = lazy(() =>
+  import("./features/jobs/JobDetailPage").then((m) => ({ default: m.JobDetailPage })),
+);
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -33,7 +38,14 @@ export function App() {
             <Route index element={<Navigate to="/jobs" replace />} />
             <Route path="jobs" element={<JobsListPage />} />
             <Route path="jobs/new" element={<NewJobPage />} />
-            <Route path="jobs/:id" element={<JobDetailPage />} />
+            <Route
+              path="jobs/:id"
+              element={
+                <Suspense fallback={<p className="muted">Loading…</p>}>
+                  <JobDetailPage />
+                </Suspense>
+              }
+            />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="*" element={<NotFound />} />

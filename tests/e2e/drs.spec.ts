@@ -22,7 +22,8 @@ let context: BrowserContext;
 let page: Page;
 
 async function shot(name: string, target: Page = page) {
-  // Let fonts, the terminal and transitions settle.
+  // Let fonts, the terminal and transitions settle; the sticky header belongs at the top.
+  await target.evaluate(() => window.scrollTo(0, 0));
   await target.waitForTimeout(150);
   await target.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 }
@@ -182,6 +183,32 @@ test("add a credential and check the connection", async () => {
   await card.getByRole("button", { name: "Check connection" }).click();
   await expect(card.getByTestId("check-result")).toContainText(/Connected in \d+ ms/);
   await shot("05-servers");
+});
+
+test("generate and deploy a key, then delete it with removal from the server", async () => {
+  const user = env("E2E_SSH_PASSWORD_USER");
+  const authorizedKeys = `${env("E2E_SSH_PASSWORD_USER_HOME")}/.ssh/authorized_keys`;
+  await page.getByRole("link", { name: "Credentials" }).click();
+  await page.getByRole("button", { name: "Generate and deploy a key" }).click();
+  const form = page.getByRole("form", { name: "Generate and deploy a key" });
+  await form.getByLabel("Server").selectOption({ label: "sshd" });
+  await form.getByLabel("Username").fill(user);
+  await form.getByLabel("Name", { exact: true }).fill("generated");
+  await form.getByLabel("One-time password").fill(env("E2E_SSH_PASSWORD"));
+  await form.getByRole("button", { name: "Generate and deploy" }).click();
+  const installed = page.locator(".pubkey-block");
+  await expect(installed).toContainText("ssh-ed25519 ");
+  const publicKey = ((await installed.textContent()) ?? "").trim();
+  const keyBody = publicKey.split(" ")[1] as string;
+  expect(readFileSync(authorizedKeys, "utf8")).toContain(keyBody);
+  await shot("04b-credentials-generated");
+  await page.getByRole("button", { name: "Done" }).click();
+
+  await page.getByRole("button", { name: "Delete generated" }).click();
+  await expect(page.getByLabel("Also remove its public key from the server")).toBeChecked();
+  await page.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page.getByRole("cell", { name: "generated", exact: true })).toHaveCount(0);
+  expect(readFileSync(authorizedKeys, "utf8")).not.toContain(keyBody);
 });
 
 test("submit a job, see its lines live, succeeded with exit 0, download a result", async () => {
@@ -405,6 +432,7 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   await shot("14-phone-jobs", phone);
   await phone.getByRole("link", { name: "count to twenty" }).click();
   await expect(phone.getByTestId("job-status")).toHaveText("succeeded");
+  await expect.poll(() => phone.evaluate(() => window.__drsLog?.stats().ended != null)).toBe(true);
   await shot("15-phone-job-detail", phone);
   await phone.goto("/jobs/new");
   await shot("16-phone-new-job", phone);

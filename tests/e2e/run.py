@@ -128,6 +128,7 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
             "E2E_SSH_KEY_FILE": str(key_path),
             "E2E_SSH_PASSWORD_USER": sshd.password_user.name,
             "E2E_SSH_PASSWORD": sshd.password_user.password,
+            "E2E_SSH_PASSWORD_USER_HOME": str(sshd.password_user.home),
             "E2E_ARTIFACTS": str(ARTIFACTS),
             "E2E_CHROMIUM": CHROMIUM,
         }
