@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from drs.jobs.models import Job, LogChunk
 from drs.runner.engine import run_job
@@ -61,8 +62,14 @@ def run(job: Job) -> Job:
 def run_in_thread() -> Iterator[Callable[[Job], threading.Thread]]:
     threads: list[threading.Thread] = []
 
+    def target(job_id: str) -> None:
+        try:
+            run_job(job_id)
+        finally:
+            connections.close_all()  # this thread's own connection would outlive the test
+
     def start(job: Job) -> threading.Thread:
-        thread = threading.Thread(target=run_job, args=(str(job.pk),), daemon=True)
+        thread = threading.Thread(target=target, args=(str(job.pk),), daemon=True)
         thread.start()
         threads.append(thread)
         return thread
