@@ -28,15 +28,22 @@ def on_worker_spawn(sender: Any, **kwargs: Any) -> None:
     from drs.runner.lease import reap
 
     try:
-        Schedule.objects.update_or_create(
-            name=REAPER_SCHEDULE,
-            defaults={
-                "func": "drs.jobs.tasks.reap",
-                "schedule_type": Schedule.MINUTES,
-                "minutes": 1,
-                "repeats": -1,
-            },
-        )
+        try:
+            Schedule.objects.update_or_create(
+                name=REAPER_SCHEDULE,
+                defaults={
+                    "func": "drs.jobs.tasks.reap",
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": 1,
+                    "repeats": -1,
+                },
+            )
+        except Schedule.MultipleObjectsReturned:
+            # Workers spawned at once race update_or_create (Schedule.name is not unique)
+            # into duplicate rows, after which every spawn raised here and the worker died
+            # in a loop (found by `make bench`). Keep the oldest row.
+            extra = Schedule.objects.filter(name=REAPER_SCHEDULE).order_by("pk")[1:]
+            Schedule.objects.filter(pk__in=list(extra.values_list("pk", flat=True))).delete()
         reap()
     except DatabaseError:
         logging.getLogger(__name__).warning("reaper at worker start failed", exc_info=True)
