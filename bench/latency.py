@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
+import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from bench import programs
@@ -21,6 +24,7 @@ from bench.common import (
     wait_jobs,
 )
 from bench.env import BenchEnv, log
+from bench.profile import profiling
 
 
 def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
@@ -59,23 +63,27 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     tmp.chmod(0o644)
     tmp.rename(go)
 
-    # While the jobs run: who is still queued when printing should start, memory, CPU.
-    samples: list[dict[str, Any]] = []
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.wait(1.0):
-            if start_at + 1 < time.time() < start_at + duration:
-                samples.append(memory(env))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    # Memory, sampled by another process while the lines flow (see memsample.py).
+    samples_path = env.dir / f"mem-{go.name}.jsonl"
+    sampler = subprocess.Popen(  # noqa: ASYNC220 (starts at once, never waited on here)
+        [sys.executable, str(Path(__file__).with_name("memsample.py")),
+         str(env.app.pid if env.app else 0), "2", str(samples_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     cpu0, wall0 = cpu_times(env), time.time()
     sshd_cpu0 = _sshd_cpu(env)
-    await asyncio.sleep(max(0.0, start_at + duration - time.time()))
+    with profiling(env, f"ticker-{jobs}x{rate:g}"):
+        await asyncio.sleep(max(0.0, start_at + duration - time.time()))
     cpu1, wall1 = cpu_times(env), time.time()
     sshd_cpu1 = _sshd_cpu(env)
-    stop.set()
+    sampler.terminate()
+    sampler.wait()
+    samples = []
+    if samples_path.exists():
+        for line in samples_path.read_text().splitlines():
+            sample = json.loads(line) if line.strip() else {}
+            if sample and start_at + 1 < sample["time"] < start_at + duration:
+                samples.append(sample)
     details = await asyncio.to_thread(wait_jobs, env, ids, 60 + jobs * 0.2)
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):

@@ -4,6 +4,7 @@ JSON-able dict with its figures, its baseline, the ratio and the goal verdict.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from typing import Any
@@ -12,6 +13,7 @@ from bench import programs, raw
 from bench.common import TERMINAL, dist, epoch, memory, percentile, wait_jobs
 from bench.env import BenchEnv, log
 from bench.latency import ticker_run
+from bench.profile import profiling
 
 # --- P1 log latency ---------------------------------------------------------------------------
 
@@ -35,8 +37,9 @@ def p1_latency(env: BenchEnv, *, levels: list[int], duration: float) -> dict[str
 def _drs_stream(env: BenchEnv, program: str, args: list[str], expected: int) -> dict[str, Any]:
     """Run PROGRAM as a DRS job; time from its own T0 to its last chunk being persisted."""
     assert env.api is not None
-    job = env.submit(program, args, "throughput")
-    detail = wait_jobs(env, [job["id"]], 900)[job["id"]]
+    with profiling(env, f"P2-{'bytes' if program == programs.BULK else 'lines'}"):
+        job = env.submit(program, args, "throughput")
+        detail = wait_jobs(env, [job["id"]], 900)[job["id"]]
     first = env.api.get(f"/api/jobs/{job['id']}/logs/", after=0, limit=1)["results"][0]
     t0 = int(first["data"].split("\n", 1)[0].split()[1]) / 1e9
     last_seq = detail["last_seq"]
@@ -136,10 +139,46 @@ def _drs_submit_once(env: BenchEnv) -> dict[str, float]:
     if detail["status"] not in TERMINAL:
         raise RuntimeError(f"job {job['id']} did not finish")
     return {
+        "job": job["id"],
         "submit_to_start": (t0 - t) / 1e9,
         "post": (posted - t) / 1e9,
         "created_to_start": t0 / 1e9 - epoch(detail["created_at"]),
+        "t0": t0 / 1e9,
+        "created": epoch(detail["created_at"]),
+        **_remote_marks(env, detail.get("remote_directory") or ""),
     }
+
+
+def _remote_marks(env: BenchEnv, directory: str) -> dict[str, float]:
+    """When the runner uploaded the program and ran the launch script: mtimes of files in
+    the job dir (the bench sshd is on this machine, same clock)."""
+    assert env.sshd is not None
+    marks: dict[str, float] = {}
+    base = env.sshd.key_user.home / directory
+    for key, name in (("uploaded", "program"), ("launched", ".drs-launched")):
+        with contextlib.suppress(OSError):
+            marks[key] = (base / name).stat().st_mtime
+    return marks
+
+
+def _task_started(env: BenchEnv) -> dict[str, float]:
+    """job id -> when a django-q2 worker began its run_job task (django_q_task.started)."""
+    import base64
+    import pickle
+
+    out: dict[str, float] = {}
+    with env.db() as conn:
+        rows = conn.execute(
+            "SELECT args, extract(epoch FROM started) FROM django_q_task "
+            "WHERE func = 'drs.jobs.tasks.run_job' ORDER BY started"
+        ).fetchall()
+    for args, started in rows:
+        try:
+            job_id = str(pickle.loads(base64.b64decode(args))[0])  # noqa: S301 (our own rows)
+        except (ValueError, IndexError, pickle.UnpicklingError, TypeError):
+            continue
+        out.setdefault(job_id, float(started))
+    return out
 
 
 async def _raw_round(env: BenchEnv, conn: Any) -> dict[str, float]:
@@ -170,7 +209,8 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
                 if (i + 1) % 10 == 0:
                     log(f"P3: {i + 1}/{samples}")
 
-    asyncio.run(rounds())
+    with profiling(env, "P3"):
+        asyncio.run(rounds())
 
     def med(values: list[float]) -> float:
         return round(statistics.median(values) * 1000, 1)
@@ -178,6 +218,15 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
     def p90(values: list[float]) -> float:
         return round((percentile(values, 90) or 0) * 1000, 1)
 
+    time.sleep(1.5)  # django-q2 saves task rows from its monitor, a moment after the task
+    started = _task_started(env)
+    queue = [started[d["job"]] - d["created"] for d in drs if d["job"] in started]
+    runner = [d["t0"] - started[d["job"]] for d in drs if d["job"] in started]
+    to_upload = [
+        d["uploaded"] - started[d["job"]] for d in drs if "uploaded" in d and d["job"] in started
+    ]
+    to_launch = [d["launched"] - d["uploaded"] for d in drs if "launched" in d and "uploaded" in d]
+    to_t0 = [d["t0"] - d["launched"] for d in drs if "launched" in d]
     drs_start = [d["submit_to_start"] for d in drs]
     raw_start = [r["connect_exec_to_start"] for r in rawr]
     reuse = [r["exec_on_open_to_start"] for r in rawr]
@@ -186,6 +235,14 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
         "drs_submit_to_start_ms": {"p50": med(drs_start), "p90": p90(drs_start)},
         "drs_post_ms": {"p50": med([d["post"] for d in drs])},
         "drs_created_to_start_ms": {"p50": med([d["created_to_start"] for d in drs])},
+        # created -> a worker starts the task; task start -> the program's own start
+        "drs_queue_ms": {"p50": med(queue) if queue else None},
+        "drs_task_to_start_ms": {"p50": med(runner) if runner else None},
+        # ...of which: task start -> program uploaded (admit, claim, connect, mkdir, SFTP),
+        # upload -> launch script ran, launch -> the program's own start (sh + python)
+        "drs_task_to_uploaded_ms": {"p50": med(to_upload) if to_upload else None},
+        "drs_uploaded_to_launched_ms": {"p50": med(to_launch) if to_launch else None},
+        "drs_launched_to_start_ms": {"p50": med(to_t0) if to_t0 else None},
         "raw_asyncssh_connect_exec_ms": {"p50": med(raw_start), "p90": p90(raw_start)},
         "raw_asyncssh_connect_exec_close_ms": {"p50": med([r["connect_exec_close"] for r in rawr])},
         "raw_exec_on_open_connection_ms": {"p50": med(reuse)},
@@ -337,10 +394,12 @@ def _timed_get(env: BenchEnv, path: str, requests_: int, **params: Any) -> dict[
     assert env.api is not None
     env.api.get(path, **params)  # warm
     times = []
-    for _ in range(requests_):
-        t = time.perf_counter()
-        env.api.get(path, **params)
-        times.append(time.perf_counter() - t)
+    label = "P6-" + path.strip("/").split("/")[-1] + "-" + "-".join(f"{k}" for k in params)
+    with profiling(env, label):
+        for _ in range(requests_):
+            t = time.perf_counter()
+            env.api.get(path, **params)
+            times.append(time.perf_counter() - t)
     return dist(times)
 
 
