@@ -133,7 +133,10 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [CHANNEL_REDIS_URL],
+            # redis-py 8 reads with a 5 s socket timeout by default: exactly the 5 s
+            # blocking pop channels-redis waits on an idle channel, so every idle
+            # websocket consumer failed with TimeoutError after 5 s. Wait longer.
+            "hosts": [{"address": CHANNEL_REDIS_URL, "socket_timeout": 15}],
             "prefix": f"{REDIS_PREFIX}:channels",
             "capacity": CHANNEL_LAYER_CAPACITY,
             "expiry": 60,

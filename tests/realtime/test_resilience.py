@@ -90,7 +90,8 @@ async def test_redis_stopped_for_10_seconds(
     """Redis goes away for 10 s mid-job: the runner keeps persisting, followers are told
     to come back (or lose the connection), and once Redis is back they catch up."""
     with PrivateRedis(tmp_path) as redis:
-        layer_with(settings, hosts=[redis.url])
+        host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+        layer_with(settings, hosts=[{**host, "address": redis.url}])
         with Daphne(env={"DRS_CHANNEL_REDIS_URL": redis.url}) as daphne:
             followers = [
                 Follower(daphne, job.pk, await token_headers(owner)),

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs
 from uuid import UUID
 
 from autobahn.exception import Disconnected
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
@@ -130,6 +131,16 @@ class GroupConsumer(AsyncWebsocketConsumer):
             await self.stop_tasks()
             if hasattr(self, "base_send"):
                 await self.close_unavailable()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As channels does it, minus `aclose_old_connections()` before every handler: that
+        is a hop to the one database thread for each live chunk, and these handlers never
+        touch the ORM directly (their queries use database_sync_to_async, which cleans up
+        connections itself)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         await super().accept(subprotocol, headers)
