@@ -13,22 +13,41 @@ from drs.jobs.models import Job
 from drs.jobs.services import job_create
 from drs.jobs.tasks import enqueue_job
 from drs.runner.lease import reap
+from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
 from tests.runner.conftest import assert_log_consistent, log_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LINES = 100_000
-# Prints fast but not instantly (about 5 s), so a worker can be killed mid-job.
+HALF = LINES // 2
+# Prints the first half fast, the second half slowly, and blocks before the last 1,000
+# lines until a `release` file appears in its directory: the test kills the worker while
+# the job is printing, and the job can never finish before the kill.
 NUMBERS = (
-    "import sys, time\n"
+    "import os, sys, time\n"
     f"for i in range({LINES}):\n"
     "    sys.stdout.write(f'{i:06d} the quick brown fox\\n')\n"
-    "    if i % 2000 == 0:\n"
+    "    if i % 1000 == 0:\n"
     "        sys.stdout.flush()\n"
-    "        time.sleep(0.1)\n"
+    f"        if i >= {HALF} and not os.path.exists('release'):\n"
+    "            time.sleep(0.05)\n"
+    f"    if i == {LINES - 1001}:\n"
+    "        sys.stdout.flush()\n"
+    "        while not os.path.exists('release'):\n"
+    "            time.sleep(0.05)\n"
 )
 EXPECTED = b"".join(f"{i:06d} the quick brown fox\n".encode() for i in range(LINES))
+FIRST_HALF = len(EXPECTED) // 2
+
+
+def release(sshd: Sshd, job: Job) -> None:
+    job.refresh_from_db()
+    (sshd.key_user.home / job.remote_directory / "release").touch()
+
+
+def half_stored(job: Job) -> bool:
+    return Job.objects.get(pk=job.pk).stdout_offset >= FIRST_HALF
 
 
 def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
@@ -60,21 +79,26 @@ def worker_pid(job: Job) -> int:
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_worker_sigkill_mid_job_loses_and_duplicates_nothing(
-    make_job: Callable[..., Job], start_workers: Callable[..., Workers], count: int
+    make_job: Callable[..., Job],
+    start_workers: Callable[..., Workers],
+    sshd: Sshd,
+    count: int,
 ) -> None:
     workers = start_workers(workers=count, lease_seconds=3)
     jobs = [make_job(NUMBERS, title=f"numbers {n}") for n in range(count)]
     for job in jobs:
         enqueue_job(job.pk)
-    # Kill each job's worker once it has stored some, but not all, of the output.
-    wait_for(lambda: all(Job.objects.get(pk=j.pk).last_seq >= 3 for j in jobs), "first chunks")
+    # Kill each job's worker once the first half of its output is stored.
+    wait_for(lambda: all(half_stored(j) for j in jobs), "the first halves")
     killed = {worker_pid(job) for job in jobs}
+    assert len(killed) == count
     for pid in killed:
         workers.kill(pid)
     for job in jobs:
         job.refresh_from_db()
         assert job.status == "running"
-        assert job.stdout_offset < len(EXPECTED)
+        assert FIRST_HALF <= job.stdout_offset < len(EXPECTED)
+        release(sshd, job)
     reap_until_finished(*jobs)
     for job in jobs:
         job.refresh_from_db()
@@ -125,18 +149,19 @@ def test_twenty_jobs_on_a_server_capped_at_two(
 
 
 def test_cluster_start_reaps_orphaned_jobs(
-    make_job: Callable[..., Job], start_workers: Callable[..., Workers]
+    make_job: Callable[..., Job], start_workers: Callable[..., Workers], sshd: Sshd
 ) -> None:
     """The node dies with a job running; when qcluster starts again it picks the job up
     by itself (no reaper call from the test, no 30 s scheduler wait)."""
     workers = start_workers(workers=1, lease_seconds=3)
     job = make_job(NUMBERS)
     enqueue_job(job.pk)
-    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 3, "first chunks")
+    wait_for(lambda: half_stored(job), "the first half")
     workers.crash()
     from django.utils import timezone
 
     wait_for(lambda: Job.objects.get(pk=job.pk).lease_expires_at < timezone.now(), "lease expiry")
+    release(sshd, job)
     workers.start()
     wait_for(lambda: finished(job), "the job to finish after the restart")
     job.refresh_from_db()
