@@ -175,6 +175,7 @@ export function LogViewer({
     const controller = new LogStreamController({
       jobId,
       push: (text) => writer.push(text),
+      backlog: () => writer.queuedChars,
       onState: publish,
       onEnd: (end) => {
         publish();
@@ -241,13 +242,15 @@ export function LogViewer({
       ? live
         ? "live"
         : "loading"
-      : stats.state === "ended"
-        ? "complete"
-        : stats.state === "polling"
-          ? "polling"
-          : stats.state === "closed"
-            ? "closed"
-            : "connecting…";
+      : stats.state === "loading"
+        ? "loading"
+        : stats.state === "ended"
+          ? "complete"
+          : stats.state === "polling"
+            ? "polling"
+            : stats.state === "closed"
+              ? "closed"
+              : "connecting…";
 
   return (
     <div className="logviewer">

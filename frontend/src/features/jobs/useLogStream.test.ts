@@ -29,6 +29,7 @@ describe("LogStreamController", () => {
       jobId: JOB,
       push: (t) => out.push(t),
       onEnd: ended,
+      restBackfill: false,
     }).start();
 
     const first = FakeWebSocket.last();
@@ -63,7 +64,11 @@ describe("LogStreamController", () => {
 
   it("reconnects on a gap instead of showing a hole", () => {
     const out: string[] = [];
-    const c = new LogStreamController({ jobId: JOB, push: (t) => out.push(t) }).start();
+    const c = new LogStreamController({
+      jobId: JOB,
+      push: (t) => out.push(t),
+      restBackfill: false,
+    }).start();
     const first = FakeWebSocket.last();
     first.open();
     first.receive(chunk(1));
@@ -82,7 +87,11 @@ describe("LogStreamController", () => {
 
   it("tints stderr", () => {
     const out: string[] = [];
-    const c = new LogStreamController({ jobId: JOB, push: (t) => out.push(t) }).start();
+    const c = new LogStreamController({
+      jobId: JOB,
+      push: (t) => out.push(t),
+      restBackfill: false,
+    }).start();
     FakeWebSocket.last().open();
     FakeWebSocket.last().receive(chunk(1, "stderr"));
     expect(out).toEqual(["\x1b[31mn=1\n\x1b[39m"]);
@@ -90,7 +99,7 @@ describe("LogStreamController", () => {
   });
 
   it("stop() closes the socket and never reconnects", () => {
-    const c = new LogStreamController({ jobId: JOB, push: () => {} }).start();
+    const c = new LogStreamController({ jobId: JOB, push: () => {}, restBackfill: false }).start();
     const ws = FakeWebSocket.last();
     ws.open();
     c.stop();
@@ -127,6 +136,7 @@ describe("LogStreamController", () => {
       push: (t) => out.push(t),
       onEnd: ended,
       maxSocketFailures: 2,
+      restBackfill: false,
     }).start();
     // Two handshakes refused (closed before open).
     FakeWebSocket.last().drop();
@@ -139,5 +149,94 @@ describe("LogStreamController", () => {
     const urls = fetchMock.mock.calls.map(([r]) => new URL(r.url).search);
     expect(urls[0]).toContain("after=0");
     expect(urls[1]).toContain("after=1");
+  });
+
+  it("backfills stored chunks over REST, then follows live from the last seq", async () => {
+    const stored = Array.from({ length: 40 }, (_, i) => ({
+      seq: i + 1,
+      stream: "stdout",
+      offset: 0,
+      time: "",
+      data: `n=${i + 1}\n`,
+    }));
+    const fetchMock = vi.fn(async (request: Request) => {
+      const q = new URL(request.url).searchParams;
+      const after = Number(q.get("after"));
+      const limit = Number(q.get("limit"));
+      const results = stored.filter((c) => c.seq > after).slice(0, limit);
+      const page = { results, next_after: results.at(-1)?.seq ?? after, complete: false };
+      return new Response(JSON.stringify(page), {
+        headers: { "Content-Type": "application/json" },
+      });
+    });
+    vi.stubGlobal("fetch", fetchMock);
+    const out: string[] = [];
+    const c = new LogStreamController({ jobId: JOB, push: (t) => out.push(t) }).start();
+    expect(c.stats.state).toBe("loading");
+    await vi.advanceTimersByTimeAsync(10);
+    // A small first page for fast first lines, then big ones until caught up.
+    const limits = fetchMock.mock.calls.map(([r]) =>
+      Number(new URL(r.url).searchParams.get("limit")),
+    );
+    expect(limits).toEqual([16, 50]);
+    const ws = FakeWebSocket.last();
+    expect(ws.url).toContain("?after=40");
+    ws.open();
+    ws.receive(chunk(40)); // overlap: dropped
+    ws.receive(chunk(41));
+    ws.receive({ type: "end", status: "succeeded", exit_code: 0 });
+    expect(out.join("")).toBe(Array.from({ length: 41 }, (_, i) => `n=${i + 1}\n`).join(""));
+    expect(c.stats).toMatchObject({ chunks: 41, duplicates: 1, state: "ended" });
+  });
+
+  it("needs no websocket for a finished job", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({
+              results: [{ seq: 1, stream: "stderr", offset: 0, time: "", data: "x\n" }],
+              next_after: 1,
+              complete: true,
+            }),
+            { headers: { "Content-Type": "application/json" } },
+          ),
+      ),
+    );
+    const ended = vi.fn();
+    const out: string[] = [];
+    const c = new LogStreamController({
+      jobId: JOB,
+      push: (t) => out.push(t),
+      onEnd: ended,
+    }).start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(FakeWebSocket.instances.length).toBe(0);
+    expect(ended).toHaveBeenCalled();
+    expect(c.stats.state).toBe("ended");
+    expect(out).toEqual(["\x1b[31mx\n\x1b[39m"]);
+  });
+
+  it("pauses REST paging while the terminal has a large backlog", async () => {
+    let backlog = 9_000_000;
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ results: [], next_after: 0, complete: false }), {
+          headers: { "Content-Type": "application/json" },
+        }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    const c = new LogStreamController({
+      jobId: JOB,
+      push: () => {},
+      backlog: () => backlog,
+    }).start();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(fetchMock).not.toHaveBeenCalled();
+    backlog = 0;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    c.stop();
   });
 });

@@ -1,6 +1,9 @@
-// Connects a job's log (websocket, resumable; REST paging as a fallback when websockets
-// are refused) to a sink of terminal text. No React state per chunk: the caller polls
-// `stats` for display.
+// Connects a job's log to a sink of terminal text:
+//  1. backfill what is stored through REST pages (`logs/?after=&limit=`): big pages, paced
+//     by the terminal's backlog, much faster than a chunk-per-message websocket backfill;
+//  2. then follow live over the websocket from `after=<last seq>` (resumable on drops);
+//  3. REST polling if websockets are refused altogether (e.g. a proxy without upgrade).
+// No React state per chunk: the caller reads `stats` for display.
 import { api } from "../../api/client";
 import { ReconnectingSocket, type SocketState, wsUrl } from "../../api/ws";
 import { ChunkFormatter, type EndMessage, LogResume } from "./logStream";
@@ -11,7 +14,7 @@ export interface LogStreamStats {
   gaps: number;
   reconnects: number;
   lastSeq: number;
-  state: SocketState | "polling" | "ended";
+  state: SocketState | "loading" | "polling" | "ended";
   ended: EndMessage | null;
 }
 
@@ -22,7 +25,16 @@ export interface LogStreamOptions {
   onState?: () => void;
   /** Give up on websockets after this many refused connections in a row. */
   maxSocketFailures?: number;
+  /** Backfill stored chunks over REST before opening the websocket (default true). */
+  restBackfill?: boolean;
+  /** Characters waiting to be written: REST paging pauses while it is high. */
+  backlog?: () => number;
 }
+
+/** First page small (first lines fast), then large pages. */
+export const BACKFILL_FIRST_PAGE = 16;
+export const BACKFILL_PAGE = 50; // ≤ 50 × 64 KiB: JSON.parse stays well under a frame budget × few
+const MAX_BACKLOG_CHARS = 8_000_000;
 
 export class LogStreamController {
   readonly resume = new LogResume(0);
@@ -44,6 +56,44 @@ export class LogStreamController {
   constructor(private readonly options: LogStreamOptions) {}
 
   start(): this {
+    if (this.options.restBackfill === false) this.openSocket();
+    else void this.backfill();
+    return this;
+  }
+
+  /** Read stored chunks page by page; hand over to the websocket once caught up. */
+  private async backfill(): Promise<void> {
+    this.stats.state = "loading";
+    let limit = BACKFILL_FIRST_PAGE;
+    while (!this.stopped && !this.stats.ended) {
+      await this.waitForBacklog();
+      let page: Awaited<ReturnType<typeof this.fetchPage>> | null = null;
+      try {
+        page = await this.fetchPage(limit);
+      } catch {
+        page = null;
+      }
+      if (this.stopped) return;
+      const data = page?.data;
+      if (!data) break; // let the websocket (and its own fallback) take over
+      for (const chunk of data.results) this.handle({ type: "log", ...chunk });
+      if (data.complete) {
+        this.handle({ type: "end", status: "", exit_code: null });
+        return;
+      }
+      if (data.results.length < limit) break; // caught up with what is stored
+      limit = BACKFILL_PAGE;
+    }
+    if (!this.stopped && !this.stats.ended) this.openSocket();
+  }
+
+  private async waitForBacklog(): Promise<void> {
+    while (!this.stopped && (this.options.backlog?.() ?? 0) > MAX_BACKLOG_CHARS) {
+      await this.sleep(50);
+    }
+  }
+
+  private openSocket(): void {
     this.socket = new ReconnectingSocket({
       url: () => wsUrl(this.resume.path(this.options.jobId)),
       onMessage: (m) => this.handle(m),
@@ -67,7 +117,6 @@ export class LogStreamController {
         this.options.onState?.();
       },
     });
-    return this;
   }
 
   /** Feed one message (from the websocket or a REST page). */
@@ -110,7 +159,8 @@ export class LogStreamController {
     while (!this.stopped && !this.stats.ended) {
       let page: Awaited<ReturnType<typeof this.fetchPage>> | null = null;
       try {
-        page = await this.fetchPage();
+        await this.waitForBacklog();
+        page = await this.fetchPage(BACKFILL_PAGE);
       } catch {
         page = null; // network down: try again below
       }
@@ -129,12 +179,9 @@ export class LogStreamController {
     }
   }
 
-  private fetchPage() {
+  private fetchPage(limit: number) {
     return api.GET("/api/jobs/{id}/logs/", {
-      params: {
-        path: { id: this.options.jobId },
-        query: { after: this.resume.lastSeq, limit: 1000 },
-      },
+      params: { path: { id: this.options.jobId }, query: { after: this.resume.lastSeq, limit } },
     });
   }
 
