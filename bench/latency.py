@@ -14,6 +14,7 @@ from typing import Any
 
 from bench import programs
 from bench.common import (
+    LineClock,
     WsFollow,
     cpu_times,
     dist,
@@ -25,6 +26,45 @@ from bench.common import (
 )
 from bench.env import BenchEnv, log
 from bench.profile import profiling
+
+
+class LayerTap:
+    """Joins each job's log group on the channel layer itself, as a consumer does: the
+    arrival time here is when the worker's publish reached subscribers, which splits the
+    websocket latency into the worker's share and daphne's delivery."""
+
+    def __init__(self, env: BenchEnv) -> None:
+        from channels_redis.core import RedisChannelLayer
+
+        from bench.env import REDIS_URL
+
+        self.layer = RedisChannelLayer(
+            hosts=[REDIS_URL], prefix=f"{env.redis_prefix}:channels", capacity=100_000
+        )
+        self.clocks: dict[str, LineClock] = {}
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def add(self, job_id: str) -> None:
+        channel = await self.layer.new_channel()
+        await self.layer.group_add(f"job.{job_id}.logs", channel)
+        clock = self.clocks[job_id] = LineClock()
+        self.tasks.append(asyncio.create_task(self._run(channel, clock)))
+
+    async def _run(self, channel: str, clock: LineClock) -> None:
+        while True:
+            message = await self.layer.receive(channel)
+            now = time.time()
+            if message.get("type") == "log.chunk" and message.get("stream") == "stdout":
+                clock.feed(bytes(message["data"]).decode(errors="replace"), now)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        with contextlib.suppress(Exception):
+            await self.layer.flush()
 
 
 def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
@@ -40,12 +80,19 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     ready_timeout = 30 + 0.5 * jobs
     timeout = ready_timeout + duration + 120
     submit_started = time.time()
+    tap: LayerTap | None = LayerTap(env)
     for i in range(jobs):
         job = await asyncio.to_thread(env.submit, programs.TICKER, args, f"tick {jobs}/{i}")
         ids.append(job["id"])
         follow = WsFollow(job["id"])
         follows.append(follow)
         tasks.append(asyncio.create_task(follow_ws(env, follow, timeout)))
+        if tap is not None:
+            try:
+                await tap.add(job["id"])
+            except Exception as exc:  # the tap is diagnostics only
+                log(f"channel-layer tap unavailable: {exc}")
+                tap = None
     submit_seconds = time.time() - submit_started
 
     # Barrier: every job running and every websocket connected, then printing begins.
@@ -67,7 +114,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     samples_path = env.dir / f"mem-{go.name}.jsonl"
     sampler = subprocess.Popen(  # noqa: ASYNC220 (starts at once, never waited on here)
         [sys.executable, str(Path(__file__).with_name("memsample.py")),
-         str(env.app.pid if env.app else 0), "2", str(samples_path)],
+         str(env.app.pid if env.app else 0), "3", str(samples_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     cpu0, wall0 = cpu_times(env), time.time()
@@ -91,6 +138,11 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     for task in tasks:
         task.cancel()
 
+    layer_lat: list[float] = []
+    if tap is not None:
+        await tap.stop()
+        for clock in tap.clocks.values():
+            layer_lat += clock.latencies
     ws_lat: list[float] = []
     errors = [f.error for f in follows if f.error]
     expected = int(duration * rate)
@@ -116,6 +168,8 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "lines_persisted": len(persisted),
         "ws_ms": dist(ws_lat),
         "persisted_ms": dist(persisted),
+        # published: the worker's group_send reached a channel-layer subscriber
+        "published_ms": dist(layer_lat),
         "ws_errors": len(errors),
         "ws_error_sample": errors[:3],
         "statuses": statuses,
@@ -125,31 +179,37 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "submit_s": round(submit_seconds, 2),
         "all_running_after_s": round(ramp_seconds, 2),
         "drs_cpu_cores": round((cpu1 - cpu0) / max(1e-9, wall1 - wall0), 2),
-        "sshd_cpu_cores": round((sshd_cpu1 - sshd_cpu0) / max(1e-9, wall1 - wall0), 2),
+        "sshd_cpu_cores": round(_cpu_delta(sshd_cpu0, sshd_cpu1) / max(1e-9, wall1 - wall0), 2),
         "memory": max(samples, key=lambda s: s["pss_mib"]) if samples else memory(env),
     }
     log(
         f"{jobs} jobs x {rate}/s: ws p50/p99 {result['ws_ms']['p50']}/{result['ws_ms']['p99']} ms, "
         f"persisted p50/p99 {result['persisted_ms']['p50']}/{result['persisted_ms']['p99']} ms, "
+        f"published p50/p99 {result['published_ms']['p50']}/{result['published_ms']['p99']} ms, "
         f"lines ws {len(ws_lat)}/{expected * jobs}, statuses {statuses}, late {len(late)}"
     )
     return result
 
 
-def _sshd_cpu(env: BenchEnv) -> float:
-    """CPU seconds of our sshd and its session processes (the remote side's SSH cost)."""
+def _sshd_cpu(env: BenchEnv) -> dict[int, float]:
+    """CPU seconds per process of our sshd and its session processes (the remote side's
+    SSH cost); compare two snapshots by pid, so sessions that come and go do not count."""
     import psutil
 
+    out: dict[int, float] = {}
     if env.sshd is None or env.sshd.proc is None:
-        return 0.0
-    total = 0.0
+        return out
     try:
-        procs = [psutil.Process(env.sshd.proc.pid)]
-        procs += procs[0].children(recursive=True)
+        root = psutil.Process(env.sshd.proc.pid)
+        procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0.0
+        return out
     for p in procs:
         with contextlib.suppress(psutil.Error):
             t = p.cpu_times()
-            total += t.user + t.system
-    return total
+            out[p.pid] = t.user + t.system
+    return out
+
+
+def _cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in after if pid in before)
