@@ -40,7 +40,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"P1 latency, {r['jobs']} jobs x 10 lines/s (p50/p95/p99)",
                     f"websocket {_ms(r['ws_ms'])}"
                     + (f" ({r['ws_errors']} ws errors)" if r["ws_errors"] else ""),
-                    f"persisted {_ms(r['persisted_ms'])}",
+                    f"persisted {_ms(r['persisted_ms'])}; published "
+                    f"{_ms(r.get('published_ms'))}; DRS CPU {r['drs_cpu_cores']} cores",
                     "",
                     p1["goal"] if last else "",
                     _met(p1["goal_met"]) if last else "",
@@ -109,7 +110,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             out.append(
                 [
                     f"P4 {r['jobs']} jobs x 1 line/s",
-                    f"{kind} {_ms(lat, ('p50', 'p99'))}; CPU {r['drs_cpu_cores']} cores "
+                    f"{kind} {_ms(lat, ('p50', 'p99'))} (persisted "
+                    f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU {r['drs_cpu_cores']} cores "
                     f"(+ sshd {r['sshd_cpu_cores']})",
                     f"PSS {mem['pss_mib']:.0f} MiB ({r['pss_mib_per_job']}/job), "
                     f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs; "
