@@ -190,7 +190,13 @@ class JobRun:
         interval = max(1.0, settings.DRS_LEASE_SECONDS / 3)
         while True:
             await asyncio.sleep(interval)
-            if not await sync_to_async(lease.renew)(self.job_id, self.owner):
+            try:
+                renewed = await sync_to_async(lease.renew)(self.job_id, self.owner)
+            except DatabaseError:
+                # A blip: try again next time; the lease outlives a few missed renewals.
+                log.warning("job %s: lease renewal failed; retrying", self.job_id, exc_info=True)
+                continue
+            if not renewed:
                 self.lease_lost.set()
                 return
 
