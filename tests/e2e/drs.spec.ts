@@ -230,6 +230,9 @@ test("submit a job, see its lines live, succeeded with exit 0, download a result
         "print(os.environ['GREETING'], 'from', sys.argv[1:])",
         "print('\\x1b[32mgreen\\x1b[0m and plain')",
         "print('to stderr', file=sys.stderr)",
+        "for p in (10, 50, 100):",
+        "    print(f'progress {p:3d}%', end='\\r', flush=True)",
+        "print('progress done')",
         "for i in range(1, 21):",
         "    print(f'line {i:04d}')",
         "    time.sleep(0.25)",
@@ -258,6 +261,20 @@ test("submit a job, see its lines live, succeeded with exit 0, download a result
   expect(lines).toContain("hello from ['alpha', 'beta gamma']");
   expect(lines).toContain("green and plain");
   expect(lines).toContain("to stderr");
+  // `\r` redraws the line like a terminal: only the final state of the progress bar stays.
+  expect(lines).toContain("progress done");
+  expect(lines.join("\n")).not.toContain("progress  10%");
+  // stderr is tinted red (palette colour 1), program colours pass through (green = 2).
+  await expect(page.locator(".xterm-rows span.xterm-fg-1", { hasText: "to stderr" })).toBeVisible();
+  await expect(page.locator(".xterm-rows span.xterm-fg-2", { hasText: "green" })).toBeVisible();
+  // Keyboard: Tab walks through the log's controls and out of the terminal again.
+  await page.getByLabel("Search the log").focus();
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.getByText("Program and inputs").evaluate((el) => el === document.activeElement))
+      break;
+  }
+  await expect(page.getByText("Program and inputs")).toBeFocused();
   expect(lines.filter((l) => l.startsWith("line "))).toEqual(
     Array.from({ length: 20 }, (_, i) => `line ${String(i + 1).padStart(4, "0")}`),
   );

@@ -126,6 +126,24 @@ export function LogViewer({
     term.loadAddon(fit);
     term.loadAddon(search);
     term.open(el);
+    // Keyboard: Tab must leave the log (xterm would swallow it), and the page keys scroll.
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.key === "Tab") return false;
+      if (e.type !== "keydown") return true;
+      const scroll: Record<string, () => void> = {
+        PageUp: () => term.scrollPages(-1),
+        PageDown: () => term.scrollPages(1),
+        Home: () => term.scrollToTop(),
+        End: () => term.scrollToBottom(),
+        ArrowUp: () => term.scrollLines(-1),
+        ArrowDown: () => term.scrollLines(1),
+      };
+      const action = scroll[e.key];
+      if (!action) return true;
+      e.preventDefault();
+      action();
+      return false;
+    });
     termRef.current = term;
     searchRef.current = search;
     const refit = () => {
