@@ -113,6 +113,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     accepted = False
     closing = False
+    client_gone = False
     # Set once the handshake passed every permission check: only then may a failure
     # be reported with accept + close instead of a refusal.
     authorized = False
@@ -147,7 +148,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
         self.accepted = True
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=encode(frame))
+        if self.client_gone:
+            return
+        try:
+            await self.send(text_data=encode(frame))
+        except CLIENT_GONE:
+            # The client left; its disconnect message is on the way and ends us.
+            self.client_gone = True
 
     async def close_unavailable(self) -> None:
         if self.closing:
@@ -289,8 +296,6 @@ class JobLogConsumer(GroupConsumer):
             await self.pump()
         except asyncio.CancelledError:
             raise
-        except CLIENT_GONE:
-            self.finished = True
         except Exception:
             # The one place that catches broadly: an error in a background task would
             # otherwise vanish and leave the client waiting on a silent socket.
@@ -299,7 +304,7 @@ class JobLogConsumer(GroupConsumer):
             await self.close(CLOSE_INTERNAL_ERROR)
 
     async def pump(self) -> None:
-        while True:
+        while not self.client_gone:
             event = self.pending.pop(self.last_sent + 1, None)
             if event is not None:
                 self.pending_bytes -= len(event["data"])
