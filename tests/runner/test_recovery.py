@@ -137,3 +137,19 @@ def test_queue_limit_and_fifo_reservation(make_job: Callable[..., Job], server: 
 def test_q_cluster_never_times_out_tasks(settings: Any) -> None:
     assert "timeout" not in settings.Q_CLUSTER
     assert settings.Q_CLUSTER["retry"] > 24 * 3600
+
+
+def test_unexpected_error_fails_the_job_with_a_human_error(
+    make_job: Callable[..., Job], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> list[str]:
+        raise RuntimeError("bug in the runner")
+
+    monkeypatch.setattr("drs.runner.engine.collect_results", broken)
+    job = make_job("print('done')\n")
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error.startswith("Internal runner error")
+    assert "bug in the runner" not in job.error
+    assert job.lease_owner == ""

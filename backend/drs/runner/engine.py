@@ -92,8 +92,7 @@ def run_job(job_id: str) -> None:
                 job_id,
                 owner,
                 status=JobStatus.FAILED,
-                error="Internal runner error; the job was stopped being followed. "
-                "See the worker log.",
+                error="Internal runner error: DRS stopped the job. See the worker log.",
             )
         admit(server_id)
     finally:
@@ -177,6 +176,15 @@ class JobRun:
             await sync_to_async(finish)(
                 self.job_id, self.owner, status=exc.status, error=exc.message
             )
+        except (LeaseLost, DatabaseError):
+            raise  # the job itself is fine: another worker (or a later one) follows it
+        except Exception:
+            # A runner bug: the job is about to be marked failed, so do not leave its
+            # processes running unobserved on the host.
+            if self.remote is not None and self.job.remote_pgid is not None:
+                with contextlib.suppress(OSError, asyncssh.Error):
+                    await self.signal_group("KILL")
+            raise
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
