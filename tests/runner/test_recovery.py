@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import time
@@ -52,6 +53,41 @@ def test_dropped_connection_reconnects_and_log_is_exact(
     wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "first chunks")
     assert sshd.drop_connections(sshd.key_user.name) >= 1
     thread.join(120)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert log_bytes(job) == EXPECTED
+    assert_log_consistent(job)
+    assert "reconnected" in caplog.text
+
+
+def test_frozen_connection_is_detected_by_keepalive(
+    make_job: Callable[..., Job],
+    run_in_thread: Callable[..., Any],
+    sshd: Sshd,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The process serving the connection is frozen (SIGSTOP): TCP stays up but nothing
+    answers, like a link that went down. Keepalive declares it lost; the runner reconnects."""
+    import os
+    import signal
+
+    settings.DRS_SSH_KEEPALIVE_SECONDS = 1
+    caplog.set_level(logging.INFO, logger="drs.runner")
+    job = make_job(PROGRAM)
+    thread = run_in_thread(job)
+    wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "first chunks")
+    frozen = sshd.session_pids(sshd.key_user.name)
+    assert frozen
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        thread.join(120)
+    finally:
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGCONT)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
     assert log_bytes(job) == EXPECTED

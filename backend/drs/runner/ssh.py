@@ -15,8 +15,14 @@ from drs.credentials.models import Secrets
 from drs.servers.hostkeys import fingerprint
 from drs.servers.models import Server
 
-KEEPALIVE_INTERVAL = 5
+# A silent peer (link down, host frozen) is declared lost after about 3 intervals; then
+# the follower reconnects. DRS_SSH_KEEPALIVE_SECONDS is not in the documented env on
+# purpose: tests shorten it through Django settings.
 KEEPALIVE_COUNT_MAX = 3
+
+
+def keepalive_interval() -> int:
+    return int(getattr(settings, "DRS_SSH_KEEPALIVE_SECONDS", 5))
 
 
 class ConnectError(Exception):
@@ -96,7 +102,7 @@ async def open_connection(
             server_host_key_algs=[key.get_algorithm()],
             connect_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
             login_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
-            keepalive_interval=KEEPALIVE_INTERVAL,
+            keepalive_interval=keepalive_interval(),
             keepalive_count_max=KEEPALIVE_COUNT_MAX,
             config=None,
             client_host_keys=None,
