@@ -150,6 +150,9 @@ describe("NewJobPage", () => {
     fireEvent.click(screen.getByRole("button", { name: "Submit job" }));
     await waitFor(() => expect(describedErrors("Environment")).toBe("Line 2: write NAME=value."));
     expect(posted).toHaveLength(0);
+    // Editing the field clears its error.
+    fireEvent.change(screen.getByLabelText("Environment"), { target: { value: "A=1" } });
+    expect(describedErrors("Environment")).toBe("");
   });
 
   it("goes to the new job on success", async () => {

@@ -55,6 +55,13 @@ export function NewJobPage() {
   const [patternsText, setPatternsText] = useState("*.txt");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
+  // An error goes away as soon as its field is edited.
+  const clearError = (field: string) =>
+    setErrors((current) => {
+      if (!(field in current)) return current;
+      const { [field]: _gone, ...rest } = current;
+      return rest;
+    });
 
   const enabledServers = (servers.data?.results ?? []).filter((s) => s.enabled !== false);
   const selectedServer = enabledServers.find((s) => String(s.id) === server);
@@ -139,7 +146,15 @@ export function NewJobPage() {
         )}
         <Field label="Title" error={errors.title}>
           {(p) => (
-            <input {...p} name="title" value={title} onChange={(e) => setTitle(e.target.value)} />
+            <input
+              {...p}
+              name="title"
+              value={title}
+              onChange={(e) => {
+                setTitle(e.target.value);
+                clearError("title");
+              }}
+            />
           )}
         </Field>
         <div className="grid-3">
@@ -149,7 +164,10 @@ export function NewJobPage() {
                 {...p}
                 name="server"
                 value={server}
-                onChange={(e) => setServer(e.target.value)}
+                onChange={(e) => {
+                  setServer(e.target.value);
+                  clearError("server");
+                }}
               >
                 <option value="">Choose…</option>
                 {enabledServers.map((s) => (
@@ -177,7 +195,10 @@ export function NewJobPage() {
                 {...p}
                 name="credential"
                 value={credential}
-                onChange={(e) => setCredential(e.target.value)}
+                onChange={(e) => {
+                  setCredential(e.target.value);
+                  clearError("credential");
+                }}
               >
                 <option value="">Choose…</option>
                 {serverCredentials.map((c) => (
@@ -194,7 +215,10 @@ export function NewJobPage() {
                 {...p}
                 name="interpreter"
                 value={interpreter}
-                onChange={(e) => setInterpreter(e.target.value)}
+                onChange={(e) => {
+                  setInterpreter(e.target.value);
+                  clearError("interpreter");
+                }}
               >
                 <option value="">Choose…</option>
                 {serverInterpreters.map((i) => (
@@ -211,7 +235,17 @@ export function NewJobPage() {
           error={errors.program}
           hint="Tab indents; press Esc then Tab to move on."
         >
-          {(p) => <CodeEditor {...p} value={program} onChange={setProgram} rows={16} />}
+          {(p) => (
+            <CodeEditor
+              {...p}
+              value={program}
+              onChange={(v) => {
+                setProgram(v);
+                clearError("program");
+              }}
+              rows={16}
+            />
+          )}
         </Field>
         <div className="grid-2">
           <Field label="Arguments" error={errors.arguments} hint="One per line.">
@@ -222,7 +256,10 @@ export function NewJobPage() {
                 className="mono"
                 rows={3}
                 value={argumentsText}
-                onChange={(e) => setArgumentsText(e.target.value)}
+                onChange={(e) => {
+                  setArgumentsText(e.target.value);
+                  clearError("arguments");
+                }}
               />
             )}
           </Field>
@@ -234,7 +271,10 @@ export function NewJobPage() {
                 className="mono"
                 rows={3}
                 value={environmentText}
-                onChange={(e) => setEnvironmentText(e.target.value)}
+                onChange={(e) => {
+                  setEnvironmentText(e.target.value);
+                  clearError("environment");
+                }}
               />
             )}
           </Field>
@@ -247,7 +287,10 @@ export function NewJobPage() {
                 name="timeout_seconds"
                 inputMode="numeric"
                 value={timeout}
-                onChange={(e) => setTimeoutValue(e.target.value)}
+                onChange={(e) => {
+                  setTimeoutValue(e.target.value);
+                  clearError("timeout_seconds");
+                }}
               />
             )}
           </Field>
@@ -257,7 +300,10 @@ export function NewJobPage() {
                 {...p}
                 name="log_policy"
                 value={logPolicy}
-                onChange={(e) => setLogPolicy(e.target.value as LogPolicy)}
+                onChange={(e) => {
+                  setLogPolicy(e.target.value as LogPolicy);
+                  clearError("log_policy");
+                }}
               >
                 <option value="live">Live: stream and keep every byte</option>
                 <option value="total">Total: keep the output when the job ends</option>
@@ -277,7 +323,10 @@ export function NewJobPage() {
                 className="mono"
                 rows={3}
                 value={patternsText}
-                onChange={(e) => setPatternsText(e.target.value)}
+                onChange={(e) => {
+                  setPatternsText(e.target.value);
+                  clearError("result_patterns");
+                }}
               />
             )}
           </Field>
