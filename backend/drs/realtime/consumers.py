@@ -132,6 +132,14 @@ class GroupConsumer(AsyncWebsocketConsumer):
             await self.stop_tasks()
             if hasattr(self, "base_send"):
                 await self.close_unavailable()
+        except asyncio.CancelledError:
+            # daphne cancels every connection when it stops, and waits: leave the groups,
+            # or channels-redis keeps queueing for channels nobody will ever read.
+            await self.stop_tasks()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(2):
+                    await self.leave_groups()
+            raise
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As channels does it, minus `aclose_old_connections()` before every handler: that
@@ -203,10 +211,13 @@ class GroupConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         await self.stop_tasks()
-        for group in self.joined:
+        await self.leave_groups()
+
+    async def leave_groups(self) -> None:
+        joined, self.joined = self.joined, []
+        for group in joined:
             with contextlib.suppress(*LAYER_ERRORS):
                 await self.channel_layer.group_discard(group, self.channel_name)
-        self.joined = []
 
 
 class JobsConsumer(GroupConsumer):
