@@ -63,14 +63,81 @@ class Api:
         return response.json()
 
 
+def _pg_bin(name: str) -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return found[-1] if found else None
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster (initdb in the workdir, run as `postgres`) with room
+    for many connections: DRS holds one or two per busy worker process, so a few hundred
+    workers would exhaust a shared server's max_connections (100 by default) and break
+    everyone else's tests on it."""
+
+    def __init__(self, directory: Path, max_connections: int) -> None:
+        self.dir = directory
+        self.port = free_port()
+        self.max_connections = max_connections
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        self.started = False
+
+    @staticmethod
+    def available() -> bool:
+        return os.geteuid() == 0 and _pg_bin("initdb") is not None
+
+    def _as_postgres(self, *argv: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *argv],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def start(self) -> PrivatePostgres:
+        import pwd
+
+        pg = pwd.getpwnam("postgres")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        os.chown(self.dir, pg.pw_uid, pg.pw_gid)
+        self.dir.parent.chmod(0o755)
+        data = self.dir / "data"
+        self._as_postgres(
+            str(_pg_bin("initdb")), "-D", str(data), "-U", "postgres", "--auth=trust",
+            "--no-sync", "-E", "UTF8",
+        )  # fmt: skip
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
+            f"-c max_connections={self.max_connections} -c shared_buffers=256MB"
+        )
+        self._as_postgres(
+            str(_pg_bin("pg_ctl")), "-D", str(data), "-o", options, "-w", "-t", "60",
+            "-l", str(self.dir / "log"), "start",
+        )  # fmt: skip
+        self.started = True
+        return self
+
+    def stop(self) -> None:
+        if self.started:
+            self._as_postgres(
+                str(_pg_bin("pg_ctl")), "-D", str(self.dir / "data"), "-m", "immediate",
+                "-w", "stop",
+            )  # fmt: skip
+            self.started = False
+
+
 class BenchEnv:
-    def __init__(self, workdir: Path | None = None) -> None:
+    def __init__(self, workdir: Path | None = None, *, private_postgres: bool = True) -> None:
         self.tag = f"bench{os.getpid()}"
         self.dir = Path(workdir or tempfile.mkdtemp(prefix="drs-bench-"))
+        self.dir.chmod(0o755)  # the postgres and drstest users read parts of it
         self.data_dir = self.dir / "data"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.db_name = f"drs_bench_{os.getpid()}"
-        self.db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + self.db_name
+        self.pg: PrivatePostgres | None = None
+        if private_postgres and PrivatePostgres.available():
+            self.pg = PrivatePostgres(self.dir / "pg", max_connections=1500)
+        self.pg_admin_url = self.pg.url if self.pg else PG_ADMIN_URL
+        self.db_url = self.pg_admin_url.rsplit("/", 1)[0] + "/" + self.db_name
         self.redis_prefix = f"drsbench{os.getpid()}"
         # Our remote job dirs live apart from everyone else's, so cleanup touches only ours.
         self.jobs_directory = f".drs/{self.tag}"
@@ -114,7 +181,10 @@ class BenchEnv:
         log(f"workdir {self.dir}")
         self.sshd = Sshd(self.dir / "sshd").start()
         log(f"sshd on 127.0.0.1:{self.sshd.port}")
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        if self.pg is not None:
+            self.pg.start()
+            log(f"private PostgreSQL on port {self.pg.port} (max_connections 1500)")
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.db_name}"')
         self.db_created = True
         self.manage("migrate", "--noinput", "-v", "0")
@@ -308,9 +378,11 @@ class BenchEnv:
 
     def _drop_database(self) -> None:
         if self.db_created:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             self.db_created = False
+        if self.pg is not None:
+            self.pg.stop()
 
     def _clear_redis(self) -> None:
         client = redis.Redis.from_url(REDIS_URL)

@@ -118,6 +118,10 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     cpu0, wall0 = cpu_times(env), time.time()
+    with env.db() as conn:
+        db_connections = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (env.db_name,)
+        ).fetchone()[0]
     sshd_cpu0 = _sshd_cpu(env)
     with profiling(env, f"ticker-{jobs}x{rate:g}"):
         await asyncio.sleep(max(0.0, start_at + duration - time.time()))
@@ -176,6 +180,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "not_running_at_start": {k: v for k, v in at_start.items() if k != "running"},
         "started_late": len(late),
         "max_start_delay_s": round(max(late), 2) if late else 0.0,
+        "db_connections": db_connections,
         "submit_s": round(submit_seconds, 2),
         "all_running_after_s": round(ramp_seconds, 2),
         "drs_cpu_cores": round((cpu1 - cpu0) / max(1e-9, wall1 - wall0), 2),

@@ -20,7 +20,12 @@ from bench.profile import profiling
 
 def p1_latency(env: BenchEnv, *, levels: list[int], duration: float) -> dict[str, Any]:
     env.start_app(workers=max(levels) + 2)
-    runs = [ticker_run(env, jobs=n, rate=10, duration=duration) for n in levels]
+    runs = []
+    for n in levels:
+        try:
+            runs.append(ticker_run(env, jobs=n, rate=10, duration=duration))
+        except Exception as exc:  # report the levels that ran, and why the next did not
+            return {"runs": runs, "error": f"{n} jobs: {type(exc).__name__}: {exc}"}
     top = runs[-1]
     p99 = top["ws_ms"]["p99"]
     return {
@@ -271,14 +276,21 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
 def p4_concurrency(
     env: BenchEnv, *, levels: list[int], duration: float, memory_limit_gib: float
 ) -> dict[str, Any]:
-    curve = []
+    import psutil
+
+    curve: list[dict[str, Any]] = []
     stopped = ""
-    for n in levels:
+    for i, n in enumerate(levels):
         # django-q2 runs one task per worker process: N live jobs need N workers.
         log(f"P4: {n} jobs")
-        env.start_app(workers=n + 2, fresh=True)
-        idle = memory(env)
-        run = ticker_run(env, jobs=n, rate=1, duration=duration)
+        try:
+            env.start_app(workers=n + 2, fresh=True)
+            idle = memory(env)
+            run = ticker_run(env, jobs=n, rate=1, duration=duration)
+        except Exception as exc:  # the level itself failed: that is where it stops
+            stopped = f"{n} jobs: {type(exc).__name__}: {str(exc)[:200]}"
+            log(f"P4: {stopped}")
+            break
         run["idle_memory"] = idle
         mem = run["memory"]
         run["pss_mib_per_job"] = round(mem["pss_mib"] / n, 1)
@@ -295,10 +307,23 @@ def p4_concurrency(
             stopped = f"{failed} of {n} jobs did not succeed ({run['statuses']})"
         if stopped:
             break
-        projected = mem["uss_mib"] / n * levels[-1] / 1024
-        if n != levels[-1] and projected > memory_limit_gib:
-            stopped = f"next levels would exceed the {memory_limit_gib} GiB memory guard"
-            break
+        if i + 1 < len(levels):
+            nxt = levels[i + 1]
+            if len(curve) >= 2:
+                a, b = curve[-2], curve[-1]
+                per_job = (b["memory"]["pss_mib"] - a["memory"]["pss_mib"]) / (
+                    b["jobs"] - a["jobs"]
+                )
+            else:
+                per_job = run["pss_mib_per_job"]
+            projected = (mem["pss_mib"] + max(per_job, 1.0) * (nxt - n)) / 1024
+            free = psutil.virtual_memory().available / 2**30
+            if projected > min(memory_limit_gib, 0.6 * free):
+                stopped = (
+                    f"not run: {nxt} jobs would need ~{projected:.1f} GiB, over the "
+                    f"{min(memory_limit_gib, 0.6 * free):.1f} GiB guard (--memory-limit-gib)"
+                )
+                break
     env.stop_app()
     last_ok = [r for r in curve if not stopped or r is not curve[-1]]
     best = last_ok[-1]["jobs"] if last_ok else 0

@@ -29,7 +29,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
     m = results["measures"]
     for name, data in m.items():
         if "error" in data:
-            out.append([name, "error", data["error"][:80], "", "", ""])
+            first = (data["error"].splitlines() or [""])[0]
+            out.append([name, "error", first[:160], "", "", ""])
 
     if "P1" in m and "runs" in m["P1"]:
         p1 = m["P1"]
@@ -114,7 +115,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU {r['drs_cpu_cores']} cores "
                     f"(+ sshd {r['sshd_cpu_cores']})",
                     f"PSS {mem['pss_mib']:.0f} MiB ({r['pss_mib_per_job']}/job), "
-                    f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs; "
+                    f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs, "
+                    f"{r.get('db_connections', '?')} DB connections; "
                     f"all running after {r['all_running_after_s']} s",
                     "",
                     "",

@@ -67,6 +67,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(ALL), help="e.g. P1,P6")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--memory-limit-gib", type=float, default=8.0, help="P4 guard")
+    parser.add_argument(
+        "--shared-postgres",
+        action="store_true",
+        help="a database on BENCH_PG_URL's server instead of a private cluster (its "
+        "max_connections then caps the concurrency measures)",
+    )
 
     def ints(text: str) -> list[int]:
         return [int(x) for x in text.split(",") if x]
@@ -119,9 +125,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
         "sizes": {k: getattr(args, k) for k in PROFILES["full"]},
+        "postgres": "shared server" if args.shared_postgres else "private cluster",
         "measures": {},
     }
-    env = BenchEnv()
+    env = BenchEnv(private_postgres=not args.shared_postgres)
     t_all = time.perf_counter()
     try:
         env.start()
