@@ -100,6 +100,7 @@ declare global {
         idle: boolean;
       };
       drop: () => void;
+      viewport: () => { viewportY: number; baseY: number };
     };
   }
 }
@@ -310,6 +311,21 @@ test("the jobs list updates live", async () => {
   await shot("09-jobs-list");
 });
 
+test("a failing job shows its exit code and error; rerun submits a new one", async () => {
+  const job = await submitViaApi("fails", "import sys\nprint('about to fail')\nsys.exit(3)\n");
+  await page.goto(`/jobs/${job.id}`);
+  await expect(page.getByTestId("job-status")).toHaveText("failed", { timeout: 60_000 });
+  await expect(page.getByTestId("job-exit-code")).toHaveText("3");
+  const error = (await apiGet<{ error: string }>(`/api/jobs/${job.id}/`)).error;
+  if (error) await expect(page.getByText(error)).toBeVisible();
+  await page.getByRole("button", { name: "Rerun" }).click();
+  await expect(page).not.toHaveURL(new RegExp(job.id));
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("link", { name: job.id.slice(0, 8) })).toBeVisible(); // "Rerun of"
+  await expect(page.getByTestId("job-status")).toHaveText("failed", { timeout: 60_000 });
+  await shot("10b-job-failed-rerun");
+});
+
 test("cancel a long job", async () => {
   const job = await submitViaApi(
     "sleepy",
@@ -359,6 +375,34 @@ test("a dropped websocket resumes with no gap and no repeat", async () => {
   console.log(
     `[e2e] ws drops: ${drops}, reconnects: ${stats?.reconnects}, duplicates dropped: ${stats?.duplicates}`,
   );
+});
+
+test("the log follows the tail unless the reader scrolls up", async () => {
+  const job = await submitViaApi(
+    "scrolling",
+    "import time\nfor i in range(1, 301):\n    print(f'tick {i}', flush=True)\n    time.sleep(0.03)\n",
+  );
+  await page.goto(`/jobs/${job.id}`);
+  const viewport = () =>
+    page.evaluate(() => window.__drsLog?.viewport() ?? { viewportY: 0, baseY: 0 });
+  await expect.poll(async () => (await viewport()).baseY, { timeout: 60_000 }).toBeGreaterThan(60);
+  // Following: the view sits at the bottom.
+  expect((await viewport()).viewportY).toBe((await viewport()).baseY);
+  await page.getByTestId("log-terminal").hover();
+  await page.mouse.wheel(0, -600);
+  const follow = page.getByRole("button", { name: "Follow output" });
+  await expect(follow).toBeVisible();
+  const held = (await viewport()).viewportY;
+  await expect.poll(async () => (await viewport()).baseY).toBeGreaterThan(held + 40);
+  expect((await viewport()).viewportY).toBe(held); // new lines did not yank the view
+  await follow.click();
+  await expect(follow).toBeHidden();
+  await expect
+    .poll(async () => {
+      const v = await viewport();
+      return v.viewportY === v.baseY;
+    })
+    .toBe(true);
 });
 
 test("open a job with 1,000,000 lines", async () => {

@@ -64,6 +64,7 @@ interface ViewerHook {
   lines: () => string[];
   stats: () => LogStreamStats & { written: number; firstWriteMs: number | null; idle: boolean };
   drop: () => void;
+  viewport: () => { viewportY: number; baseY: number };
 }
 
 declare global {
@@ -220,6 +221,10 @@ export function LogViewer({
         idle: writer.idle,
       }),
       drop: () => controller.drop(),
+      viewport: () => ({
+        viewportY: term.buffer.active.viewportY,
+        baseY: term.buffer.active.baseY,
+      }),
     };
 
     return () => {
