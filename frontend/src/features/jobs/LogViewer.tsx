@@ -283,7 +283,8 @@ export function LogViewer({
           {stateLabel}
         </span>
         <span className="muted small" data-testid="log-counts">
-          {stats.lines.toLocaleString()} lines · seq {stats.lastSeq}
+          {stats.lines.toLocaleString()} {stats.lines === 1 ? "line" : "lines"} · seq{" "}
+          {stats.lastSeq}
         </span>
         <div className="log-search">
           <label className="visually-hidden" htmlFor={`log-search-${jobId}`}>
