@@ -22,15 +22,26 @@ from tests.runner.conftest import assert_log_consistent, log_bytes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LINES = 30_000
+# Blocks before its last 1,000 lines until a `release` file appears in its directory:
+# a disruption the test causes always lands while the job is still running.
 PROGRAM = (
-    "import sys, time\n"
+    "import os, sys, time\n"
     f"for i in range({LINES}):\n"
     "    sys.stdout.write(f'{i:05d} line\\n')\n"
     "    if i % 1000 == 0:\n"
     "        sys.stdout.flush()\n"
     "        time.sleep(0.1)\n"
+    f"    if i == {LINES - 1001}:\n"
+    "        sys.stdout.flush()\n"
+    "        while not os.path.exists('release'):\n"
+    "            time.sleep(0.05)\n"
 )
 EXPECTED = b"".join(f"{i:05d} line\n".encode() for i in range(LINES))
+
+
+def release(sshd: Sshd, job: Job) -> None:
+    job.refresh_from_db()
+    (sshd.key_user.home / job.remote_directory / "release").touch()
 
 
 def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -52,6 +63,7 @@ def test_dropped_connection_reconnects_and_log_is_exact(
     thread = run_in_thread(job)
     wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "first chunks")
     assert sshd.drop_connections(sshd.key_user.name) >= 1
+    release(sshd, job)
     thread.join(120)
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
@@ -82,6 +94,7 @@ def test_frozen_connection_is_detected_by_keepalive(
     for pid in frozen:
         os.kill(pid, signal.SIGSTOP)
     try:
+        release(sshd, job)
         thread.join(120)
     finally:
         for pid in frozen:
@@ -124,6 +137,7 @@ def test_reattach_after_worker_death_in_process(
     job.refresh_from_db()
     assert job.status == "running"
     assert job.lease_owner == "dead-worker:1:x"
+    release(sshd, job)
     assert [str(job.pk)] == [j for j in lease.reap() if j == str(job.pk)]
     run_job(str(job.pk))
     job.refresh_from_db()
