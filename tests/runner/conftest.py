@@ -15,8 +15,6 @@ from drs.runner.engine import run_job
 from tests import factories
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 @pytest.fixture
 def server(sshd: Sshd, transactional_db: None) -> Any:
