@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Coroutine, Iterable
@@ -53,7 +54,10 @@ LAYER_ERRORS: tuple[type[BaseException], ...] = (OSError, RedisError)
 # ASGI servers raise an OSError). The disconnect message follows; nothing to report.
 CLIENT_GONE: tuple[type[BaseException], ...] = (Disconnected, OSError)
 
-BACKFILL_BATCH = 100  # chunks per database read; a chunk holds at most 64 KiB
+# Chunks per database read: sized from the last batch's chunks to about BATCH_BYTES
+# (a chunk holds 1 byte to 64 KiB), between MIN_BATCH and MAX_BATCH.
+BATCH_BYTES = 1 << 20
+MIN_BATCH, FIRST_BATCH, MAX_BATCH = 16, 64, 512
 MAX_PENDING_BYTES = 1 << 20  # live data buffered per connection; beyond it, refetch
 IDLE_CHECK_SECONDS = 5.0
 # channels-redis forgets group members after `group_expiry` (1 day): re-join well before.
@@ -104,6 +108,59 @@ def chunks_after(
 def job_state(job_id: UUID) -> tuple[str, int | None, int] | None:
     """(status, exit_code, last_seq) read together, or None when the job is gone."""
     return Job.objects.filter(pk=job_id).values_list("status", "exit_code", "last_seq").first()
+
+
+class SendWindow:
+    """Backpressure from daphne, which offers none through ASGI: registered as the
+    streaming producer of the client's Twisted transport, it is paused while the
+    transport holds more than its buffer size (64 KiB) and resumed once that was
+    written. The log pump waits for it before each send, so a client that reads slowly
+    (or not at all) costs the server one database batch of memory, not the whole log.
+
+    The transport already has a producer: the HTTP channel the websocket was upgraded
+    from, which pauses reading while the send buffer is full. It keeps doing that: the
+    window takes its place and passes every call on to it."""
+
+    def __init__(self, previous: Any = None) -> None:
+        self.previous = previous
+        self.writable = asyncio.Event()
+        self.writable.set()
+
+    @classmethod
+    def attach(cls, send: Any) -> SendWindow | None:
+        # daphne passes `send` as partial(server.handle_reply, protocol); with another
+        # ASGI server (or a transport that is not a plain Twisted one) there is no window.
+        protocol = send.args[0] if isinstance(send, functools.partial) and send.args else None
+        transport = getattr(protocol, "transport", None)
+        if transport is None or not hasattr(transport, "registerProducer"):
+            return None
+        previous = getattr(transport, "producer", None)
+        if previous is not None:
+            if not getattr(transport, "streamingProducer", False):
+                return None
+            transport.unregisterProducer()
+        window = cls(previous)
+        try:
+            transport.registerProducer(window, True)
+        except RuntimeError:  # a producer we could not see (a wrapping transport)
+            return None
+        return window
+
+    # IPushProducer, called by Twisted on the event loop's thread.
+    def pauseProducing(self) -> None:
+        self.writable.clear()
+        if self.previous is not None:
+            self.previous.pauseProducing()
+
+    def resumeProducing(self) -> None:
+        self.writable.set()
+        if self.previous is not None:
+            self.previous.resumeProducing()
+
+    def stopProducing(self) -> None:
+        self.writable.set()  # the connection is gone: let the pump run into that
+        if self.previous is not None:
+            self.previous.stopProducing()
 
 
 class GroupConsumer(AsyncWebsocketConsumer):
@@ -243,6 +300,7 @@ class JobLogConsumer(GroupConsumer):
     once and in seq order, then `end` once the job is finished (see the module doc)."""
 
     job_id: UUID
+    window: SendWindow | None = None
     last_sent = 0
     known_seq = 0  # highest seq known to be committed (from live messages or the job)
     backfilling = True
@@ -251,6 +309,7 @@ class JobLogConsumer(GroupConsumer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.batch = FIRST_BATCH
         self.pending: dict[int, dict[str, Any]] = {}
         self.pending_bytes = 0
         self.wake = asyncio.Event()
@@ -275,6 +334,7 @@ class JobLogConsumer(GroupConsumer):
         if not await self.join([broadcast.job_logs_group(job_id)]):
             return
         await self.accept()
+        self.window = SendWindow.attach(self.base_send)
         self.start_task(self.run_pump())
 
     # --- channel layer handlers: buffer and wake the pump, never block ----------------------
@@ -340,7 +400,11 @@ class JobLogConsumer(GroupConsumer):
         """One batch after last_sent: up to the first buffered live chunk (the gap), or
         without bound while backfilling."""
         upto = min(self.pending) - 1 if self.pending else None
-        rows = await chunks_after(self.job_id, self.last_sent, upto, BACKFILL_BATCH)
+        limit = self.batch
+        rows = await chunks_after(self.job_id, self.last_sent, upto, limit)
+        if rows:
+            average = max(1, sum(len(row[3]) for row in rows) // len(rows))
+            self.batch = max(MIN_BATCH, min(MAX_BATCH, BATCH_BYTES // average))
         for seq, stream, offset, data in rows:
             await self.send_log(seq, stream, offset, data)
         if self.pending:
@@ -351,7 +415,7 @@ class JobLogConsumer(GroupConsumer):
             # rules out): stop asking until a message or the idle check says otherwise.
             self.backfilling = False
             self.known_seq = min(self.known_seq, self.last_sent)
-        elif len(rows) < BACKFILL_BATCH and upto is None:
+        elif len(rows) < limit and upto is None:
             self.backfilling = False
 
     async def finish_if_done(self) -> bool:
@@ -376,5 +440,7 @@ class JobLogConsumer(GroupConsumer):
         return True
 
     async def send_log(self, seq: int, stream: str, offset: int, data: bytes) -> None:
+        if self.window is not None:
+            await self.window.writable.wait()
         self.last_sent = seq
         await self.send_frame(log_frame(seq, stream, offset, data))
