@@ -515,6 +515,29 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   expect(schema.status()).toBe(200);
 });
 
+test("a non-staff user sees only their own jobs and cannot edit servers", async ({ browser }) => {
+  const other = await browser.newContext();
+  const alice = await other.newPage();
+  await alice.goto("/signin");
+  await alice.getByLabel("Username").fill(env("E2E_USER"));
+  await alice.getByLabel("Password").fill(env("E2E_USER_PASSWORD"));
+  await alice.getByRole("button", { name: "Sign in" }).click();
+  await expect(alice.getByText("No jobs yet.")).toBeVisible();
+  await alice.getByRole("link", { name: "Servers" }).click();
+  const card = alice.getByRole("article", { name: "sshd" });
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("button", { name: "Check connection" })).toBeVisible();
+  await expect(alice.getByRole("button", { name: "Add server" })).toHaveCount(0);
+  await expect(card.getByRole("button", { name: "Scan host key" })).toHaveCount(0);
+  await expect(card.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await shot("18-servers-non-staff", alice);
+  // Someone else's job is not found, not forbidden.
+  const jobs = await apiGet<Page_<{ id: string }>>("/api/jobs/");
+  await alice.goto(`/jobs/${jobs.results[0]?.id}`);
+  await expect(alice.getByRole("heading", { name: "Job not found" })).toBeVisible();
+  await other.close();
+});
+
 test("sign out", async () => {
   await page.goto("/jobs");
   await page.getByRole("button", { name: "Sign out" }).click();

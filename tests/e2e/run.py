@@ -46,7 +46,11 @@ def spa_is_stale() -> bool:
     if not index.is_file():
         return True
     built = index.stat().st_mtime
-    sources = [*(FRONTEND / "src").rglob("*"), FRONTEND / "index.html", FRONTEND / "package-lock.json"]
+    sources = [
+        *(FRONTEND / "src").rglob("*"),
+        FRONTEND / "index.html",
+        FRONTEND / "package-lock.json",
+    ]
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
 
@@ -69,7 +73,7 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"the app exited with {proc.returncode} while starting")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own http:// URL)
                 return
         except urllib.error.HTTPError:
             return  # it answers (e.g. 403 for anonymous): up
@@ -105,6 +109,14 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
         subprocess.run([*manage, "bootstrap_admin"], env=env, check=True, stdout=subprocess.DEVNULL)
+        user_password = secrets.token_urlsafe(12)
+        make_user = (
+            "from django.contrib.auth import get_user_model; "
+            f"get_user_model().objects.create_user('alice', password='{user_password}')"
+        )
+        subprocess.run(
+            [*manage, "shell", "-c", make_user], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         log(f"starting DRS on 127.0.0.1:{app_port}")
         app = subprocess.Popen(
             [*manage, "serve", "--host", "127.0.0.1", "--port", str(app_port)],
@@ -121,6 +133,8 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
             "E2E_BASE_URL": base_url,
             "E2E_ADMIN_USER": "admin",
             "E2E_ADMIN_PASSWORD": admin_password,
+            "E2E_USER": "alice",
+            "E2E_USER_PASSWORD": user_password,
             "E2E_SSH_HOST": sshd.host,
             "E2E_SSH_PORT": str(sshd.port),
             "E2E_SSH_FINGERPRINT": sshd.host_key_fingerprint,
@@ -146,7 +160,9 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--serve", action="store_true", help="start the stack and wait")
     args, playwright_args = parser.parse_known_args()
 
@@ -156,7 +172,6 @@ def main() -> int:
     ARTIFACTS.mkdir(exist_ok=True)
     ensure_frontend()
     tmp = Path(tempfile.mkdtemp(prefix="drs-e2e-"))
-    os.chmod(tmp, 0o755)
     started = time.monotonic()
     try:
         with stack(tmp) as env:

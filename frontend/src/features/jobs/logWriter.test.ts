@@ -85,4 +85,17 @@ describe("LogWriter", () => {
     h.runFrame();
     expect(h.writes).toEqual([]);
   });
+
+  it("starts with a small batch so the first lines paint at once, then ramps up", () => {
+    const h = harness();
+    for (let i = 0; i < 10; i++) h.writer.push(lines(i * 5000 + 1, (i + 1) * 5000));
+    while (h.frames.length) {
+      h.runFrame();
+      h.parsed();
+    }
+    const sizes = h.writes.map((w) => w.split("\n").length - 1);
+    expect(sizes.slice(0, 5)).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10_000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(50_000);
+  });
 });

@@ -12,6 +12,8 @@ export interface LogWriterOptions {
   schedule?: (callback: () => void) => void;
   /** Called after each batch has been parsed by the terminal. */
   onFlushed?: (stats: { lines: number; chars: number }) => void;
+  /** Lines in the first batch (default 500); later batches double up to maxLines. */
+  firstBatchLines?: number;
 }
 
 function countLines(text: string): number {
@@ -24,6 +26,16 @@ function countLines(text: string): number {
   return n;
 }
 
+/** Length of the prefix of `text` holding `n` complete lines (all of it if fewer). */
+function cutAfterLines(text: string, n: number): number {
+  let i = -1;
+  for (let k = 0; k < n; k++) {
+    i = text.indexOf("\n", i + 1);
+    if (i === -1) return text.length;
+  }
+  return i + 1;
+}
+
 export class LogWriter {
   private queue: string[] = [];
   private head = 0;
@@ -31,6 +43,8 @@ export class LogWriter {
   private writing = false;
   private disposed = false;
   readonly maxLines: number;
+  /** Batches start small so the first lines paint at once, then double up to maxLines. */
+  private batchLines: number;
   readonly maxChars: number;
   private readonly schedule: (callback: () => void) => void;
   /** Totals written to the terminal so far. */
@@ -42,6 +56,7 @@ export class LogWriter {
     private readonly options: LogWriterOptions = {},
   ) {
     this.maxLines = options.maxLines ?? 10_000;
+    this.batchLines = Math.min(this.maxLines, options.firstBatchLines ?? 500);
     this.maxChars = options.maxChars ?? 1 << 20;
     this.schedule =
       options.schedule ??
@@ -82,9 +97,11 @@ export class LogWriter {
     const parts: string[] = [];
     let lines = 0;
     let chars = 0;
-    while (this.head < this.queue.length && lines < this.maxLines && chars < this.maxChars) {
+    const lineLimit = this.batchLines;
+    while (this.head < this.queue.length && lines < lineLimit && chars < this.maxChars) {
       let text = this.queue[this.head] as string;
-      const roomChars = this.maxChars - chars;
+      // Cut at the line that fills the batch, or at the size limit, whichever comes first.
+      const roomChars = Math.min(this.maxChars - chars, cutAfterLines(text, lineLimit - lines));
       if (text.length > roomChars) {
         // Cut an oversized chunk; the rest stays at the head of the queue.
         this.queue[this.head] = text.slice(roomChars);
@@ -101,6 +118,7 @@ export class LogWriter {
       this.head = 0;
     }
     this.queuedChars -= chars;
+    if (chars > 0) this.batchLines = Math.min(this.maxLines, this.batchLines * 2);
     return parts.join("");
   }
 

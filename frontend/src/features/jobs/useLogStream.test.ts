@@ -178,7 +178,7 @@ describe("LogStreamController", () => {
     const limits = fetchMock.mock.calls.map(([r]) =>
       Number(new URL(r.url).searchParams.get("limit")),
     );
-    expect(limits).toEqual([16, 50]);
+    expect(limits).toEqual([4, 50]);
     const ws = FakeWebSocket.last();
     expect(ws.url).toContain("?after=40");
     ws.open();

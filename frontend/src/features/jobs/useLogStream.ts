@@ -32,7 +32,7 @@ export interface LogStreamOptions {
 }
 
 /** First page small (first lines fast), then large pages. */
-export const BACKFILL_FIRST_PAGE = 16;
+export const BACKFILL_FIRST_PAGE = 4;
 export const BACKFILL_PAGE = 50; // ≤ 50 × 64 KiB: JSON.parse stays well under a frame budget × few
 const MAX_BACKLOG_CHARS = 8_000_000;
 
