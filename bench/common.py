@@ -175,11 +175,33 @@ def memory(env: BenchEnv) -> dict[str, Any]:
     }
 
 
-def cpu_times(env: BenchEnv) -> float:
-    """CPU seconds used so far by all DRS processes (their children included)."""
-    total = 0.0
+def cpu_by_kind(env: BenchEnv) -> dict[int, tuple[str, float]]:
+    """pid -> (kind, CPU seconds so far) for every DRS process; kind is `daphne` or
+    `workers` (the qcluster processes: workers, pusher, monitor, guard)."""
+    out: dict[int, tuple[str, float]] = {}
     for proc in env.app_processes():
         with contextlib.suppress(psutil.Error):
             t = proc.cpu_times()
-            total += t.user + t.system
-    return total
+            kind = "daphne" if "daphne" in " ".join(proc.cmdline()) else "workers"
+            out[proc.pid] = (kind, t.user + t.system)
+    return out
+
+
+def cpu_delta(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds per kind between two snapshots, over processes present in both."""
+    out = {"daphne": 0.0, "workers": 0.0}
+    for pid, (kind, seconds) in after.items():
+        if pid in before:
+            out[kind] += seconds - before[pid][1]
+    return out
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy CPU seconds, total CPU seconds) of the whole machine so far: other users'
+    load shows here, so a reader can tell a quiet run from a contended one."""
+    t = psutil.cpu_times()
+    idle = t.idle + getattr(t, "iowait", 0.0)
+    total = sum(t)
+    return total - idle, total

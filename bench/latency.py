@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -16,9 +17,11 @@ from bench import programs
 from bench.common import (
     LineClock,
     WsFollow,
-    cpu_times,
+    cpu_by_kind,
+    cpu_delta,
     dist,
     follow_ws,
+    machine_busy,
     memory,
     persisted_clock,
     status_counts,
@@ -117,7 +120,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
          str(env.app.pid if env.app else 0), "3", str(samples_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    cpu0, wall0 = cpu_times(env), time.time()
+    cpu0, wall0, busy0 = cpu_by_kind(env), time.time(), machine_busy()
     with env.db() as conn:
         db_connections = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (env.db_name,)
@@ -125,7 +128,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     sshd_cpu0 = _sshd_cpu(env)
     with profiling(env, f"ticker-{jobs}x{rate:g}"):
         await asyncio.sleep(max(0.0, start_at + duration - time.time()))
-    cpu1, wall1 = cpu_times(env), time.time()
+    cpu1, wall1, busy1 = cpu_by_kind(env), time.time(), machine_busy()
     sshd_cpu1 = _sshd_cpu(env)
     sampler.terminate()
     sampler.wait()
@@ -147,6 +150,8 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         await tap.stop()
         for clock in tap.clocks.values():
             layer_lat += clock.latencies
+    window = max(1e-9, wall1 - wall0)
+    cpu = cpu_delta(cpu0, cpu1)
     ws_lat: list[float] = []
     errors = [f.error for f in follows if f.error]
     expected = int(duration * rate)
@@ -183,7 +188,16 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "db_connections": db_connections,
         "submit_s": round(submit_seconds, 2),
         "all_running_after_s": round(ramp_seconds, 2),
-        "drs_cpu_cores": round((cpu1 - cpu0) / max(1e-9, wall1 - wall0), 2),
+        "drs_cpu_cores": round(sum(cpu.values()) / window, 2),
+        "workers_cpu_cores": round(cpu["workers"] / window, 2),
+        "daphne_cpu_cores": round(cpu["daphne"] / window, 2),
+        # CPU cost per unit: robust to other load on the machine, unlike latency
+        "workers_cpu_ms_per_job_second": round(1000 * cpu["workers"] / (window * jobs), 2),
+        "daphne_cpu_ms_per_ws_message": round(
+            1000 * cpu["daphne"] / max(1, sum(f.messages for f in follows)), 3
+        ),
+        "machine_busy_fraction": round((busy1[0] - busy0[0]) / max(1e-9, busy1[1] - busy0[1]), 2),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
         "sshd_cpu_cores": round(_cpu_delta(sshd_cpu0, sshd_cpu1) / max(1e-9, wall1 - wall0), 2),
         "memory": max(samples, key=lambda s: s["pss_mib"]) if samples else memory(env),
     }

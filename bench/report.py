@@ -42,7 +42,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"websocket {_ms(r['ws_ms'])}"
                     + (f" ({r['ws_errors']} ws errors)" if r["ws_errors"] else ""),
                     f"persisted {_ms(r['persisted_ms'])}; published "
-                    f"{_ms(r.get('published_ms'))}; DRS CPU {r['drs_cpu_cores']} cores",
+                    f"{_ms(r.get('published_ms'))}; DRS CPU {r['drs_cpu_cores']} cores; "
+                    f"machine {r.get('machine_busy_fraction', 0):.0%} busy",
                     "",
                     p1["goal"] if last else "",
                     _met(p1["goal_met"]) if last else "",
@@ -112,8 +113,10 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 [
                     f"P4 {r['jobs']} jobs x 1 line/s",
                     f"{kind} {_ms(lat, ('p50', 'p99'))} (persisted "
-                    f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU {r['drs_cpu_cores']} cores "
-                    f"(+ sshd {r['sshd_cpu_cores']})",
+                    f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU workers "
+                    f"{r.get('workers_cpu_cores')} + daphne {r.get('daphne_cpu_cores')} + sshd "
+                    f"{r['sshd_cpu_cores']} cores ({r.get('workers_cpu_ms_per_job_second')} ms "
+                    f"per job-second); machine {r.get('machine_busy_fraction', 0):.0%} busy",
                     f"PSS {mem['pss_mib']:.0f} MiB ({r['pss_mib_per_job']}/job), "
                     f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs, "
                     f"{r.get('db_connections', '?')} DB connections; "

@@ -29,6 +29,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
         sys.path.insert(0, path)
 
 from bench import measures  # noqa: E402
+from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.report import table  # noqa: E402
 
@@ -153,12 +154,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             log(f"--- {name}")
             t = time.perf_counter()
+            busy0 = machine_busy()
             try:
                 results["measures"][name] = steps[name]()
             except Exception as exc:  # one failed measure must not hide the others
                 traceback.print_exc()
                 results["measures"][name] = {"error": f"{type(exc).__name__}: {exc}"}
+            busy1 = machine_busy()
             results["measures"][name]["elapsed_s"] = round(time.perf_counter() - t, 1)
+            # The whole machine's CPU use meanwhile (ours and everyone else's) and load.
+            results["measures"][name]["machine_busy_fraction"] = round(
+                (busy1[0] - busy0[0]) / max(1e-9, busy1[1] - busy0[1]), 2
+            )
+            results["measures"][name]["load_avg_1m_after"] = round(os.getloadavg()[0], 1)
     finally:
         log("cleaning up")
         env.close()
