@@ -479,6 +479,7 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   await page.getByRole("link", { name: "count to twenty" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("succeeded");
   await expect.poll(async () => (await logStats())?.idle).toBe(true);
+  await expect(page.locator(".log-state")).toHaveText("complete");
   await shot("13-job-detail-dark");
   await page.getByRole("button", { name: /Switch to light theme/ }).click();
 
@@ -494,6 +495,7 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   await phone.getByRole("link", { name: "count to twenty" }).click();
   await expect(phone.getByTestId("job-status")).toHaveText("succeeded");
   await expect.poll(() => phone.evaluate(() => window.__drsLog?.stats().ended != null)).toBe(true);
+  await expect(phone.locator(".log-state")).toHaveText("complete");
   await shot("15-phone-job-detail", phone);
   await phone.goto("/jobs/new");
   await shot("16-phone-new-job", phone);
