@@ -7,7 +7,9 @@ import random
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 
+from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
 from tests.fixtures.daphne import Daphne
 from tests.realtime.conftest import (
@@ -102,35 +104,52 @@ async def test_thirty_random_disconnects(daphne: Daphne, job: Job, owner: Any) -
     assert follower.end == {"type": "end", "status": "succeeded", "exit_code": 0}
 
 
+async def write_unpublished(runner: FakeRunner, lines: int, seed: int) -> None:
+    """Commit chunks as the runner does but publish none: as if the layer dropped them."""
+    publish = runner.write
+
+    async def write_silently(pieces: Any) -> None:
+        chunks = []
+        for stream, data in pieces:
+            runner.last_seq += 1
+            chunks.append((runner.last_seq, stream, runner.offsets[stream], data))
+            runner.offsets[stream] += len(data)
+        await sync_to_async(runner._persist)(chunks)
+
+    runner.write = write_silently  # type: ignore[method-assign]
+    try:
+        await runner.lines(lines, seed=seed)
+    finally:
+        runner.write = publish  # type: ignore[method-assign]
+
+
+async def test_live_chunk_after_a_gap(daphne: Daphne, job: Job, owner: Any) -> None:
+    """A live chunk that skips ahead is sent only after the gap, from the database."""
+    runner = FakeRunner(job.pk)
+    follower = Follower(daphne, job.pk, await token_headers(owner))
+    async with running(follower):
+        await runner.lines(1_000, seed=8)
+        await write_unpublished(runner, 5_000, seed=9)
+        await runner.lines(1_000, seed=10)  # published: seq jumps past the gap
+        while follower.last_seq < runner.last_seq:
+            await asyncio.sleep(0.05)
+        # The job is still running: all of it arrived in order without `end`.
+        assert follower.end is None
+        await runner.set_status("succeeded", exit_code=0)
+    assert follower.frames == await stored_frames(job.pk)
+
+
 async def test_final_status_before_last_chunks_are_seen(
     daphne: Daphne, job: Job, owner: Any
 ) -> None:
     """The terminal status event can overtake chunks: `end` still comes after all of them."""
-    from drs.jobs.events import anotify_job_changed
-    from drs.jobs.models import Job as JobModel
-
     runner = FakeRunner(job.pk)
     follower = Follower(daphne, job.pk, await token_headers(owner))
     async with running(follower):
         await runner.lines(1_000, seed=6)
         # Commit more chunks without publishing them, then the final status.
-        publish = runner.write
-
-        async def write_silently(pieces: Any) -> None:
-            chunks = []
-            for stream, data in pieces:
-                runner.last_seq += 1
-                chunks.append((runner.last_seq, stream, runner.offsets[stream], data))
-                runner.offsets[stream] += len(data)
-            from asgiref.sync import sync_to_async
-
-            await sync_to_async(runner._persist)(chunks)
-
-        runner.write = write_silently  # type: ignore[method-assign]
-        await runner.lines(5_000, seed=7)
-        runner.write = publish  # type: ignore[method-assign]
-        await JobModel.objects.filter(pk=job.pk).aupdate(status="succeeded", exit_code=0)
+        await write_unpublished(runner, 5_000, seed=7)
+        await Job.objects.filter(pk=job.pk).aupdate(status="succeeded", exit_code=0)
         await anotify_job_changed(job.pk)
-        await asyncio.sleep(0)
     assert follower.frames == await stored_frames(job.pk)
     assert follower.end == {"type": "end", "status": "succeeded", "exit_code": 0}

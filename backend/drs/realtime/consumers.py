@@ -399,6 +399,7 @@ class JobLogConsumer(GroupConsumer):
     async def send_from_database(self) -> None:
         """One batch after last_sent: up to the first buffered live chunk (the gap), or
         without bound while backfilling."""
+        self.drop_sent_pending()
         upto = min(self.pending) - 1 if self.pending else None
         limit = self.batch
         rows = await chunks_after(self.job_id, self.last_sent, upto, limit)
@@ -407,9 +408,7 @@ class JobLogConsumer(GroupConsumer):
             self.batch = max(MIN_BATCH, min(MAX_BATCH, BATCH_BYTES // average))
         for seq, stream, offset, data in rows:
             await self.send_log(seq, stream, offset, data)
-        if self.pending:
-            for seq in [seq for seq in self.pending if seq <= self.last_sent]:
-                self.pending_bytes -= len(self.pending.pop(seq)["data"])
+        self.drop_sent_pending()
         if not rows:
             # Nothing more is committed (or the gap is not, which commit-then-publish
             # rules out): stop asking until a message or the idle check says otherwise.
@@ -417,6 +416,11 @@ class JobLogConsumer(GroupConsumer):
             self.known_seq = min(self.known_seq, self.last_sent)
         elif len(rows) < limit and upto is None:
             self.backfilling = False
+
+    def drop_sent_pending(self) -> None:
+        """Forget buffered live chunks the database path has sent meanwhile."""
+        for seq in [seq for seq in self.pending if seq <= self.last_sent]:
+            self.pending_bytes -= len(self.pending.pop(seq)["data"])
 
     async def finish_if_done(self) -> bool:
         state = await job_state(self.job_id)
