@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,6 +164,7 @@ def test_local_server_kind(owner: Any, settings: Any, make_job: Callable[..., Jo
     assert job.status == "failed"
     assert job.exit_code == 4
     assert log_bytes(job) == b"local ok\n"
+    shutil.rmtree(Path.home() / job.remote_directory)  # the worker's own home: tidy up
 
 
 def test_local_servers_have_no_host_key_or_ssh_login(owner: Any) -> None:
