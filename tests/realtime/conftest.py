@@ -171,6 +171,14 @@ async def stored_frames(job_id: UUID) -> list[dict[str, Any]]:
 
 # --- the client -----------------------------------------------------------------------------
 
+# Generous: the handshake is not what these tests time, and the machine may be busy.
+OPEN_TIMEOUT = 30
+
+
+def ws_connect(url: str, **options: Any) -> Any:
+    """`websockets.connect` with the tests' defaults (no frame size limit)."""
+    return connect(url, **({"open_timeout": OPEN_TIMEOUT, "max_size": None} | options))
+
 
 @dataclass
 class Follower:
@@ -206,7 +214,7 @@ class Follower:
                     max_size=None,
                     # Unbounded: a client that stops reading must still see the close frame.
                     max_queue=None,
-                    open_timeout=10,
+                    open_timeout=OPEN_TIMEOUT,
                 ) as ws:
                     self.connections += 1
                     self.connected.set()

@@ -6,12 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from drs.jobs.models import Job
 from tests.fixtures.daphne import Daphne
-from tests.realtime.conftest import session_cookie, session_headers, token_headers
+from tests.realtime.conftest import session_cookie, session_headers, token_headers, ws_connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 async def status_of(url: str, headers: dict[str, str]) -> int:
     """101 when the handshake is accepted, else the HTTP status of the refusal."""
     try:
-        async with connect(url, additional_headers=headers, open_timeout=10):
+        async with ws_connect(url, additional_headers=headers):
             return 101
     except InvalidStatus as exc:
         return exc.response.status_code
@@ -101,7 +100,7 @@ async def test_refused_handshake_sends_nothing(daphne: Daphne, job: Job, strange
 
     await FakeRunner(job.pk).lines(50)
     with pytest.raises(InvalidStatus) as refused:
-        async with connect(
+        async with ws_connect(
             f"{daphne.url}/ws/jobs/{job.pk}/logs/", additional_headers=await token_headers(stranger)
         ) as ws:
             json.loads(await ws.recv())
@@ -119,7 +118,7 @@ async def test_unknown_job_and_path_refused(daphne: Daphne, owner: Any) -> None:
 
 async def test_bad_after_closes_with_4400(daphne: Daphne, logs_url: str, owner: Any) -> None:
     for after in ("-1", "x", "1.5"):
-        async with connect(
+        async with ws_connect(
             f"{logs_url}?after={after}", additional_headers=await token_headers(owner)
         ) as ws:
             await ws.wait_closed()

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
 from drs.jobs.serializers import JobSummarySerializer
 from tests import factories
 from tests.fixtures.daphne import Daphne
-from tests.realtime.conftest import session_headers, token_headers
+from tests.realtime.conftest import session_headers, token_headers, ws_connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,9 +51,9 @@ async def test_own_jobs_only(daphne: Daphne, owner: Any, stranger: Any, staff: A
     )
     url = f"{daphne.url}/ws/jobs/"
     async with (
-        connect(url, additional_headers=await session_headers(owner, daphne)) as owner_ws,
-        connect(url, additional_headers=await token_headers(stranger)) as stranger_ws,
-        connect(url, additional_headers=await token_headers(staff)) as staff_ws,
+        ws_connect(url, additional_headers=await session_headers(owner, daphne)) as owner_ws,
+        ws_connect(url, additional_headers=await token_headers(stranger)) as stranger_ws,
+        ws_connect(url, additional_headers=await token_headers(staff)) as staff_ws,
     ):
         await Job.objects.filter(pk=mine.pk).aupdate(status="running")
         await anotify_job_changed(mine.pk)
@@ -92,8 +92,8 @@ async def test_status_changes_through_the_service(daphne: Daphne, owner: Any) ->
     job = await sync_to_async(factories.job)(owner)
     headers = await token_headers(owner)
     async with (
-        connect(f"{daphne.url}/ws/jobs/", additional_headers=headers) as ws,
-        connect(f"{daphne.url}/ws/jobs/{job.pk}/logs/", additional_headers=headers) as logs,
+        ws_connect(f"{daphne.url}/ws/jobs/", additional_headers=headers) as ws,
+        ws_connect(f"{daphne.url}/ws/jobs/{job.pk}/logs/", additional_headers=headers) as logs,
     ):
         await sync_to_async(job_cancel)(job=job)
         got = await next_job(ws)

@@ -8,11 +8,10 @@ from typing import Any
 
 import psutil
 import pytest
-from websockets.asyncio.client import connect
 
 from drs.jobs.models import Job
 from tests.fixtures.daphne import Daphne
-from tests.realtime.conftest import FakeRunner, stored_frames, token_headers
+from tests.realtime.conftest import FakeRunner, stored_frames, token_headers, ws_connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +32,7 @@ async def test_reader_that_stalls_gets_everything_later(
     assert daphne.proc is not None
     server = psutil.Process(daphne.proc.pid)
     url = f"{daphne.url}/ws/jobs/{job.pk}/logs/"
-    async with connect(
+    async with ws_connect(
         url, additional_headers=await token_headers(owner), max_size=None, max_queue=1
     ) as ws:
         frames = [json.loads(await ws.recv())]
