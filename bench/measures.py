@@ -415,6 +415,14 @@ def _bulk_chunks(env: BenchEnv, count: int) -> str:
     return str(job_id)
 
 
+def _db_sessions(env: BenchEnv) -> int:
+    with env.db() as conn:
+        row = conn.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = %s", (env.db_name,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _timed_get(env: BenchEnv, path: str, requests_: int, **params: Any) -> dict[str, Any]:
     assert env.api is not None
     env.api.get(path, **params)  # warm
@@ -437,7 +445,8 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
     job_id = _bulk_chunks(env, chunks)
     log(f"P6: inserted {chunks:,} log chunks in {time.perf_counter() - t:.1f} s")
     middle = chunks // 2
-    out = {
+    sessions0 = _db_sessions(env)
+    out: dict[str, Any] = {
         "jobs_in_db": jobs,
         "chunks_in_job": chunks,
         "requests_each": requests_,
@@ -452,6 +461,10 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
         ),
         "logs_tail_ms": _timed_get(env, f"/api/jobs/{job_id}/logs/", requests_, after=chunks - 50),
     }
+    # New PostgreSQL sessions per API request (1.0 = a fresh connection every request).
+    total_requests = 6 * (requests_ + 1)
+    # (minus the one session _db_sessions itself opens)
+    out["db_sessions_per_request"] = round((_db_sessions(env) - sessions0 - 1) / total_requests, 2)
     main = [out["jobs_list_ms"]["p99"], out["logs_default_limit_ms"]["p99"]]
     out["goal"] = "p99 < 50 ms (GET /api/jobs/ and the logs endpoint, default page sizes)"
     out["goal_met"] = all(v is not None and v < 50 for v in main)

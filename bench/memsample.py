@@ -17,6 +17,7 @@ import psutil
 def sample(root_pid: int) -> dict[str, float]:
     rss = pss = uss = 0
     count = 0
+    biggest: list[tuple[float, str]] = []
     try:
         root = psutil.Process(root_pid)
         procs = [root, *root.children(recursive=True)]
@@ -29,7 +30,10 @@ def sample(root_pid: int) -> dict[str, float]:
             pss += getattr(info, "pss", info.uss)
             uss += info.uss
             count += 1
+            name = " ".join(proc.cmdline()[1:3])[:60]
+            biggest.append((round(getattr(info, "pss", info.uss) / 2**20, 1), f"{proc.pid} {name}"))
     return {
+        "top": sorted(biggest, reverse=True)[:3],
         "time": time.time(),
         "processes": count,
         "rss_mib": round(rss / 2**20, 1),
