@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from bench import programs
 from bench.common import (
     LineClock,
@@ -120,7 +122,9 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
          str(env.app.pid if env.app else 0), "3", str(samples_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    me = psutil.Process()
     cpu0, wall0, busy0 = cpu_by_kind(env), time.time(), machine_busy()
+    client0 = sum(me.cpu_times()[:2])
     with env.db() as conn:
         db_connections = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (env.db_name,)
@@ -129,6 +133,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     with profiling(env, f"ticker-{jobs}x{rate:g}"):
         await asyncio.sleep(max(0.0, start_at + duration - time.time()))
     cpu1, wall1, busy1 = cpu_by_kind(env), time.time(), machine_busy()
+    client1 = sum(me.cpu_times()[:2])
     sshd_cpu1 = _sshd_cpu(env)
     sampler.terminate()
     sampler.wait()
@@ -196,6 +201,9 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "daphne_cpu_ms_per_ws_message": round(
             1000 * cpu["daphne"] / max(1, sum(f.messages for f in follows)), 3
         ),
+        # This bench process (websocket clients + channel-layer tap): if near 1 core, the
+        # client itself limits the websocket figures.
+        "bench_client_cpu_cores": round((client1 - client0) / window, 2),
         "machine_busy_fraction": round((busy1[0] - busy0[0]) / max(1e-9, busy1[1] - busy0[1]), 2),
         "load_avg_1m": round(os.getloadavg()[0], 1),
         "sshd_cpu_cores": round(_cpu_delta(sshd_cpu0, sshd_cpu1) / max(1e-9, wall1 - wall0), 2),
