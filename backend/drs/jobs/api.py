@@ -108,13 +108,10 @@ class JobViewSet(
         query.is_valid(raise_exception=True)
         after = query.validated_data["after"]
         chunks = selectors.log_chunks(job=job, after=after, limit=query.validated_data["limit"])
-        next_after = chunks[-1].seq if chunks else after
-        page = {
-            "results": chunks,
-            "next_after": next_after,
-            "complete": job.is_terminal and next_after >= job.last_seq,
-        }
-        return Response(LogPageSerializer(page).data)
+        next_after = chunks[-1]["seq"] if chunks else after
+        complete = job.is_terminal and next_after >= job.last_seq
+        # Already in LogPageSerializer's shape (which documents it): no per-row serializer.
+        return Response({"results": chunks, "next_after": next_after, "complete": complete})
 
     @extend_schema(responses=ResultSerializer(many=True), operation_id="jobs_results_list")
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -526,12 +526,15 @@ export interface components {
             /** Format: int64 */
             seq: number;
             stream: components["schemas"]["StreamEnum"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Byte offset of `data` in its stream.
+             */
             offset: number;
             /** Format: date-time */
             time: string;
             /** @description UTF-8 text; invalid bytes replaced. */
-            readonly data: string;
+            data: string;
         };
         LogPage: {
             results: components["schemas"]["LogChunk"][];
