@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import shlex
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol, cast
@@ -97,18 +98,12 @@ class SshRemote:
 
     async def download(self, path: str, out: IO[bytes], limit: int) -> tuple[int, str]:
         sftp = await self.sftp()
-        digest, size = hashlib.sha256(), 0
         async with sftp.open(path, "rb") as fh:
-            while True:
-                block = cast(bytes, await fh.read(READ_BLOCK))
-                if not block:
-                    break
-                size += len(block)
-                if size > limit:
-                    raise ResultTooLarge(path)
-                digest.update(block)
-                out.write(block)
-        return size, digest.hexdigest()
+
+            async def read() -> bytes:
+                return cast(bytes, await fh.read(READ_BLOCK))
+
+            return await copy_hashed(read, out, limit, path)
 
     async def close(self) -> None:
         for handle in self._handles.values():
@@ -122,6 +117,20 @@ class SshRemote:
 
 class ResultTooLarge(Exception):
     pass
+
+
+async def copy_hashed(
+    read: Callable[[], Awaitable[bytes]], out: IO[bytes], limit: int, path: str
+) -> tuple[int, str]:
+    """Copy a result file block by block: (size, sha256), refusing more than `limit` bytes."""
+    digest, size = hashlib.sha256(), 0
+    while block := await read():
+        size += len(block)
+        if size > limit:
+            raise ResultTooLarge(path)
+        digest.update(block)
+        out.write(block)
+    return size, digest.hexdigest()
 
 
 class LocalRemote:
@@ -172,15 +181,12 @@ class LocalRemote:
             return False
 
     async def download(self, path: str, out: IO[bytes], limit: int) -> tuple[int, str]:
-        digest, size = hashlib.sha256(), 0
         with self._path(path).open("rb") as fh:
-            while block := fh.read(READ_BLOCK):
-                size += len(block)
-                if size > limit:
-                    raise ResultTooLarge(path)
-                digest.update(block)
-                out.write(block)
-        return size, digest.hexdigest()
+
+            async def read() -> bytes:
+                return fh.read(READ_BLOCK)
+
+            return await copy_hashed(read, out, limit, path)
 
     async def close(self) -> None:
         return None
