@@ -475,6 +475,8 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   await page.goto("/jobs");
   await page.getByRole("button", { name: /Switch to dark theme/ }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(await background()).toBe("rgb(13, 15, 17)");
   await shot("12-jobs-dark");
   await page.getByRole("link", { name: "count to twenty" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("succeeded");
@@ -482,6 +484,7 @@ test("screenshots: dark theme, phone width, API docs", async () => {
   await expect(page.locator(".log-state")).toHaveText("complete");
   await shot("13-job-detail-dark");
   await page.getByRole("button", { name: /Switch to light theme/ }).click();
+  expect(await background()).toBe("rgb(246, 246, 243)");
 
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
