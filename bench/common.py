@@ -14,6 +14,7 @@ from typing import Any
 import psutil
 
 from bench.env import BenchEnv
+from bench.memsample import memory_of
 
 TERMINAL = {"succeeded", "failed", "cancelled", "timed_out", "lost"}
 
@@ -155,24 +156,9 @@ def status_counts(env: BenchEnv, ids: list[str]) -> dict[str, int]:
 
 
 def memory(env: BenchEnv) -> dict[str, Any]:
-    """Memory of every DRS process, MiB. RSS counts pages shared by the forked workers
-    once per process (so its sum overstates); PSS splits shared pages among their users
-    (its sum is the real total); USS is what each process alone costs."""
-    rss = pss = uss = 0
-    count = 0
-    for proc in env.app_processes():
-        with contextlib.suppress(psutil.Error):
-            info = proc.memory_full_info()
-            rss += info.rss
-            pss += getattr(info, "pss", info.uss)
-            uss += info.uss
-            count += 1
-    return {
-        "processes": count,
-        "rss_mib": round(rss / 2**20, 1),
-        "pss_mib": round(pss / 2**20, 1),
-        "uss_mib": round(uss / 2**20, 1),
-    }
+    """Memory of every DRS process, MiB (see `memsample.memory_of`)."""
+    totals, _ = memory_of(env.app_processes())
+    return totals
 
 
 def cpu_by_kind(env: BenchEnv) -> dict[int, tuple[str, float]]:
