@@ -85,6 +85,7 @@ class FakeRunner:
     last_seq: int = 0
     offsets: dict[str, int] = field(default_factory=lambda: {"stdout": 0, "stderr": 0})
     lines_written: int = 0
+    publish: bool = True  # False: commit only, as if the channel layer dropped every chunk
 
     async def set_status(self, status: str, exit_code: int | None = None) -> None:
         await Job.objects.filter(pk=self.job_id).aupdate(status=status, exit_code=exit_code)
@@ -97,7 +98,7 @@ class FakeRunner:
             chunks.append((self.last_seq, stream, self.offsets[stream], data))
             self.offsets[stream] += len(data)
         await sync_to_async(self._persist)(chunks)
-        for seq, stream, offset, data in chunks:
+        for seq, stream, offset, data in chunks if self.publish else []:
             await broadcast.apublish_log_chunk(
                 self.job_id, seq=seq, stream=stream, offset=offset, data=data
             )
