@@ -46,13 +46,17 @@ def _authenticate(request: Request) -> Any:
     return user
 
 
-@method_decorator(csrf_protect, name="dispatch")
-class LoginView(APIView):
-    """Session sign-in for the SPA (needs the CSRF cookie from `GET /api/auth/me/`)."""
+class PasswordView(APIView):
+    """Anyone may try a username and password here, at a throttled rate."""
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [LoginThrottle]
+
+
+@method_decorator(csrf_protect, name="dispatch")
+class LoginView(PasswordView):
+    """Session sign-in for the SPA (needs the CSRF cookie from `GET /api/auth/me/`)."""
 
     @extend_schema(request=LoginSerializer, responses=UserSerializer, operation_id="auth_login")
     def post(self, request: Request) -> Response:
@@ -79,12 +83,8 @@ class MeView(APIView):
         return Response(UserSerializer(request.user).data)
 
 
-class TokenView(APIView):
+class TokenView(PasswordView):
     """Trade username + password for an API token (`Authorization: Token <token>`)."""
-
-    authentication_classes: list[Any] = []
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [LoginThrottle]
 
     @extend_schema(request=LoginSerializer, responses=TokenSerializer, operation_id="auth_token")
     def post(self, request: Request) -> Response:
