@@ -44,9 +44,17 @@ class Job(models.Model):
     # Runner state: where the job lives remotely and how far its logs were persisted.
     remote_directory = models.CharField(max_length=1024, blank=True)
     remote_pgid = models.IntegerField(null=True, blank=True)
+    # Liveness: the wrapper's pid and both processes' start times ("" when the host's ps
+    # cannot tell), so a dead wrapper is noticed and a reused pid is never signalled.
+    remote_pid = models.IntegerField(null=True, blank=True)
+    remote_pid_start = models.CharField(max_length=64, blank=True)
+    remote_pgid_start = models.CharField(max_length=64, blank=True)
+    # Set while the host cannot be reached; the job ends `lost` after the give-up window.
+    unreachable_since = models.DateTimeField(null=True, blank=True)
     stdout_offset = models.BigIntegerField(default=0)
     stderr_offset = models.BigIntegerField(default=0)
     last_seq = models.BigIntegerField(default=0)
+    line_count = models.BigIntegerField(default=0)  # newlines persisted, both streams
     lease_owner = models.CharField(max_length=100, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -83,6 +91,10 @@ class LogChunk(models.Model):
     offset = models.BigIntegerField()
     data = models.BinaryField()
     time = models.DateTimeField()
+    # 0-based line number (in the combined log of both streams) where this chunk starts:
+    # the number of newlines in every chunk before it. Lets a reader number lines of any
+    # page without reading what precedes it.
+    line = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["job", "seq"]
