@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import warnings
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from drs.common.env import (
     random_secret,
     secret_from_file,
 )
+from drs.common.logging import logging_config
 
 # Lets admin and querysets take type parameters at run time (ModelAdmin[Server]).
 django_stubs_ext.monkeypatch()
@@ -269,14 +272,21 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("DRS_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "asyncssh": {"level": "WARNING"},
-        "daphne": {"level": "WARNING"},
-    },
-}
+# DRS_LOG_FORMAT=json: one JSON object per line, with the job id on every runner line.
+LOGGING = logging_config(
+    fmt=env_str("DRS_LOG_FORMAT", "plain"), level=env_str("DRS_LOG_LEVEL", "INFO")
+)
+
+# --- operations: /api/health/ and /metrics ---------------------------------------------
+# Prometheus multiprocess files, one directory per node (drs/common/metrics.py). Exported
+# here because prometheus_client chooses multiprocess mode once, when it is imported.
+DRS_METRICS_DIR = Path(env_str("DRS_METRICS_DIR", str(DATA_DIR / "metrics"))).resolve()
+DRS_NODE_NAME = env_str("DRS_NODE_NAME") or socket.gethostname()
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(DRS_METRICS_DIR / DRS_NODE_NAME)
+(DRS_METRICS_DIR / DRS_NODE_NAME).mkdir(parents=True, exist_ok=True)
+# /metrics answers a request with `Authorization: Bearer <DRS_METRICS_TOKEN>`, or from an
+# address in DRS_METRICS_ALLOW (CIDRs), or from loopback; everything else gets 403.
+DRS_METRICS_TOKEN = env_str("DRS_METRICS_TOKEN")
+DRS_METRICS_ALLOW = env_networks("DRS_METRICS_ALLOW")
+# /api/health/ reports the workers unhealthy when the newest runner heartbeat is older.
+DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 90, minimum=1)
