@@ -26,6 +26,10 @@ class Conflict(DomainError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class Forbidden(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}

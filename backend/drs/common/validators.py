@@ -5,9 +5,11 @@ from __future__ import annotations
 import ipaddress
 import re
 
-HOSTNAME_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+# Use these with `fullmatch`: `$` also matches before a trailing newline, so `match` with
+# `^…$` accepted "FOO\n" (found in review). `\Z` keeps a stray `match` call safe too.
+HOSTNAME_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+USERNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}\Z")
 
 
 def is_hostname_or_ip(value: str) -> bool:
@@ -20,7 +22,7 @@ def is_hostname_or_ip(value: str) -> bool:
     if not name or len(name) > 253:
         return False
     labels = name.split(".")
-    return all(HOSTNAME_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
+    return all(HOSTNAME_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def result_pattern_error(pattern: str) -> str | None:

@@ -19,7 +19,7 @@ def secret_field(**options: Any) -> serializers.CharField:
 
 
 def validate_username(value: str) -> None:
-    if not USERNAME.match(value):
+    if not USERNAME.fullmatch(value):
         raise serializers.ValidationError("Enter a valid login name (letters, digits, _ . @ -).")
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from drs.jobs.models import Job, LogChunk, Result
 
@@ -21,7 +22,19 @@ class JobAdmin(admin.ModelAdmin[Job]):
         "remote_pgid", "stdout_offset", "stderr_offset", "last_seq", "lease_owner",
         "lease_expires_at", "heartbeat_at", "cancel_requested_at",
     ]  # fmt: skip
+    # What a job runs, as whom and where is fixed at submission: editing the program or
+    # swapping the owner/credential here would run code under someone else's login.
+    input_fields = [
+        "owner", "server", "credential", "interpreter", "program", "arguments", "environment",
+        "result_patterns", "rerun_of",
+    ]  # fmt: skip
     inlines = [ResultInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Job | None = None) -> list[str]:
+        return [*self.input_fields, *self.readonly_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # jobs are submitted through the API, which validates and enqueues them
 
 
 @admin.register(LogChunk)

@@ -13,6 +13,7 @@ from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.jobs.choices import LogPolicy, Stream
 from drs.jobs.models import Job, Result
+from drs.servers.choices import ServerKind
 from drs.servers.models import Interpreter, Server
 
 
@@ -102,7 +103,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         return value
 
     def validate_environment(self, value: dict[str, str]) -> dict[str, str]:
-        bad = [name for name in value if not ENV_NAME.match(name)]
+        bad = [name for name in value if not ENV_NAME.fullmatch(name)]
         if bad:
             raise serializers.ValidationError(
                 f"Invalid variable name {bad[0]!r}: use letters, digits and _, not starting with a digit."
@@ -120,6 +121,12 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             )
         if not server.enabled:
             raise serializers.ValidationError({"server": ["This server is disabled."]})
+        request = self.context.get("request")
+        if server.kind == ServerKind.LOCAL and not (request and request.user.is_staff):
+            # A local job runs as the DRS service user on the worker host (README).
+            raise serializers.ValidationError(
+                {"server": ["Only staff may run jobs on a local server."]}
+            )
         if not server.interpreters.filter(pk=attrs["interpreter"].pk).exists():
             raise serializers.ValidationError({"interpreter": ["Not available on this server."]})
         return attrs

@@ -5,11 +5,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from drs.common.exceptions import Conflict, DomainError
+from drs.common.exceptions import Conflict, DomainError, Forbidden
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
 from drs.jobs.events import notify_job_changed
 from drs.jobs.models import Job
 from drs.jobs.tasks import enqueue_job
+from drs.servers.choices import ServerKind
 
 
 @transaction.atomic
@@ -43,8 +44,18 @@ def job_cancel(*, job: Job) -> Job:
     return job
 
 
-def job_rerun(*, job: Job) -> Job:
-    """A new job with the same inputs, owned by the same user, run with their credential."""
+def job_rerun(*, job: Job, requester: Any) -> Job:
+    """A new job with the same inputs, owned by the same user, run with their credential.
+    Only the owner may rerun: a credential is never used on anyone else's behalf (staff
+    see every job, but a staff rerun would log in as the owner)."""
+    if job.owner_id != requester.pk:
+        raise Forbidden(
+            "Only the job's owner can rerun it: a job's credential is used by its owner"
+            " alone. Submit a new job with one of your own credentials instead.",
+            field="credential",
+        )
+    if job.server.kind == ServerKind.LOCAL and not requester.is_staff:
+        raise Forbidden("Only staff may run jobs on a local server.", field="server")
     credential = job.credential
     if credential is None:
         raise DomainError(
