@@ -1,0 +1,203 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.credential import Credential
+from ...models.patched_credential_request import PatchedCredentialRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id: int,
+    *,
+    body: PatchedCredentialRequest | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/credentials/{id}/".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    if isinstance(body, PatchedCredentialRequest):
+        if not isinstance(body, Unset):
+            _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, PatchedCredentialRequest):
+        if not isinstance(body, Unset):
+            _kwargs["data"] = body.to_dict()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if isinstance(body, PatchedCredentialRequest):
+        if not isinstance(body, Unset):
+            _kwargs["files"] = body.to_multipart()
+
+        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Credential | None:
+    if response.status_code == 200:
+        response_200 = Credential.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Credential]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedCredentialRequest | Unset = UNSET,
+) -> Response[Credential]:
+    """
+    Args:
+        id (int):
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Credential]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedCredentialRequest | Unset = UNSET,
+) -> Credential | None:
+    """
+    Args:
+        id (int):
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Credential
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedCredentialRequest | Unset = UNSET,
+) -> Response[Credential]:
+    """
+    Args:
+        id (int):
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Credential]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: PatchedCredentialRequest | Unset = UNSET,
+) -> Credential | None:
+    """
+    Args:
+        id (int):
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
+            come back out.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Credential
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed

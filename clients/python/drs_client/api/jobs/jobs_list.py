@@ -1,0 +1,276 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.jobs_list_status_item import JobsListStatusItem
+from ...models.paginated_job_summary_list import PaginatedJobSummaryList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    search: str | Unset = UNSET,
+    server: int | Unset = UNSET,
+    status: list[JobsListStatusItem] | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_created_after: str | Unset = UNSET
+    if not isinstance(created_after, Unset):
+        json_created_after = created_after.isoformat()
+    params["created_after"] = json_created_after
+
+    json_created_before: str | Unset = UNSET
+    if not isinstance(created_before, Unset):
+        json_created_before = created_before.isoformat()
+    params["created_before"] = json_created_before
+
+    params["ordering"] = ordering
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params["search"] = search
+
+    params["server"] = server
+
+    json_status: list[str] | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = []
+        for status_item_data in status:
+            status_item = status_item_data.value
+            json_status.append(status_item)
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/jobs/",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PaginatedJobSummaryList | None:
+    if response.status_code == 200:
+        response_200 = PaginatedJobSummaryList.from_dict(response.json())
+
+        return response_200
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PaginatedJobSummaryList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    search: str | Unset = UNSET,
+    server: int | Unset = UNSET,
+    status: list[JobsListStatusItem] | Unset = UNSET,
+) -> Response[PaginatedJobSummaryList]:
+    """
+    Args:
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        search (str | Unset):
+        server (int | Unset):
+        status (list[JobsListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedJobSummaryList]
+    """
+
+    kwargs = _get_kwargs(
+        created_after=created_after,
+        created_before=created_before,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        search=search,
+        server=server,
+        status=status,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    search: str | Unset = UNSET,
+    server: int | Unset = UNSET,
+    status: list[JobsListStatusItem] | Unset = UNSET,
+) -> PaginatedJobSummaryList | None:
+    """
+    Args:
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        search (str | Unset):
+        server (int | Unset):
+        status (list[JobsListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedJobSummaryList
+    """
+
+    return sync_detailed(
+        client=client,
+        created_after=created_after,
+        created_before=created_before,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        search=search,
+        server=server,
+        status=status,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    search: str | Unset = UNSET,
+    server: int | Unset = UNSET,
+    status: list[JobsListStatusItem] | Unset = UNSET,
+) -> Response[PaginatedJobSummaryList]:
+    """
+    Args:
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        search (str | Unset):
+        server (int | Unset):
+        status (list[JobsListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PaginatedJobSummaryList]
+    """
+
+    kwargs = _get_kwargs(
+        created_after=created_after,
+        created_before=created_before,
+        ordering=ordering,
+        page=page,
+        page_size=page_size,
+        search=search,
+        server=server,
+        status=status,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    ordering: str | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+    search: str | Unset = UNSET,
+    server: int | Unset = UNSET,
+    status: list[JobsListStatusItem] | Unset = UNSET,
+) -> PaginatedJobSummaryList | None:
+    """
+    Args:
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        ordering (str | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
+        search (str | Unset):
+        server (int | Unset):
+        status (list[JobsListStatusItem] | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PaginatedJobSummaryList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            created_after=created_after,
+            created_before=created_before,
+            ordering=ordering,
+            page=page,
+            page_size=page_size,
+            search=search,
+            server=server,
+            status=status,
+        )
+    ).parsed

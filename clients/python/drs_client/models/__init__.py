@@ -1,0 +1,79 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .check_result import CheckResult
+from .credential import Credential
+from .credential_generate_request import CredentialGenerateRequest
+from .credential_kind_enum import CredentialKindEnum
+from .credential_request import CredentialRequest
+from .credentials_list_kind import CredentialsListKind
+from .host_key import HostKey
+from .interpreter import Interpreter
+from .interpreter_request import InterpreterRequest
+from .job import Job
+from .job_create_request import JobCreateRequest
+from .job_create_request_environment import JobCreateRequestEnvironment
+from .job_status_enum import JobStatusEnum
+from .job_summary import JobSummary
+from .jobs_list_status_item import JobsListStatusItem
+from .jobs_log_text_stream import JobsLogTextStream
+from .jobs_results_list_status_item import JobsResultsListStatusItem
+from .log_chunk import LogChunk
+from .log_page import LogPage
+from .log_policy_enum import LogPolicyEnum
+from .login_request import LoginRequest
+from .paginated_credential_list import PaginatedCredentialList
+from .paginated_interpreter_list import PaginatedInterpreterList
+from .paginated_job_summary_list import PaginatedJobSummaryList
+from .paginated_server_list import PaginatedServerList
+from .patched_credential_request import PatchedCredentialRequest
+from .patched_interpreter_request import PatchedInterpreterRequest
+from .patched_server_request import PatchedServerRequest
+from .result import Result
+from .server import Server
+from .server_check_request import ServerCheckRequest
+from .server_kind_enum import ServerKindEnum
+from .server_request import ServerRequest
+from .servers_list_kind import ServersListKind
+from .stream_enum import StreamEnum
+from .token import Token
+from .user import User
+
+__all__ = (
+    "CheckResult",
+    "Credential",
+    "CredentialGenerateRequest",
+    "CredentialKindEnum",
+    "CredentialRequest",
+    "CredentialsListKind",
+    "HostKey",
+    "Interpreter",
+    "InterpreterRequest",
+    "Job",
+    "JobCreateRequest",
+    "JobCreateRequestEnvironment",
+    "JobStatusEnum",
+    "JobSummary",
+    "JobsListStatusItem",
+    "JobsLogTextStream",
+    "JobsResultsListStatusItem",
+    "LogChunk",
+    "LogPage",
+    "LogPolicyEnum",
+    "LoginRequest",
+    "PaginatedCredentialList",
+    "PaginatedInterpreterList",
+    "PaginatedJobSummaryList",
+    "PaginatedServerList",
+    "PatchedCredentialRequest",
+    "PatchedInterpreterRequest",
+    "PatchedServerRequest",
+    "Result",
+    "Server",
+    "ServerCheckRequest",
+    "ServerKindEnum",
+    "ServerRequest",
+    "ServersListKind",
+    "StreamEnum",
+    "Token",
+    "User",
+)

@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .. import types
+from ..models.log_policy_enum import LogPolicyEnum
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.job_create_request_environment import JobCreateRequestEnvironment
+
+
+T = TypeVar("T", bound="JobCreateRequest")
+
+
+@_attrs_define
+class JobCreateRequest:
+    """
+    Attributes:
+        server (int):
+        credential (int): One of your credentials for this server.
+        interpreter (int):
+        program (str): The script the interpreter runs.
+        title (str | Unset):  Default: ''.
+        arguments (list[str] | Unset): argv passed to the program, each item quoted for the shell.
+        environment (JobCreateRequestEnvironment | Unset): Environment variables; names match [A-Za-z_][A-Za-z0-9_]*.
+        timeout_seconds (int | None | Unset): Kill the job after this long.
+        log_policy (LogPolicyEnum | Unset): * `live` - Live: stream and keep every byte
+            * `total` - Total: keep the whole output once the job ends
+            * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
+        result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+    """
+
+    server: int
+    credential: int
+    interpreter: int
+    program: str
+    title: str | Unset = ""
+    arguments: list[str] | Unset = UNSET
+    environment: JobCreateRequestEnvironment | Unset = UNSET
+    timeout_seconds: int | None | Unset = UNSET
+    log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
+    result_patterns: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        server = self.server
+
+        credential = self.credential
+
+        interpreter = self.interpreter
+
+        program = self.program
+
+        title = self.title
+
+        arguments: list[str] | Unset = UNSET
+        if not isinstance(self.arguments, Unset):
+            arguments = self.arguments
+
+        environment: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.environment, Unset):
+            environment = self.environment.to_dict()
+
+        timeout_seconds: int | None | Unset
+        if isinstance(self.timeout_seconds, Unset):
+            timeout_seconds = UNSET
+        else:
+            timeout_seconds = self.timeout_seconds
+
+        log_policy: str | Unset = UNSET
+        if not isinstance(self.log_policy, Unset):
+            log_policy = self.log_policy.value
+
+        result_patterns: list[str] | Unset = UNSET
+        if not isinstance(self.result_patterns, Unset):
+            result_patterns = self.result_patterns
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "server": server,
+                "credential": credential,
+                "interpreter": interpreter,
+                "program": program,
+            }
+        )
+        if title is not UNSET:
+            field_dict["title"] = title
+        if arguments is not UNSET:
+            field_dict["arguments"] = arguments
+        if environment is not UNSET:
+            field_dict["environment"] = environment
+        if timeout_seconds is not UNSET:
+            field_dict["timeout_seconds"] = timeout_seconds
+        if log_policy is not UNSET:
+            field_dict["log_policy"] = log_policy
+        if result_patterns is not UNSET:
+            field_dict["result_patterns"] = result_patterns
+
+        return field_dict
+
+    def to_multipart(self) -> types.RequestFiles:
+        files: types.RequestFiles = []
+
+        files.append(("server", (None, str(self.server).encode(), "text/plain")))
+
+        files.append(
+            ("credential", (None, str(self.credential).encode(), "text/plain"))
+        )
+
+        files.append(
+            ("interpreter", (None, str(self.interpreter).encode(), "text/plain"))
+        )
+
+        files.append(("program", (None, str(self.program).encode(), "text/plain")))
+
+        if not isinstance(self.title, Unset):
+            files.append(("title", (None, str(self.title).encode(), "text/plain")))
+
+        if not isinstance(self.arguments, Unset):
+            for arguments_item_element in self.arguments:
+                files.append(
+                    (
+                        "arguments",
+                        (None, str(arguments_item_element).encode(), "text/plain"),
+                    )
+                )
+
+        if not isinstance(self.environment, Unset):
+            files.append(
+                (
+                    "environment",
+                    (
+                        None,
+                        json.dumps(self.environment.to_dict()).encode(),
+                        "application/json",
+                    ),
+                )
+            )
+
+        if not isinstance(self.timeout_seconds, Unset):
+            if isinstance(self.timeout_seconds, int):
+                files.append(
+                    (
+                        "timeout_seconds",
+                        (None, str(self.timeout_seconds).encode(), "text/plain"),
+                    )
+                )
+            else:
+                files.append(
+                    (
+                        "timeout_seconds",
+                        (None, str(self.timeout_seconds).encode(), "text/plain"),
+                    )
+                )
+
+        if not isinstance(self.log_policy, Unset):
+            files.append(
+                (
+                    "log_policy",
+                    (None, str(self.log_policy.value).encode(), "text/plain"),
+                )
+            )
+
+        if not isinstance(self.result_patterns, Unset):
+            for result_patterns_item_element in self.result_patterns:
+                files.append(
+                    (
+                        "result_patterns",
+                        (
+                            None,
+                            str(result_patterns_item_element).encode(),
+                            "text/plain",
+                        ),
+                    )
+                )
+
+        for prop_name, prop in self.additional_properties.items():
+            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
+
+        return files
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_create_request_environment import JobCreateRequestEnvironment
+
+        d = dict(src_dict)
+        server = d.pop("server")
+
+        credential = d.pop("credential")
+
+        interpreter = d.pop("interpreter")
+
+        program = d.pop("program")
+
+        title = d.pop("title", UNSET)
+
+        arguments = cast(list[str], d.pop("arguments", UNSET))
+
+        _environment = d.pop("environment", UNSET)
+        environment: JobCreateRequestEnvironment | Unset
+        if isinstance(_environment, Unset):
+            environment = UNSET
+        else:
+            environment = JobCreateRequestEnvironment.from_dict(_environment)
+
+        def _parse_timeout_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        timeout_seconds = _parse_timeout_seconds(d.pop("timeout_seconds", UNSET))
+
+        _log_policy = d.pop("log_policy", UNSET)
+        log_policy: LogPolicyEnum | Unset
+        if isinstance(_log_policy, Unset):
+            log_policy = UNSET
+        else:
+            log_policy = LogPolicyEnum(_log_policy)
+
+        result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
+
+        job_create_request = cls(
+            server=server,
+            credential=credential,
+            interpreter=interpreter,
+            program=program,
+            title=title,
+            arguments=arguments,
+            environment=environment,
+            timeout_seconds=timeout_seconds,
+            log_policy=log_policy,
+            result_patterns=result_patterns,
+        )
+
+        job_create_request.additional_properties = d
+        return job_create_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class JobsResultsListStatusItem(StrEnum):
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    LOST = "lost"
+    QUEUED = "queued"
+    RUNNING = "running"
+    STARTING = "starting"
+    SUCCEEDED = "succeeded"
+    TIMED_OUT = "timed_out"
+
+    def __str__(self) -> str:
+        return str(self.value)

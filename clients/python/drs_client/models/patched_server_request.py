@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .. import types
+from ..models.server_kind_enum import ServerKindEnum
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PatchedServerRequest")
+
+
+@_attrs_define
+class PatchedServerRequest:
+    """
+    Attributes:
+        name (str | Unset):
+        kind (ServerKindEnum | Unset): * `ssh` - SSH
+            * `local` - Local (worker host)
+        hostname (str | Unset):
+        port (int | Unset):
+        host_key (str | Unset): Pinned OpenSSH public key line of the host. Empty: not trusted, jobs refused.
+        jobs_directory (str | Unset): Where job directories are created; relative paths start at the login home.
+        interpreters (list[int] | Unset):
+        max_concurrent_jobs (int | Unset):
+        enabled (bool | Unset):
+    """
+
+    name: str | Unset = UNSET
+    kind: ServerKindEnum | Unset = UNSET
+    hostname: str | Unset = UNSET
+    port: int | Unset = UNSET
+    host_key: str | Unset = UNSET
+    jobs_directory: str | Unset = UNSET
+    interpreters: list[int] | Unset = UNSET
+    max_concurrent_jobs: int | Unset = UNSET
+    enabled: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        kind: str | Unset = UNSET
+        if not isinstance(self.kind, Unset):
+            kind = self.kind.value
+
+        hostname = self.hostname
+
+        port = self.port
+
+        host_key = self.host_key
+
+        jobs_directory = self.jobs_directory
+
+        interpreters: list[int] | Unset = UNSET
+        if not isinstance(self.interpreters, Unset):
+            interpreters = self.interpreters
+
+        max_concurrent_jobs = self.max_concurrent_jobs
+
+        enabled = self.enabled
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if name is not UNSET:
+            field_dict["name"] = name
+        if kind is not UNSET:
+            field_dict["kind"] = kind
+        if hostname is not UNSET:
+            field_dict["hostname"] = hostname
+        if port is not UNSET:
+            field_dict["port"] = port
+        if host_key is not UNSET:
+            field_dict["host_key"] = host_key
+        if jobs_directory is not UNSET:
+            field_dict["jobs_directory"] = jobs_directory
+        if interpreters is not UNSET:
+            field_dict["interpreters"] = interpreters
+        if max_concurrent_jobs is not UNSET:
+            field_dict["max_concurrent_jobs"] = max_concurrent_jobs
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+
+        return field_dict
+
+    def to_multipart(self) -> types.RequestFiles:
+        files: types.RequestFiles = []
+
+        if not isinstance(self.name, Unset):
+            files.append(("name", (None, str(self.name).encode(), "text/plain")))
+
+        if not isinstance(self.kind, Unset):
+            files.append(("kind", (None, str(self.kind.value).encode(), "text/plain")))
+
+        if not isinstance(self.hostname, Unset):
+            files.append(
+                ("hostname", (None, str(self.hostname).encode(), "text/plain"))
+            )
+
+        if not isinstance(self.port, Unset):
+            files.append(("port", (None, str(self.port).encode(), "text/plain")))
+
+        if not isinstance(self.host_key, Unset):
+            files.append(
+                ("host_key", (None, str(self.host_key).encode(), "text/plain"))
+            )
+
+        if not isinstance(self.jobs_directory, Unset):
+            files.append(
+                (
+                    "jobs_directory",
+                    (None, str(self.jobs_directory).encode(), "text/plain"),
+                )
+            )
+
+        if not isinstance(self.interpreters, Unset):
+            for interpreters_item_element in self.interpreters:
+                files.append(
+                    (
+                        "interpreters",
+                        (None, str(interpreters_item_element).encode(), "text/plain"),
+                    )
+                )
+
+        if not isinstance(self.max_concurrent_jobs, Unset):
+            files.append(
+                (
+                    "max_concurrent_jobs",
+                    (None, str(self.max_concurrent_jobs).encode(), "text/plain"),
+                )
+            )
+
+        if not isinstance(self.enabled, Unset):
+            files.append(("enabled", (None, str(self.enabled).encode(), "text/plain")))
+
+        for prop_name, prop in self.additional_properties.items():
+            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
+
+        return files
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        name = d.pop("name", UNSET)
+
+        _kind = d.pop("kind", UNSET)
+        kind: ServerKindEnum | Unset
+        if isinstance(_kind, Unset):
+            kind = UNSET
+        else:
+            kind = ServerKindEnum(_kind)
+
+        hostname = d.pop("hostname", UNSET)
+
+        port = d.pop("port", UNSET)
+
+        host_key = d.pop("host_key", UNSET)
+
+        jobs_directory = d.pop("jobs_directory", UNSET)
+
+        interpreters = cast(list[int], d.pop("interpreters", UNSET))
+
+        max_concurrent_jobs = d.pop("max_concurrent_jobs", UNSET)
+
+        enabled = d.pop("enabled", UNSET)
+
+        patched_server_request = cls(
+            name=name,
+            kind=kind,
+            hostname=hostname,
+            port=port,
+            host_key=host_key,
+            jobs_directory=jobs_directory,
+            interpreters=interpreters,
+            max_concurrent_jobs=max_concurrent_jobs,
+            enabled=enabled,
+        )
+
+        patched_server_request.additional_properties = d
+        return patched_server_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
