@@ -12,4 +12,11 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from drs.realtime.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
+from django.conf import settings  # noqa: E402
+
+from drs.common.proxies import TrustedProxyMiddleware  # noqa: E402
+
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}),
+    settings.DRS_TRUSTED_PROXIES,
+)

@@ -198,6 +198,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "drs.common.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+    # Throttles key on REMOTE_ADDR only: with NUM_PROXIES unset DRF keyed on the whole
+    # client-supplied X-Forwarded-For. The real client behind a proxy comes from
+    # DRS_TRUSTED_PROXIES (common/proxies.py), which sets REMOTE_ADDR.
+    "NUM_PROXIES": 0,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -259,6 +263,9 @@ WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/"
 
 # --- DRS behaviour ---------------------------------------------------------------------
 DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none by
+# default, so the peer address is the client).
+DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
 DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
 DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)

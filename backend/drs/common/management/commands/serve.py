@@ -37,8 +37,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         daphne = [
+            # No --proxy-headers: daphne would believe X-Forwarded-For from any peer.
+            # DRS_TRUSTED_PROXIES is applied in drs.asgi (common/proxies.py) instead.
             sys.executable, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]),
-            "--proxy-headers", "drs.asgi:application",
+            "drs.asgi:application",
         ]  # fmt: skip
         children["web"] = subprocess.Popen(daphne, cwd=settings.BASE_DIR)
         if not options["no_workers"]:
