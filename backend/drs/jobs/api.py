@@ -6,15 +6,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from drs.common.pagination import KeysetPagination
 from drs.jobs import selectors, services
 from drs.jobs.filters import JobFilter
 from drs.jobs.models import Job
@@ -24,6 +27,8 @@ from drs.jobs.serializers import (
     JobSummarySerializer,
     LogPageSerializer,
     LogQuerySerializer,
+    LogSearchPageSerializer,
+    LogSearchQuerySerializer,
     LogTextQuerySerializer,
     ResultSerializer,
 )
@@ -54,10 +59,12 @@ class JobViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Job],
 ):
+    # Newest first, by keyset: no COUNT(*) and no OFFSET however deep the page
+    # (common/pagination.py). No `ordering` parameter: a cursor needs one fixed order.
+    pagination_class = KeysetPagination
+    filter_backends = [DjangoFilterBackend, SearchFilter]
     filterset_class = JobFilter
     search_fields = ["title"]
-    ordering_fields = ["created_at", "started_at", "finished_at", "status", "title"]
-    ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Job]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -102,16 +109,28 @@ class JobViewSet(
     )
     @action(detail=True, methods=["get"])
     def logs(self, request: Request, pk: str | None = None) -> Response:
-        """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read."""
+        """A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+        the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+        `complete` once the job ended and nothing follows."""
         job = self.get_object()
         query = LogQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        after = query.validated_data["after"]
-        chunks = selectors.log_chunks(job=job, after=after, limit=query.validated_data["limit"])
-        next_after = chunks[-1]["seq"] if chunks else after
-        complete = job.is_terminal and next_after >= job.last_seq
         # Already in LogPageSerializer's shape (which documents it): no per-row serializer.
-        return Response({"results": chunks, "next_after": next_after, "complete": complete})
+        return Response(selectors.log_page(job=job, **query.validated_data))
+
+    @extend_schema(
+        parameters=[LogSearchQuerySerializer],
+        responses=LogSearchPageSerializer,
+        operation_id="jobs_logs_search",
+    )
+    @action(detail=True, methods=["get"], url_path="logs/search")
+    def logs_search(self, request: Request, pk: str | None = None) -> Response:
+        """Lines of the whole log that contain `q` (case-insensitive), from line `cursor` on,
+        with the total number of matching lines (counted up to a cap)."""
+        job = self.get_object()
+        query = LogSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(selectors.log_search(job=job, **query.validated_data))
 
     @extend_schema(responses=ResultSerializer(many=True), operation_id="jobs_results_list")
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -1,18 +1,52 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
+from django.http import QueryDict
 
 from drs.jobs.choices import JobStatus
 from drs.jobs.models import Job
 from drs.servers.models import Server
 
 
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class JobFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=JobStatus.choices)
+    """The job list's filters; each has an index (jobs migration 0003). Filters combine
+    with AND; several statuses combine with OR."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=JobStatus.choices,
+        help_text="Repeat (`?status=running&status=failed`) or separate with commas.",
+    )
     server = django_filters.ModelChoiceFilter(queryset=Server.objects.all())
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    # A plain number, not a model choice: an unknown id must not read differently from
+    # another user's (that would tell non-staff which user ids exist).
+    owner = IdFilter(
+        field_name="owner_id",
+        min_value=1,
+        help_text="User id. Only staff see other users' jobs; for others it narrows to nothing.",
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="ISO 8601, inclusive."
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="ISO 8601, exclusive."
+    )
 
     class Meta:
         model = Job
-        fields = ["status", "server", "created_after", "created_before"]
+        fields = ["status", "server", "owner", "created_after", "created_before"]
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and any("," in value for value in data.getlist("status")):
+            data = data.copy()
+            data.setlist(
+                "status",
+                [part.strip() for value in data.getlist("status") for part in value.split(",")],
+            )
+        super().__init__(data, *args, **kwargs)

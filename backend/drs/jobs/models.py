@@ -61,9 +61,16 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The list reads newest first by (created_at, id) keyset (common/pagination.py):
+        # one index per filter it offers, each ending in that order (jobs 0003).
         indexes = [
-            models.Index(fields=["owner", "-created_at"], name="job_owner_created"),
-            models.Index(fields=["-created_at"], name="job_created"),
+            models.Index(fields=["-created_at", "id"], name="job_created_id"),
+            models.Index(fields=["owner", "-created_at", "id"], name="job_owner_created_id"),
+            models.Index(fields=["status", "-created_at", "id"], name="job_status_created_id"),
+            models.Index(
+                fields=["owner", "status", "-created_at", "id"], name="job_owner_status_created"
+            ),
+            models.Index(fields=["server", "-created_at", "id"], name="job_server_created_id"),
             models.Index(fields=["status", "lease_expires_at"], name="job_status_lease"),
             models.Index(fields=["server", "status", "created_at"], name="job_server_status"),
         ]
@@ -101,6 +108,8 @@ class LogChunk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "seq"], name="logchunk_job_seq_unique"),
         ]
+        # The logs API's stream filter reads one stream's chunks in seq order (jobs 0003).
+        indexes = [models.Index(fields=["job", "stream", "seq"], name="logchunk_job_stream_seq")]
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.seq} {self.stream}@{self.offset}"

@@ -132,7 +132,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-# Documents one log chunk for the schema; `selectors.log_chunks` builds the rows directly.
+# Documents one log chunk for the schema; `selectors.log_page` builds the rows directly.
 class LogChunkSerializer(serializers.Serializer[Any]):
     seq = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     stream = serializers.ChoiceField(choices=Stream.choices)
@@ -140,18 +140,108 @@ class LogChunkSerializer(serializers.Serializer[Any]):
         min_value=0, max_value=2**63 - 1, help_text="Byte offset of `data` in its stream."
     )
     time = serializers.DateTimeField()
+    line = serializers.IntegerField(
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="0-based line number, in the combined log, where this chunk starts.",
+    )
     data = serializers.CharField(help_text="UTF-8 text; invalid bytes replaced.")  # type: ignore[assignment]
 
 
 class LogPageSerializer(serializers.Serializer[Any]):
-    results = LogChunkSerializer(many=True)
-    next_after = serializers.IntegerField(help_text="Pass as `after` to read on.")
-    complete = serializers.BooleanField(help_text="The job has ended and this is its last chunk.")
+    results = LogChunkSerializer(many=True, help_text="In ascending seq order.")
+    next_after = serializers.IntegerField(
+        help_text="Pass as `after` to read on: the last seq returned, or the `after` given "
+        "(an empty `tail` page: the job's `last_seq`; an empty `before` page: before - 1)."
+    )
+    first_seq = serializers.IntegerField(
+        allow_null=True, help_text="Seq of the first result; pass as `before` to read back."
+    )
+    has_earlier = serializers.BooleanField(
+        help_text="Chunks (of the chosen stream) exist before `first_seq`."
+    )
+    complete = serializers.BooleanField(
+        help_text="The job has ended and no chunk (of the chosen stream) follows `next_after`."
+    )
+    last_seq = serializers.IntegerField(help_text="The job's highest committed seq.")
+    line_count = serializers.IntegerField(help_text="Lines (newlines) in the log so far.")
 
 
 class LogQuerySerializer(serializers.Serializer[Any]):
-    after = serializers.IntegerField(min_value=0, default=0, help_text="Chunks with seq > after.")
+    """Three ways to read: forward (`after`), the end (`tail`) or backward (`before`)."""
+
+    after = serializers.IntegerField(
+        min_value=0, max_value=2**63 - 1, required=False, help_text="Chunks with seq > after."
+    )
+    before = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="The `limit` chunks just before this seq (returned in ascending order).",
+    )
+    tail = serializers.IntegerField(
+        min_value=1, max_value=5000, required=False, help_text="The last `tail` chunks."
+    )
     limit = serializers.IntegerField(min_value=1, max_value=5000, default=1000)
+    max_bytes = serializers.IntegerField(
+        min_value=1,
+        max_value=16 * 1024 * 1024,
+        default=1024 * 1024,
+        help_text="Stop a page at about this many bytes of data (at least one chunk is sent).",
+    )
+    stream = serializers.ChoiceField(
+        choices=Stream.choices, required=False, help_text="Only this stream's chunks."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "after" in attrs and "before" in attrs:
+            raise serializers.ValidationError({"before": ["Give `after` or `before`, not both."]})
+        if "tail" in attrs and ("after" in attrs or "before" in attrs):
+            raise serializers.ValidationError(
+                {"tail": ["`tail` reads the end of the log: give no `after` or `before`."]}
+            )
+        return attrs
+
+
+class LogSearchQuerySerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(
+        max_length=1000,
+        trim_whitespace=False,
+        help_text="Text to find in a line, case-insensitive.",
+    )
+    stream = serializers.ChoiceField(
+        choices=Stream.choices, required=False, help_text="Only lines of this stream."
+    )
+    cursor = serializers.IntegerField(
+        min_value=0,
+        max_value=2**63 - 1,
+        default=0,
+        help_text="First line number to report matches from (a `next_cursor`).",
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=100)
+
+    def validate_q(self, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            raise serializers.ValidationError("Search within one line: no line breaks.")
+        return value
+
+
+class LogSearchMatchSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="0-based line number in the combined log.")
+    seq = serializers.IntegerField(help_text="Seq of the chunk where the line starts.")
+    stream = serializers.ChoiceField(choices=Stream.choices)
+    text = serializers.CharField(
+        help_text="The line (at most 2000 characters, invalid UTF-8 replaced)."
+    )
+
+
+class LogSearchPageSerializer(serializers.Serializer[Any]):
+    results = LogSearchMatchSerializer(many=True)
+    count = serializers.IntegerField(help_text="Matching lines in the whole log, up to the cap.")
+    capped = serializers.BooleanField(help_text="There are more matches than `count`.")
+    next_cursor = serializers.IntegerField(
+        allow_null=True, help_text="Pass as `cursor` for the next page; null on the last."
+    )
 
 
 class LogTextQuerySerializer(serializers.Serializer[Any]):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
@@ -9,17 +11,33 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from drs.common.exceptions import DomainError
+from drs.common.exceptions import Conflict, DomainError
 from drs.common.permissions import IsStaffOrReadOnly
 from drs.credentials.selectors import credential_list
+from drs.jobs.models import Job
 from drs.servers.models import Interpreter, Server
 from drs.servers.serializers import (
     CheckResultSerializer,
+    ConflictSerializer,
     HostKeySerializer,
     InterpreterSerializer,
     ServerCheckSerializer,
     ServerSerializer,
 )
+
+
+def refuse_if_used(instance: Server | Interpreter, noun: str) -> None:
+    """Jobs keep their server and interpreter (PROTECT): history stays readable. Say how
+    many jobs are in the way instead of the generic ProtectedError answer."""
+    used = Job.objects.filter(**{noun: instance}).count()
+    if used:
+        jobs = "1 job uses" if used == 1 else f"{used} jobs use"
+        raise Conflict(
+            f"{jobs} this {noun}; it cannot be deleted while they exist. Disable it "
+            "instead, or delete those jobs first."
+            if noun == "server"
+            else f"{jobs} this {noun}; it cannot be deleted while they exist."
+        )
 
 
 class InterpreterViewSet(viewsets.ModelViewSet[Interpreter]):
@@ -28,6 +46,16 @@ class InterpreterViewSet(viewsets.ModelViewSet[Interpreter]):
     permission_classes = [IsStaffOrReadOnly]
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
+
+    @extend_schema(responses={204: None, 409: ConflictSerializer})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete an interpreter no job uses (409 otherwise); servers stop offering it."""
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Interpreter) -> None:
+        with transaction.atomic():
+            refuse_if_used(instance, "interpreter")
+            instance.delete()
 
 
 class ServerViewSet(viewsets.ModelViewSet[Server]):
@@ -39,6 +67,16 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
 
     def get_queryset(self) -> QuerySet[Server]:
         return Server.objects.prefetch_related("interpreters")
+
+    @extend_schema(responses={204: None, 409: ConflictSerializer})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a server no job uses (409 otherwise), with its credentials."""
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Server) -> None:
+        with transaction.atomic():
+            refuse_if_used(instance, "server")
+            instance.delete()
 
     @extend_schema(request=None, responses=HostKeySerializer, operation_id="servers_scan_host_key")
     @action(detail=True, methods=["post"], url_path="scan-host-key")

@@ -11,12 +11,22 @@ from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: a number or boolean is refused instead of turned into a string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class InterpreterSerializer(serializers.ModelSerializer[Interpreter]):
     arguments = serializers.ListField(
-        child=serializers.CharField(max_length=4096, allow_blank=True),
+        child=StrictCharField(max_length=4096, allow_blank=True, trim_whitespace=False),
         max_length=100,
         required=False,
-        help_text="Extra argv items after the path, e.g. ['python3', '-u'].",
+        help_text="Extra argv items after the path, each one item (quoted for the shell), "
+        "e.g. ['python3', '-u'].",
     )
 
     class Meta:
@@ -95,6 +105,10 @@ class ServerSerializer(serializers.ModelSerializer[Server]):
                 fingerprint(attrs["host_key"]) if attrs["host_key"] else ""
             )
         return attrs
+
+
+class ConflictSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField(help_text="Why it cannot be done now, e.g. jobs in the way.")
 
 
 class HostKeySerializer(serializers.Serializer[Any]):

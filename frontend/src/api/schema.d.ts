@@ -149,6 +149,7 @@ export interface paths {
         get: operations["interpreters_retrieve"];
         put: operations["interpreters_update"];
         post?: never;
+        /** @description Delete an interpreter no job uses (409 otherwise); servers stop offering it. */
         delete: operations["interpreters_destroy"];
         options?: never;
         head?: never;
@@ -229,8 +230,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Log chunks after a seq cursor, in order; `complete` once the job ended and all was read. */
+        /**
+         * @description A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+         *     the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+         *     `complete` once the job ended and nothing follows.
+         */
         get: operations["jobs_logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/logs/search/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Lines of the whole log that contain `q` (case-insensitive), from line `cursor` on,
+         *     with the total number of matching lines (counted up to a cap).
+         */
+        get: operations["jobs_logs_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -315,6 +340,7 @@ export interface paths {
         get: operations["servers_retrieve"];
         put: operations["servers_update"];
         post?: never;
+        /** @description Delete a server no job uses (409 otherwise), with its credentials. */
         delete: operations["servers_destroy"];
         options?: never;
         head?: never;
@@ -368,6 +394,10 @@ export interface components {
             latency_ms: number | null;
             error: string;
         };
+        Conflict: {
+            /** @description Why it cannot be done now, e.g. jobs in the way. */
+            detail: string;
+        };
         /** @description Secrets are write-only: they go in, and never come back out. */
         Credential: {
             readonly id: number;
@@ -414,13 +444,13 @@ export interface components {
             readonly id: number;
             name: string;
             path: string;
-            /** @description Extra argv items after the path, e.g. ['python3', '-u']. */
+            /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
         InterpreterRequest: {
             name: string;
             path: string;
-            /** @description Extra argv items after the path, e.g. ['python3', '-u']. */
+            /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
         /** @description One job in full, as retrieve/create/cancel/rerun return it. */
@@ -533,15 +563,29 @@ export interface components {
             offset: number;
             /** Format: date-time */
             time: string;
+            /**
+             * Format: int64
+             * @description 0-based line number, in the combined log, where this chunk starts.
+             */
+            line: number;
             /** @description UTF-8 text; invalid bytes replaced. */
             data: string;
         };
         LogPage: {
+            /** @description In ascending seq order. */
             results: components["schemas"]["LogChunk"][];
-            /** @description Pass as `after` to read on. */
+            /** @description Pass as `after` to read on: the last seq returned, or the `after` given (an empty `tail` page: the job's `last_seq`; an empty `before` page: before - 1). */
             next_after: number;
-            /** @description The job has ended and this is its last chunk. */
+            /** @description Seq of the first result; pass as `before` to read back. */
+            first_seq: number | null;
+            /** @description Chunks (of the chosen stream) exist before `first_seq`. */
+            has_earlier: boolean;
+            /** @description The job has ended and no chunk (of the chosen stream) follows `next_after`. */
             complete: boolean;
+            /** @description The job's highest committed seq. */
+            last_seq: number;
+            /** @description Lines (newlines) in the log so far. */
+            line_count: number;
         };
         /**
          * @description * `live` - Live: stream and keep every byte
@@ -550,6 +594,24 @@ export interface components {
          * @enum {string}
          */
         LogPolicyEnum: "live" | "total" | "none";
+        LogSearchMatch: {
+            /** @description 0-based line number in the combined log. */
+            line: number;
+            /** @description Seq of the chunk where the line starts. */
+            seq: number;
+            stream: components["schemas"]["StreamEnum"];
+            /** @description The line (at most 2000 characters, invalid UTF-8 replaced). */
+            text: string;
+        };
+        LogSearchPage: {
+            results: components["schemas"]["LogSearchMatch"][];
+            /** @description Matching lines in the whole log, up to the cap. */
+            count: number;
+            /** @description There are more matches than `count`. */
+            capped: boolean;
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: number | null;
+        };
         LoginRequest: {
             username: string;
             password: string;
@@ -585,18 +647,16 @@ export interface components {
             results: components["schemas"]["Interpreter"][];
         };
         PaginatedJobSummaryList: {
-            /** @example 123 */
-            count: number;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?page=4
+             * @description The next (older) page; null on the last page.
              */
-            next?: string | null;
+            next: string | null;
             /**
              * Format: uri
-             * @example http://api.example.org/accounts/?page=2
+             * @description The previous (newer) page; null on the first page.
              */
-            previous?: string | null;
+            previous: string | null;
             results: components["schemas"]["JobSummary"][];
         };
         PaginatedServerList: {
@@ -629,7 +689,7 @@ export interface components {
         PatchedInterpreterRequest: {
             name?: string;
             path?: string;
-            /** @description Extra argv items after the path, e.g. ['python3', '-u']. */
+            /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
         PatchedServerRequest: {
@@ -1115,6 +1175,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
         };
     };
     interpreters_partial_update: {
@@ -1148,19 +1216,23 @@ export interface operations {
     jobs_list: {
         parameters: {
             query?: {
+                /** @description ISO 8601, inclusive. */
                 created_after?: string;
+                /** @description ISO 8601, exclusive. */
                 created_before?: string;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Opaque position from a `next` or `previous` link. */
+                cursor?: string;
+                /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
+                owner?: number;
+                /** @description Rows per page (default 50, at most 200; larger values are capped). */
                 page_size?: number;
                 /** @description A search term. */
                 search?: string;
                 server?: number;
                 /**
-                 * @description * `queued` - Queued
+                 * @description Repeat (`?status=running&status=failed`) or separate with commas.
+                 *
+                 *     * `queued` - Queued
                  *     * `starting` - Starting
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
@@ -1298,7 +1370,20 @@ export interface operations {
             query?: {
                 /** @description Chunks with seq > after. */
                 after?: number;
+                /** @description The `limit` chunks just before this seq (returned in ascending order). */
+                before?: number;
                 limit?: number;
+                /** @description Stop a page at about this many bytes of data (at least one chunk is sent). */
+                max_bytes?: number;
+                /**
+                 * @description Only this stream's chunks.
+                 *
+                 *     * `stdout` - stdout
+                 *     * `stderr` - stderr
+                 */
+                stream?: "stdout" | "stderr";
+                /** @description The last `tail` chunks. */
+                tail?: number;
             };
             header?: never;
             path: {
@@ -1315,6 +1400,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogPage"];
+                };
+            };
+        };
+    };
+    jobs_logs_search: {
+        parameters: {
+            query: {
+                /** @description First line number to report matches from (a `next_cursor`). */
+                cursor?: number;
+                limit?: number;
+                /** @description Text to find in a line, case-insensitive. */
+                q: string;
+                /**
+                 * @description Only lines of this stream.
+                 *
+                 *     * `stdout` - stdout
+                 *     * `stderr` - stderr
+                 */
+                stream?: "stdout" | "stderr";
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogSearchPage"];
                 };
             };
         };
@@ -1344,15 +1464,19 @@ export interface operations {
     jobs_results_list: {
         parameters: {
             query?: {
+                /** @description ISO 8601, inclusive. */
                 created_after?: string;
+                /** @description ISO 8601, exclusive. */
                 created_before?: string;
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
+                /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
+                owner?: number;
                 /** @description A search term. */
                 search?: string;
                 server?: number;
                 /**
-                 * @description * `queued` - Queued
+                 * @description Repeat (`?status=running&status=failed`) or separate with commas.
+                 *
+                 *     * `queued` - Queued
                  *     * `starting` - Starting
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
@@ -1532,6 +1656,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
             };
         };
     };
