@@ -4,6 +4,11 @@
     python clients/python/generate.py --check         # exit 1 when it is stale
     python clients/python/generate.py --check --package /tmp/x/drs_client --schema s.yaml
 
+The generator reads a copy of the schema whose request bodies keep only their JSON form:
+the API also accepts form posts (for the browsable API), but a client only sends JSON, and
+openapi-python-client 0.29 emits code that does not import (`Unset` undefined) for bodies
+with several content types.
+
 The generator (openapi-python-client, a dev dependency of the main venv) always writes into
 a fresh temporary directory and its output is formatted by the pinned ruff in isolated
 mode, so the same schema gives the same bytes wherever it runs; `--check` compares that
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -28,9 +34,31 @@ PACKAGE = "drs_client"
 IGNORED = {"__pycache__", ".ruff_cache"}
 
 
+def json_only(schema: Path, into: Path) -> Path:
+    """A copy of the schema with only `application/json` request bodies (see above)."""
+    import yaml
+
+    document = yaml.safe_load(schema.read_text())
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            content = (
+                operation.get("requestBody", {}).get("content", {})
+                if isinstance(operation, dict)
+                else {}
+            )
+            if "application/json" in content:
+                for media_type in list(content):
+                    if media_type != "application/json":
+                        del content[media_type]
+    copy = into / "openapi.json"
+    copy.write_text(json.dumps(document, indent=1))
+    return copy
+
+
 def generate(schema: Path, into: Path) -> Path:
     """Generate the package under `into` and return its directory."""
     out = into / PACKAGE
+    schema = json_only(schema, into)
     bin_dir = Path(sys.executable).parent
     generator = shutil.which("openapi-python-client", path=str(bin_dir)) or shutil.which(
         "openapi-python-client"

@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .check_result import CheckResult
+from .conflict import Conflict
 from .credential import Credential
 from .credential_generate_request import CredentialGenerateRequest
 from .credential_kind_enum import CredentialKindEnum
@@ -16,10 +17,14 @@ from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
 from .jobs_list_status_item import JobsListStatusItem
 from .jobs_log_text_stream import JobsLogTextStream
+from .jobs_logs_search_stream import JobsLogsSearchStream
+from .jobs_logs_stream import JobsLogsStream
 from .jobs_results_list_status_item import JobsResultsListStatusItem
 from .log_chunk import LogChunk
 from .log_page import LogPage
 from .log_policy_enum import LogPolicyEnum
+from .log_search_match import LogSearchMatch
+from .log_search_page import LogSearchPage
 from .login_request import LoginRequest
 from .paginated_credential_list import PaginatedCredentialList
 from .paginated_interpreter_list import PaginatedInterpreterList
@@ -40,6 +45,7 @@ from .user import User
 
 __all__ = (
     "CheckResult",
+    "Conflict",
     "Credential",
     "CredentialGenerateRequest",
     "CredentialKindEnum",
@@ -55,10 +61,14 @@ __all__ = (
     "JobSummary",
     "JobsListStatusItem",
     "JobsLogTextStream",
+    "JobsLogsSearchStream",
+    "JobsLogsStream",
     "JobsResultsListStatusItem",
     "LogChunk",
     "LogPage",
     "LogPolicyEnum",
+    "LogSearchMatch",
+    "LogSearchPage",
     "LoginRequest",
     "PaginatedCredentialList",
     "PaginatedInterpreterList",

@@ -18,7 +18,8 @@ class Interpreter:
         id (int):
         name (str):
         path (str):
-        arguments (list[str] | Unset): Extra argv items after the path, e.g. ['python3', '-u'].
+        arguments (list[str] | Unset): Extra argv items after the path, each one item (quoted for the shell), e.g.
+            ['python3', '-u'].
     """
 
     id: int

@@ -6,7 +6,6 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InterpreterRequest")
@@ -18,7 +17,8 @@ class InterpreterRequest:
     Attributes:
         name (str):
         path (str):
-        arguments (list[str] | Unset): Extra argv items after the path, e.g. ['python3', '-u'].
+        arguments (list[str] | Unset): Extra argv items after the path, each one item (quoted for the shell), e.g.
+            ['python3', '-u'].
     """
 
     name: str
@@ -47,27 +47,6 @@ class InterpreterRequest:
             field_dict["arguments"] = arguments
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("name", (None, str(self.name).encode(), "text/plain")))
-
-        files.append(("path", (None, str(self.path).encode(), "text/plain")))
-
-        if not isinstance(self.arguments, Unset):
-            for arguments_item_element in self.arguments:
-                files.append(
-                    (
-                        "arguments",
-                        (None, str(arguments_item_element).encode(), "text/plain"),
-                    )
-                )
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

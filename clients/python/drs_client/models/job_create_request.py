@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.log_policy_enum import LogPolicyEnum
 from ..types import UNSET, Unset
 
@@ -105,87 +103,6 @@ class JobCreateRequest:
             field_dict["result_patterns"] = result_patterns
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("server", (None, str(self.server).encode(), "text/plain")))
-
-        files.append(
-            ("credential", (None, str(self.credential).encode(), "text/plain"))
-        )
-
-        files.append(
-            ("interpreter", (None, str(self.interpreter).encode(), "text/plain"))
-        )
-
-        files.append(("program", (None, str(self.program).encode(), "text/plain")))
-
-        if not isinstance(self.title, Unset):
-            files.append(("title", (None, str(self.title).encode(), "text/plain")))
-
-        if not isinstance(self.arguments, Unset):
-            for arguments_item_element in self.arguments:
-                files.append(
-                    (
-                        "arguments",
-                        (None, str(arguments_item_element).encode(), "text/plain"),
-                    )
-                )
-
-        if not isinstance(self.environment, Unset):
-            files.append(
-                (
-                    "environment",
-                    (
-                        None,
-                        json.dumps(self.environment.to_dict()).encode(),
-                        "application/json",
-                    ),
-                )
-            )
-
-        if not isinstance(self.timeout_seconds, Unset):
-            if isinstance(self.timeout_seconds, int):
-                files.append(
-                    (
-                        "timeout_seconds",
-                        (None, str(self.timeout_seconds).encode(), "text/plain"),
-                    )
-                )
-            else:
-                files.append(
-                    (
-                        "timeout_seconds",
-                        (None, str(self.timeout_seconds).encode(), "text/plain"),
-                    )
-                )
-
-        if not isinstance(self.log_policy, Unset):
-            files.append(
-                (
-                    "log_policy",
-                    (None, str(self.log_policy.value).encode(), "text/plain"),
-                )
-            )
-
-        if not isinstance(self.result_patterns, Unset):
-            for result_patterns_item_element in self.result_patterns:
-                files.append(
-                    (
-                        "result_patterns",
-                        (
-                            None,
-                            str(result_patterns_item_element).encode(),
-                            "text/plain",
-                        ),
-                    )
-                )
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

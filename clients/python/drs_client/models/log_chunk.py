@@ -21,6 +21,7 @@ class LogChunk:
             * `stderr` - stderr
         offset (int): Byte offset of `data` in its stream.
         time (datetime.datetime):
+        line (int): 0-based line number, in the combined log, where this chunk starts.
         data (str): UTF-8 text; invalid bytes replaced.
     """
 
@@ -28,6 +29,7 @@ class LogChunk:
     stream: StreamEnum
     offset: int
     time: datetime.datetime
+    line: int
     data: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -40,6 +42,8 @@ class LogChunk:
 
         time = self.time.isoformat()
 
+        line = self.line
+
         data = self.data
 
         field_dict: dict[str, Any] = {}
@@ -50,6 +54,7 @@ class LogChunk:
                 "stream": stream,
                 "offset": offset,
                 "time": time,
+                "line": line,
                 "data": data,
             }
         )
@@ -67,6 +72,8 @@ class LogChunk:
 
         time = datetime.datetime.fromisoformat(d.pop("time"))
 
+        line = d.pop("line")
+
         data = d.pop("data")
 
         log_chunk = cls(
@@ -74,6 +81,7 @@ class LogChunk:
             stream=stream,
             offset=offset,
             time=time,
+            line=line,
             data=data,
         )
 

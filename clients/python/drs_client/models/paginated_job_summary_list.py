@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.job_summary import JobSummary
 
@@ -19,50 +17,37 @@ T = TypeVar("T", bound="PaginatedJobSummaryList")
 class PaginatedJobSummaryList:
     """
     Attributes:
-        count (int):  Example: 123.
+        next_ (None | str): The next (older) page; null on the last page.
+        previous (None | str): The previous (newer) page; null on the first page.
         results (list[JobSummary]):
-        next_ (None | str | Unset):  Example: http://api.example.org/accounts/?page=4.
-        previous (None | str | Unset):  Example: http://api.example.org/accounts/?page=2.
     """
 
-    count: int
+    next_: None | str
+    previous: None | str
     results: list[JobSummary]
-    next_: None | str | Unset = UNSET
-    previous: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        count = self.count
+        next_: None | str
+        next_ = self.next_
+
+        previous: None | str
+        previous = self.previous
 
         results = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
-        next_: None | str | Unset
-        if isinstance(self.next_, Unset):
-            next_ = UNSET
-        else:
-            next_ = self.next_
-
-        previous: None | str | Unset
-        if isinstance(self.previous, Unset):
-            previous = UNSET
-        else:
-            previous = self.previous
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "count": count,
+                "next": next_,
+                "previous": previous,
                 "results": results,
             }
         )
-        if next_ is not UNSET:
-            field_dict["next"] = next_
-        if previous is not UNSET:
-            field_dict["previous"] = previous
 
         return field_dict
 
@@ -71,7 +56,20 @@ class PaginatedJobSummaryList:
         from ..models.job_summary import JobSummary
 
         d = dict(src_dict)
-        count = d.pop("count")
+
+        def _parse_next_(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_ = _parse_next_(d.pop("next"))
+
+        def _parse_previous(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        previous = _parse_previous(d.pop("previous"))
 
         results = []
         _results = d.pop("results")
@@ -80,29 +78,10 @@ class PaginatedJobSummaryList:
 
             results.append(results_item)
 
-        def _parse_next_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_ = _parse_next_(d.pop("next", UNSET))
-
-        def _parse_previous(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        previous = _parse_previous(d.pop("previous", UNSET))
-
         paginated_job_summary_list = cls(
-            count=count,
-            results=results,
             next_=next_,
             previous=previous,
+            results=results,
         )
 
         paginated_job_summary_list.additional_properties = d

@@ -6,7 +6,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.credential_kind_enum import CredentialKindEnum
 from ..types import UNSET, Unset
 
@@ -73,43 +72,6 @@ class PatchedCredentialRequest:
             field_dict["password"] = password
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        if not isinstance(self.server, Unset):
-            files.append(("server", (None, str(self.server).encode(), "text/plain")))
-
-        if not isinstance(self.name, Unset):
-            files.append(("name", (None, str(self.name).encode(), "text/plain")))
-
-        if not isinstance(self.username, Unset):
-            files.append(
-                ("username", (None, str(self.username).encode(), "text/plain"))
-            )
-
-        if not isinstance(self.kind, Unset):
-            files.append(("kind", (None, str(self.kind.value).encode(), "text/plain")))
-
-        if not isinstance(self.private_key, Unset):
-            files.append(
-                ("private_key", (None, str(self.private_key).encode(), "text/plain"))
-            )
-
-        if not isinstance(self.passphrase, Unset):
-            files.append(
-                ("passphrase", (None, str(self.passphrase).encode(), "text/plain"))
-            )
-
-        if not isinstance(self.password, Unset):
-            files.append(
-                ("password", (None, str(self.password).encode(), "text/plain"))
-            )
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

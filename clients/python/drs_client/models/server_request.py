@@ -6,7 +6,6 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.server_kind_enum import ServerKindEnum
 from ..types import UNSET, Unset
 
@@ -88,60 +87,6 @@ class ServerRequest:
             field_dict["enabled"] = enabled
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("name", (None, str(self.name).encode(), "text/plain")))
-
-        if not isinstance(self.kind, Unset):
-            files.append(("kind", (None, str(self.kind.value).encode(), "text/plain")))
-
-        if not isinstance(self.hostname, Unset):
-            files.append(
-                ("hostname", (None, str(self.hostname).encode(), "text/plain"))
-            )
-
-        if not isinstance(self.port, Unset):
-            files.append(("port", (None, str(self.port).encode(), "text/plain")))
-
-        if not isinstance(self.host_key, Unset):
-            files.append(
-                ("host_key", (None, str(self.host_key).encode(), "text/plain"))
-            )
-
-        if not isinstance(self.jobs_directory, Unset):
-            files.append(
-                (
-                    "jobs_directory",
-                    (None, str(self.jobs_directory).encode(), "text/plain"),
-                )
-            )
-
-        if not isinstance(self.interpreters, Unset):
-            for interpreters_item_element in self.interpreters:
-                files.append(
-                    (
-                        "interpreters",
-                        (None, str(interpreters_item_element).encode(), "text/plain"),
-                    )
-                )
-
-        if not isinstance(self.max_concurrent_jobs, Unset):
-            files.append(
-                (
-                    "max_concurrent_jobs",
-                    (None, str(self.max_concurrent_jobs).encode(), "text/plain"),
-                )
-            )
-
-        if not isinstance(self.enabled, Unset):
-            files.append(("enabled", (None, str(self.enabled).encode(), "text/plain")))
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

@@ -7,12 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.login_request import LoginRequest
 from ...models.token import Token
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: LoginRequest | Unset = UNSET,
+    body: LoginRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,17 +21,9 @@ def _get_kwargs(
         "url": "/api/auth/token/",
     }
 
-    if isinstance(body, LoginRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, LoginRequest):
-        _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, LoginRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -65,13 +57,11 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest | Unset = UNSET,
+    body: LoginRequest,
 ) -> Response[Token]:
     """Trade username + password for an API token (`Authorization: Token <token>`).
 
     Args:
-        body (LoginRequest):
-        body (LoginRequest):
         body (LoginRequest):
 
     Raises:
@@ -96,13 +86,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest | Unset = UNSET,
+    body: LoginRequest,
 ) -> Token | None:
     """Trade username + password for an API token (`Authorization: Token <token>`).
 
     Args:
-        body (LoginRequest):
-        body (LoginRequest):
         body (LoginRequest):
 
     Raises:
@@ -122,13 +110,11 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest | Unset = UNSET,
+    body: LoginRequest,
 ) -> Response[Token]:
     """Trade username + password for an API token (`Authorization: Token <token>`).
 
     Args:
-        body (LoginRequest):
-        body (LoginRequest):
         body (LoginRequest):
 
     Raises:
@@ -151,13 +137,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest | Unset = UNSET,
+    body: LoginRequest,
 ) -> Token | None:
     """Trade username + password for an API token (`Authorization: Token <token>`).
 
     Args:
-        body (LoginRequest):
-        body (LoginRequest):
         body (LoginRequest):
 
     Raises:

@@ -7,12 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.credential import Credential
 from ...models.credential_request import CredentialRequest
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: CredentialRequest | Unset = UNSET,
+    body: CredentialRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,17 +21,9 @@ def _get_kwargs(
         "url": "/api/credentials/",
     }
 
-    if isinstance(body, CredentialRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, CredentialRequest):
-        _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, CredentialRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -65,12 +57,10 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: CredentialRequest | Unset = UNSET,
+    body: CredentialRequest,
 ) -> Response[Credential]:
     """
     Args:
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
         body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
 
     Raises:
@@ -95,12 +85,10 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: CredentialRequest | Unset = UNSET,
+    body: CredentialRequest,
 ) -> Credential | None:
     """
     Args:
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
         body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
 
     Raises:
@@ -120,12 +108,10 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: CredentialRequest | Unset = UNSET,
+    body: CredentialRequest,
 ) -> Response[Credential]:
     """
     Args:
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
         body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
 
     Raises:
@@ -148,12 +134,10 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: CredentialRequest | Unset = UNSET,
+    body: CredentialRequest,
 ) -> Credential | None:
     """
     Args:
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
-        body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
         body (CredentialRequest): Secrets are write-only: they go in, and never come back out.
 
     Raises:

@@ -7,12 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.credential import Credential
 from ...models.credential_generate_request import CredentialGenerateRequest
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: CredentialGenerateRequest | Unset = UNSET,
+    body: CredentialGenerateRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,17 +21,9 @@ def _get_kwargs(
         "url": "/api/credentials/generate/",
     }
 
-    if isinstance(body, CredentialGenerateRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, CredentialGenerateRequest):
-        _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, CredentialGenerateRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -65,14 +57,12 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: CredentialGenerateRequest | Unset = UNSET,
+    body: CredentialGenerateRequest,
 ) -> Response[Credential]:
     """Create an ed25519 key pair and install its public key on the server, logging in
     once with `password` (which is never stored).
 
     Args:
-        body (CredentialGenerateRequest):
-        body (CredentialGenerateRequest):
         body (CredentialGenerateRequest):
 
     Raises:
@@ -97,14 +87,12 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: CredentialGenerateRequest | Unset = UNSET,
+    body: CredentialGenerateRequest,
 ) -> Credential | None:
     """Create an ed25519 key pair and install its public key on the server, logging in
     once with `password` (which is never stored).
 
     Args:
-        body (CredentialGenerateRequest):
-        body (CredentialGenerateRequest):
         body (CredentialGenerateRequest):
 
     Raises:
@@ -124,14 +112,12 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: CredentialGenerateRequest | Unset = UNSET,
+    body: CredentialGenerateRequest,
 ) -> Response[Credential]:
     """Create an ed25519 key pair and install its public key on the server, logging in
     once with `password` (which is never stored).
 
     Args:
-        body (CredentialGenerateRequest):
-        body (CredentialGenerateRequest):
         body (CredentialGenerateRequest):
 
     Raises:
@@ -154,14 +140,12 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: CredentialGenerateRequest | Unset = UNSET,
+    body: CredentialGenerateRequest,
 ) -> Credential | None:
     """Create an ed25519 key pair and install its public key on the server, logging in
     once with `password` (which is never stored).
 
     Args:
-        body (CredentialGenerateRequest):
-        body (CredentialGenerateRequest):
         body (CredentialGenerateRequest):
 
     Raises:

@@ -25,20 +25,10 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, PatchedCredentialRequest):
-        if not isinstance(body, Unset):
-            _kwargs["json"] = body.to_dict()
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, PatchedCredentialRequest):
-        if not isinstance(body, Unset):
-            _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, PatchedCredentialRequest):
-        if not isinstance(body, Unset):
-            _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -80,10 +70,6 @@ def sync_detailed(
         id (int):
         body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
             come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,10 +102,6 @@ def sync(
         id (int):
         body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
             come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,10 +127,6 @@ async def asyncio_detailed(
     """
     Args:
         id (int):
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
         body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
             come back out.
 
@@ -179,10 +157,6 @@ async def asyncio(
     """
     Args:
         id (int):
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
-        body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
-            come back out.
         body (PatchedCredentialRequest | Unset): Secrets are write-only: they go in, and never
             come back out.
 

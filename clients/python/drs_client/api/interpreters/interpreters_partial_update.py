@@ -25,20 +25,10 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, PatchedInterpreterRequest):
-        if not isinstance(body, Unset):
-            _kwargs["json"] = body.to_dict()
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, PatchedInterpreterRequest):
-        if not isinstance(body, Unset):
-            _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, PatchedInterpreterRequest):
-        if not isinstance(body, Unset):
-            _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -79,8 +69,6 @@ def sync_detailed(
     Args:
         id (int):
         body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,8 +100,6 @@ def sync(
     Args:
         id (int):
         body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,8 +125,6 @@ async def asyncio_detailed(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
         body (PatchedInterpreterRequest | Unset):
 
     Raises:
@@ -170,8 +154,6 @@ async def asyncio(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
-        body (PatchedInterpreterRequest | Unset):
         body (PatchedInterpreterRequest | Unset):
 
     Raises:

@@ -7,12 +7,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.job import Job
 from ...models.job_create_request import JobCreateRequest
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: JobCreateRequest | Unset = UNSET,
+    body: JobCreateRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,17 +21,9 @@ def _get_kwargs(
         "url": "/api/jobs/",
     }
 
-    if isinstance(body, JobCreateRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, JobCreateRequest):
-        _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, JobCreateRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -65,13 +57,11 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest | Unset = UNSET,
+    body: JobCreateRequest,
 ) -> Response[Job]:
     """Submit a job: it is `queued` at once and starts when its server has room.
 
     Args:
-        body (JobCreateRequest):
-        body (JobCreateRequest):
         body (JobCreateRequest):
 
     Raises:
@@ -96,13 +86,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest | Unset = UNSET,
+    body: JobCreateRequest,
 ) -> Job | None:
     """Submit a job: it is `queued` at once and starts when its server has room.
 
     Args:
-        body (JobCreateRequest):
-        body (JobCreateRequest):
         body (JobCreateRequest):
 
     Raises:
@@ -122,13 +110,11 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest | Unset = UNSET,
+    body: JobCreateRequest,
 ) -> Response[Job]:
     """Submit a job: it is `queued` at once and starts when its server has room.
 
     Args:
-        body (JobCreateRequest):
-        body (JobCreateRequest):
         body (JobCreateRequest):
 
     Raises:
@@ -151,13 +137,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest | Unset = UNSET,
+    body: JobCreateRequest,
 ) -> Job | None:
     """Submit a job: it is `queued` at once and starts when its server has room.
 
     Args:
-        body (JobCreateRequest):
-        body (JobCreateRequest):
         body (JobCreateRequest):
 
     Raises:

@@ -15,8 +15,8 @@ def _get_kwargs(
     *,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
-    page: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
@@ -35,9 +35,9 @@ def _get_kwargs(
         json_created_before = created_before.isoformat()
     params["created_before"] = json_created_before
 
-    params["ordering"] = ordering
+    params["cursor"] = cursor
 
-    params["page"] = page
+    params["owner"] = owner
 
     params["page_size"] = page_size
 
@@ -95,8 +95,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
-    page: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
@@ -106,8 +106,8 @@ def sync_detailed(
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
-        page (int | Unset):
+        cursor (str | Unset):
+        owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
@@ -124,8 +124,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
-        page=page,
+        cursor=cursor,
+        owner=owner,
         page_size=page_size,
         search=search,
         server=server,
@@ -144,8 +144,8 @@ def sync(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
-    page: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
@@ -155,8 +155,8 @@ def sync(
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
-        page (int | Unset):
+        cursor (str | Unset):
+        owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
@@ -174,8 +174,8 @@ def sync(
         client=client,
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
-        page=page,
+        cursor=cursor,
+        owner=owner,
         page_size=page_size,
         search=search,
         server=server,
@@ -188,8 +188,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
-    page: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
@@ -199,8 +199,8 @@ async def asyncio_detailed(
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
-        page (int | Unset):
+        cursor (str | Unset):
+        owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
@@ -217,8 +217,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
-        page=page,
+        cursor=cursor,
+        owner=owner,
         page_size=page_size,
         search=search,
         server=server,
@@ -235,8 +235,8 @@ async def asyncio(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
-    page: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
@@ -246,8 +246,8 @@ async def asyncio(
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
-        page (int | Unset):
+        cursor (str | Unset):
+        owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
@@ -266,8 +266,8 @@ async def asyncio(
             client=client,
             created_after=created_after,
             created_before=created_before,
-            ordering=ordering,
-            page=page,
+            cursor=cursor,
+            owner=owner,
             page_size=page_size,
             search=search,
             server=server,

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.jobs_logs_stream import JobsLogsStream
 from ...models.log_page import LogPage
 from ...types import UNSET, Response, Unset
 
@@ -14,15 +15,31 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
-    after: int | Unset = 0,
+    after: int | Unset = UNSET,
+    before: int | Unset = UNSET,
     limit: int | Unset = 1000,
+    max_bytes: int | Unset = 1048576,
+    stream: JobsLogsStream | Unset = UNSET,
+    tail: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["after"] = after
 
+    params["before"] = before
+
     params["limit"] = limit
+
+    params["max_bytes"] = max_bytes
+
+    json_stream: str | Unset = UNSET
+    if not isinstance(stream, Unset):
+        json_stream = stream.value
+
+    params["stream"] = json_stream
+
+    params["tail"] = tail
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -66,15 +83,25 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    after: int | Unset = 0,
+    after: int | Unset = UNSET,
+    before: int | Unset = UNSET,
     limit: int | Unset = 1000,
+    max_bytes: int | Unset = 1048576,
+    stream: JobsLogsStream | Unset = UNSET,
+    tail: int | Unset = UNSET,
 ) -> Response[LogPage]:
-    """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read.
+    """A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+    the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+    `complete` once the job ended and nothing follows.
 
     Args:
         id (UUID):
-        after (int | Unset):  Default: 0.
+        after (int | Unset):
+        before (int | Unset):
         limit (int | Unset):  Default: 1000.
+        max_bytes (int | Unset):  Default: 1048576.
+        stream (JobsLogsStream | Unset):
+        tail (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,7 +114,11 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         after=after,
+        before=before,
         limit=limit,
+        max_bytes=max_bytes,
+        stream=stream,
+        tail=tail,
     )
 
     response = client.get_httpx_client().request(
@@ -101,15 +132,25 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    after: int | Unset = 0,
+    after: int | Unset = UNSET,
+    before: int | Unset = UNSET,
     limit: int | Unset = 1000,
+    max_bytes: int | Unset = 1048576,
+    stream: JobsLogsStream | Unset = UNSET,
+    tail: int | Unset = UNSET,
 ) -> LogPage | None:
-    """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read.
+    """A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+    the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+    `complete` once the job ended and nothing follows.
 
     Args:
         id (UUID):
-        after (int | Unset):  Default: 0.
+        after (int | Unset):
+        before (int | Unset):
         limit (int | Unset):  Default: 1000.
+        max_bytes (int | Unset):  Default: 1048576.
+        stream (JobsLogsStream | Unset):
+        tail (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,7 +164,11 @@ def sync(
         id=id,
         client=client,
         after=after,
+        before=before,
         limit=limit,
+        max_bytes=max_bytes,
+        stream=stream,
+        tail=tail,
     ).parsed
 
 
@@ -131,15 +176,25 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    after: int | Unset = 0,
+    after: int | Unset = UNSET,
+    before: int | Unset = UNSET,
     limit: int | Unset = 1000,
+    max_bytes: int | Unset = 1048576,
+    stream: JobsLogsStream | Unset = UNSET,
+    tail: int | Unset = UNSET,
 ) -> Response[LogPage]:
-    """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read.
+    """A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+    the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+    `complete` once the job ended and nothing follows.
 
     Args:
         id (UUID):
-        after (int | Unset):  Default: 0.
+        after (int | Unset):
+        before (int | Unset):
         limit (int | Unset):  Default: 1000.
+        max_bytes (int | Unset):  Default: 1048576.
+        stream (JobsLogsStream | Unset):
+        tail (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,7 +207,11 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         after=after,
+        before=before,
         limit=limit,
+        max_bytes=max_bytes,
+        stream=stream,
+        tail=tail,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,15 +223,25 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    after: int | Unset = 0,
+    after: int | Unset = UNSET,
+    before: int | Unset = UNSET,
     limit: int | Unset = 1000,
+    max_bytes: int | Unset = 1048576,
+    stream: JobsLogsStream | Unset = UNSET,
+    tail: int | Unset = UNSET,
 ) -> LogPage | None:
-    """Log chunks after a seq cursor, in order; `complete` once the job ended and all was read.
+    """A page of log chunks in seq order: forward from `after`, the last `tail` chunks, or
+    the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
+    `complete` once the job ended and nothing follows.
 
     Args:
         id (UUID):
-        after (int | Unset):  Default: 0.
+        after (int | Unset):
+        before (int | Unset):
         limit (int | Unset):  Default: 1000.
+        max_bytes (int | Unset):  Default: 1048576.
+        stream (JobsLogsStream | Unset):
+        tail (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,6 +256,10 @@ async def asyncio(
             id=id,
             client=client,
             after=after,
+            before=before,
             limit=limit,
+            max_bytes=max_bytes,
+            stream=stream,
+            tail=tail,
         )
     ).parsed

@@ -18,7 +18,7 @@ def _get_kwargs(
     *,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -36,7 +36,7 @@ def _get_kwargs(
         json_created_before = created_before.isoformat()
     params["created_before"] = json_created_before
 
-    params["ordering"] = ordering
+    params["owner"] = owner
 
     params["search"] = search
 
@@ -100,7 +100,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -111,7 +111,7 @@ def sync_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
+        owner (float | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -128,7 +128,7 @@ def sync_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
+        owner=owner,
         search=search,
         server=server,
         status=status,
@@ -147,7 +147,7 @@ def sync(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -158,7 +158,7 @@ def sync(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
+        owner (float | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -176,7 +176,7 @@ def sync(
         client=client,
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
+        owner=owner,
         search=search,
         server=server,
         status=status,
@@ -189,7 +189,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
+        owner (float | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -217,7 +217,7 @@ async def asyncio_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
-        ordering=ordering,
+        owner=owner,
         search=search,
         server=server,
         status=status,
@@ -234,7 +234,7 @@ async def asyncio(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
-    ordering: str | Unset = UNSET,
+    owner: float | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -245,7 +245,7 @@ async def asyncio(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
-        ordering (str | Unset):
+        owner (float | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -264,7 +264,7 @@ async def asyncio(
             client=client,
             created_after=created_after,
             created_before=created_before,
-            ordering=ordering,
+            owner=owner,
             search=search,
             server=server,
             status=status,

@@ -25,20 +25,10 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, ServerCheckRequest):
-        if not isinstance(body, Unset):
-            _kwargs["json"] = body.to_dict()
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, ServerCheckRequest):
-        if not isinstance(body, Unset):
-            _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, ServerCheckRequest):
-        if not isinstance(body, Unset):
-            _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -80,8 +70,6 @@ def sync_detailed(
     Args:
         id (int):
         body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,8 +102,6 @@ def sync(
     Args:
         id (int):
         body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,8 +128,6 @@ async def asyncio_detailed(
 
     Args:
         id (int):
-        body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
         body (ServerCheckRequest | Unset):
 
     Raises:
@@ -174,8 +158,6 @@ async def asyncio(
 
     Args:
         id (int):
-        body (ServerCheckRequest | Unset):
-        body (ServerCheckRequest | Unset):
         body (ServerCheckRequest | Unset):
 
     Raises:

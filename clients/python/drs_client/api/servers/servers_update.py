@@ -8,13 +8,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.server import Server
 from ...models.server_request import ServerRequest
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     id: int,
     *,
-    body: ServerRequest | Unset = UNSET,
+    body: ServerRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -25,17 +25,9 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, ServerRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, ServerRequest):
-        _kwargs["data"] = body.to_dict()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    if isinstance(body, ServerRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -70,13 +62,11 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-    body: ServerRequest | Unset = UNSET,
+    body: ServerRequest,
 ) -> Response[Server]:
     """
     Args:
         id (int):
-        body (ServerRequest):
-        body (ServerRequest):
         body (ServerRequest):
 
     Raises:
@@ -103,13 +93,11 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
-    body: ServerRequest | Unset = UNSET,
+    body: ServerRequest,
 ) -> Server | None:
     """
     Args:
         id (int):
-        body (ServerRequest):
-        body (ServerRequest):
         body (ServerRequest):
 
     Raises:
@@ -131,13 +119,11 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
-    body: ServerRequest | Unset = UNSET,
+    body: ServerRequest,
 ) -> Response[Server]:
     """
     Args:
         id (int):
-        body (ServerRequest):
-        body (ServerRequest):
         body (ServerRequest):
 
     Raises:
@@ -162,13 +148,11 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
-    body: ServerRequest | Unset = UNSET,
+    body: ServerRequest,
 ) -> Server | None:
     """
     Args:
         id (int):
-        body (ServerRequest):
-        body (ServerRequest):
         body (ServerRequest):
 
     Raises:

@@ -1,0 +1,5 @@
+import sys
+
+from drs_cli.main import main
+
+sys.exit(main())
