@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -85,6 +86,7 @@ class FakeRunner:
     last_seq: int = 0
     offsets: dict[str, int] = field(default_factory=lambda: {"stdout": 0, "stderr": 0})
     lines_written: int = 0
+    line_count: int = 0  # newlines committed: the next chunk's `line`
     publish: bool = True  # False: commit only, as if the channel layer dropped every chunk
 
     async def set_status(self, status: str, exit_code: int | None = None) -> None:
@@ -95,27 +97,41 @@ class FakeRunner:
         chunks = []
         for stream, data in pieces:
             self.last_seq += 1
-            chunks.append((self.last_seq, stream, self.offsets[stream], data))
+            chunks.append((self.last_seq, stream, self.offsets[stream], data, self.line_count))
             self.offsets[stream] += len(data)
-        await sync_to_async(self._persist)(chunks)
-        for seq, stream, offset, data in chunks if self.publish else []:
+            self.line_count += data.count(b"\n")
+        now = timezone.now()
+        await sync_to_async(self._persist)(chunks, now)
+        for seq, stream, offset, data, first_line in chunks if self.publish else []:
             await broadcast.apublish_log_chunk(
-                self.job_id, seq=seq, stream=stream, offset=offset, data=data
+                self.job_id,
+                seq=seq,
+                stream=stream,
+                offset=offset,
+                data=data,
+                time=now,
+                line=first_line,
             )
 
-    def _persist(self, chunks: list[tuple[int, str, int, bytes]]) -> None:
-        now = timezone.now()
+    def _persist(self, chunks: list[tuple[int, str, int, bytes, int]], now: datetime) -> None:
         with transaction.atomic():
             Job.objects.filter(pk=self.job_id).update(
                 last_seq=self.last_seq,
+                line_count=self.line_count,
                 stdout_offset=self.offsets["stdout"],
                 stderr_offset=self.offsets["stderr"],
             )
             LogChunk.objects.bulk_create(
                 LogChunk(
-                    job_id=self.job_id, seq=seq, stream=stream, offset=offset, data=data, time=now
+                    job_id=self.job_id,
+                    seq=seq,
+                    stream=stream,
+                    offset=offset,
+                    data=data,
+                    time=now,
+                    line=first_line,
                 )
-                for seq, stream, offset, data in chunks
+                for seq, stream, offset, data, first_line in chunks
             )
 
     async def lines(
@@ -162,6 +178,8 @@ async def stored_frames(job_id: UUID) -> list[dict[str, Any]]:
                 "seq": c.seq,
                 "stream": c.stream,
                 "offset": c.offset,
+                "time": broadcast.iso_time(c.time),
+                "line": c.line,
                 "data": bytes(c.data).decode("utf-8", errors="replace"),
             }
             for c in rows.iterator()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -142,3 +143,33 @@ async def test_final_status_before_last_chunks_are_seen(
         await anotify_job_changed(job.pk)
     assert follower.frames == await stored_frames(job.pk)
     assert follower.end == {"type": "end", "status": "succeeded", "exit_code": 0}
+
+
+def assert_time_and_line(frames: list[dict[str, Any]]) -> None:
+    """Every frame carries its persist time (ISO 8601) and the combined-log line it
+    starts on: the newlines in all frames before it."""
+    newlines = 0
+    for frame in frames:
+        assert datetime.fromisoformat(frame["time"]).tzinfo is not None, frame
+        assert frame["line"] == newlines, frame["seq"]
+        newlines += frame["data"].count("\n")
+
+
+async def test_frames_carry_time_and_line(daphne: Daphne, job: Job, owner: Any) -> None:
+    """Live frames (published with time and line) and backfilled ones (read back from the
+    database) carry the same `time` and `line`; a line may span chunks and streams."""
+    runner = FakeRunner(job.pk)
+    headers = await token_headers(owner)
+    live = Follower(daphne, job.pk, headers)
+    async with running(live):
+        await runner.write([("stdout", b"first line\nsecond "), ("stderr", b"half\n")])
+        await runner.lines(2_000, seed=11)
+        await runner.write([("stdout", b"no newline at the end")])
+        await runner.set_status("succeeded", exit_code=0)
+    stored = await stored_frames(job.pk)
+    assert [f["line"] for f in stored[:3]] == [0, 1, 2]
+    assert live.frames == stored
+    assert_time_and_line(live.frames)
+    late = Follower(daphne, job.pk, headers)
+    await follow_all(late)
+    assert late.frames == stored

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -25,16 +26,54 @@ def user_jobs_group(user_id: int) -> str:
     return f"jobs.user.{user_id}"
 
 
-def log_event(*, seq: int, stream: str, offset: int, data: bytes) -> dict[str, Any]:
-    # Bytes travel as bytes (msgpack); consumers decode for the JSON frame.
-    return {"type": "log.chunk", "seq": seq, "stream": stream, "offset": offset, "data": data}
+def log_event(
+    *, seq: int, stream: str, offset: int, data: bytes, time: datetime, line: int
+) -> dict[str, Any]:
+    # Bytes travel as bytes (msgpack); consumers decode for the JSON frame. msgpack has no
+    # datetime: the time travels as the ISO 8601 text the REST API renders.
+    return {
+        "type": "log.chunk",
+        "seq": seq,
+        "stream": stream,
+        "offset": offset,
+        "data": data,
+        "time": iso_time(time),
+        "line": line,
+    }
+
+
+def iso_time(value: datetime) -> str:
+    """As DRF renders a datetime (`Z` for UTC), so REST pages and websocket frames agree."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 async def apublish_log_chunk(
-    job_id: object, *, seq: int, stream: str, offset: int, data: bytes
+    job_id: object,
+    *,
+    seq: int,
+    stream: str,
+    offset: int,
+    data: bytes,
+    time: datetime,
+    line: int,
 ) -> None:
-    await _asend(
-        job_logs_group(job_id), log_event(seq=seq, stream=stream, offset=offset, data=data)
+    event = log_event(seq=seq, stream=stream, offset=offset, data=data, time=time, line=line)
+    await _asend(job_logs_group(job_id), event)
+
+
+def publish_log_chunk(
+    job_id: object,
+    *,
+    seq: int,
+    stream: str,
+    offset: int,
+    data: bytes,
+    time: datetime,
+    line: int,
+) -> None:
+    async_to_sync(apublish_log_chunk)(
+        job_id, seq=seq, stream=stream, offset=offset, data=data, time=time, line=line
     )
 
 

@@ -34,6 +34,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
+from drs.common.metrics import WS_CLIENTS
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job, LogChunk
 from drs.jobs.selectors import job_list
@@ -68,10 +69,20 @@ def encode(frame: dict[str, Any]) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-def log_frame(seq: int, stream: str, offset: int, data: bytes | memoryview) -> dict[str, Any]:
+def log_frame(
+    seq: int, stream: str, offset: int, data: bytes | memoryview, time: str, line: int
+) -> dict[str, Any]:
     # The runner cuts chunks on UTF-8 boundaries, so per-chunk decoding loses nothing valid.
     text = bytes(data).decode("utf-8", errors="replace")
-    return {"type": "log", "seq": seq, "stream": stream, "offset": offset, "data": text}
+    return {
+        "type": "log",
+        "seq": seq,
+        "stream": stream,
+        "offset": offset,
+        "time": time,
+        "line": line,
+        "data": text,
+    }
 
 
 def parse_after(query_string: bytes) -> int | None:
@@ -93,15 +104,20 @@ def visible_job_id(user: Any, job_id: UUID) -> UUID | None:
     return job_list(user=user).filter(pk=job_id).values_list("pk", flat=True).first()
 
 
+# (seq, stream, offset, data, time as ISO 8601 text, line): a log frame's fields.
+Row = tuple[int, str, int, bytes, str, int]
+
+
 @database_sync_to_async
-def chunks_after(
-    job_id: UUID, after: int, upto: int | None, limit: int
-) -> list[tuple[int, str, int, bytes]]:
+def chunks_after(job_id: UUID, after: int, upto: int | None, limit: int) -> list[Row]:
     chunks = LogChunk.objects.filter(job_id=job_id, seq__gt=after)
     if upto is not None:
         chunks = chunks.filter(seq__lte=upto)
-    rows = chunks.order_by("seq").values_list("seq", "stream", "offset", "data")[:limit]
-    return [(seq, stream, offset, bytes(data)) for seq, stream, offset, data in rows]
+    rows = chunks.order_by("seq").values_list("seq", "stream", "offset", "data", "time", "line")
+    return [
+        (seq, stream, offset, bytes(data), broadcast.iso_time(time), line)
+        for seq, stream, offset, data, time, line in rows[:limit]
+    ]
 
 
 @database_sync_to_async
@@ -197,6 +213,9 @@ class GroupConsumer(AsyncWebsocketConsumer):
                 async with asyncio.timeout(2):
                     await self.leave_groups()
             raise
+        finally:
+            if self.accepted:
+                WS_CLIENTS.dec()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As channels does it, minus `aclose_old_connections()` before every handler: that
@@ -211,6 +230,7 @@ class GroupConsumer(AsyncWebsocketConsumer):
     async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
         await super().accept(subprotocol, headers)
         self.accepted = True
+        WS_CLIENTS.inc()
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         if self.client_gone:
@@ -379,7 +399,16 @@ class JobLogConsumer(GroupConsumer):
             event = self.pending.pop(self.last_sent + 1, None)
             if event is not None:
                 self.pending_bytes -= len(event["data"])
-                await self.send_log(event["seq"], event["stream"], event["offset"], event["data"])
+                await self.send_log(
+                    (
+                        event["seq"],
+                        event["stream"],
+                        event["offset"],
+                        event["data"],
+                        event["time"],
+                        event["line"],
+                    )
+                )
                 continue
             if self.backfilling or self.known_seq > self.last_sent:
                 await self.send_from_database()
@@ -406,8 +435,8 @@ class JobLogConsumer(GroupConsumer):
         if rows:
             average = max(1, sum(len(row[3]) for row in rows) // len(rows))
             self.batch = max(MIN_BATCH, min(MAX_BATCH, BATCH_BYTES // average))
-        for seq, stream, offset, data in rows:
-            await self.send_log(seq, stream, offset, data)
+        for row in rows:
+            await self.send_log(row)
         self.drop_sent_pending()
         if not rows:
             # Nothing more is committed (or the gap is not, which commit-then-publish
@@ -443,8 +472,8 @@ class JobLogConsumer(GroupConsumer):
         await self.close(CLOSE_DONE)
         return True
 
-    async def send_log(self, seq: int, stream: str, offset: int, data: bytes) -> None:
+    async def send_log(self, row: Row) -> None:
         if self.window is not None:
             await self.window.writable.wait()
-        self.last_sent = seq
-        await self.send_frame(log_frame(seq, stream, offset, data))
+        self.last_sent = row[0]
+        await self.send_frame(log_frame(*row))
