@@ -66,21 +66,31 @@ lint: venv frontend
 	$(MAKE) check-client
 	cd frontend && npm run lint
 
-# Regenerate the committed OpenAPI schema and the SPA's typed client from the backend.
+# Regenerate the committed OpenAPI schema from the backend.
 schema: venv
 	DRS_DATA_DIR=$$(mktemp -d) $(MANAGE) spectacular --validate --fail-on-warn --file schema/openapi.yaml
 
+# Regenerate the committed OpenAPI schema, the SPA's typed client and the Python client
+# (clients/python/drs_client) from the backend.
 client: schema frontend
 	cd frontend && npm run generate
+	$(PY) clients/python/generate.py
 
+# Fails when schema/openapi.yaml, the SPA's types or the Python client (PY_CLIENT_DIR, to
+# check another copy) is stale, or the hand-written Python client code fails ruff or mypy.
+PY_CLIENT_DIR ?= clients/python/drs_client
 check-client: venv frontend
-	@tmp=$$(mktemp -d); \
-	DRS_DATA_DIR=$$tmp $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp/openapi.yaml && \
-	diff -u schema/openapi.yaml $$tmp/openapi.yaml && \
-	(cd frontend && npx openapi-typescript $$tmp/openapi.yaml -o $$tmp/schema.d.ts >/dev/null && \
-	  npx biome format $$tmp/schema.d.ts --stdin-file-path=src/api/schema.d.ts < $$tmp/schema.d.ts > $$tmp/fmt.d.ts 2>/dev/null; \
-	  diff -q src/api/schema.d.ts $$tmp/schema.d.ts >/dev/null || diff -q src/api/schema.d.ts $$tmp/fmt.d.ts >/dev/null) || \
-	(echo "schema/openapi.yaml or frontend/src/api/schema.d.ts is stale: run 'make client' and commit"; exit 1)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; stale=0; \
+	if DRS_DATA_DIR=$$tmp $(MANAGE) spectacular --validate --fail-on-warn --file $$tmp/openapi.yaml; then \
+	  diff -u schema/openapi.yaml $$tmp/openapi.yaml || { echo "schema/openapi.yaml is stale"; stale=1; }; \
+	  (cd frontend && npx openapi-typescript $$tmp/openapi.yaml -o $$tmp/schema.d.ts >/dev/null && \
+	    npx biome format $$tmp/schema.d.ts --stdin-file-path=src/api/schema.d.ts < $$tmp/schema.d.ts > $$tmp/fmt.d.ts 2>/dev/null; \
+	    diff -q src/api/schema.d.ts $$tmp/schema.d.ts >/dev/null || diff -q src/api/schema.d.ts $$tmp/fmt.d.ts >/dev/null) || \
+	    { echo "frontend/src/api/schema.d.ts is stale"; stale=1; }; \
+	else echo "the schema does not generate"; stale=1; fi; \
+	$(PY) clients/python/generate.py --check --package $(PY_CLIENT_DIR) || stale=1; \
+	if [ $$stale != 0 ]; then echo "stale generated code: run 'make client' and commit"; exit 1; fi
+	cd clients/python && ../../.venv/bin/ruff check . && ../../.venv/bin/ruff format --check . && ../../.venv/bin/mypy
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
