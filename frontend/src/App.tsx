@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { lazy, Suspense } from "react";
+import { lazy } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { RequireAuth, UnauthorizedRedirect } from "./features/auth/auth";
 import { SignInPage } from "./features/auth/SignInPage";
@@ -9,7 +9,8 @@ import { NewJobPage } from "./features/jobs/NewJobPage";
 import { ServersPage } from "./features/servers/ServersPage";
 import { Layout } from "./Layout";
 
-// The job page carries xterm.js (most of the bundle): load it when first needed.
+// The job page (log viewer) loads when first needed; a failed chunk load reaches the
+// route error boundary in Layout, which says "offline" instead of a blank page.
 const JobDetailPage = lazy(() =>
   import("./features/jobs/JobDetailPage").then((m) => ({ default: m.JobDetailPage })),
 );
@@ -38,14 +39,7 @@ export function App() {
             <Route index element={<Navigate to="/jobs" replace />} />
             <Route path="jobs" element={<JobsListPage />} />
             <Route path="jobs/new" element={<NewJobPage />} />
-            <Route
-              path="jobs/:id"
-              element={
-                <Suspense fallback={<p className="muted">Loading…</p>}>
-                  <JobDetailPage />
-                </Suspense>
-              }
-            />
+            <Route path="jobs/:id" element={<JobDetailPage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="*" element={<NotFound />} />

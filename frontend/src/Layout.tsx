@@ -1,5 +1,7 @@
-import { NavLink, Outlet } from "react-router";
+import { Suspense } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { urls } from "./api/client";
+import { RouteErrorBoundary } from "./components/RouteErrorBoundary";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { useMe, useSignOut } from "./features/auth/auth";
 import { useJobEvents } from "./features/jobs/useJobEvents";
@@ -8,6 +10,7 @@ export function Layout() {
   const { me } = useMe();
   const signOut = useSignOut();
   const live = useJobEvents();
+  const location = useLocation();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -49,7 +52,11 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        <Outlet />
+        <RouteErrorBoundary resetKey={location.pathname}>
+          <Suspense fallback={<p className="page muted">Loading…</p>}>
+            <Outlet />
+          </Suspense>
+        </RouteErrorBoundary>
       </main>
     </div>
   );

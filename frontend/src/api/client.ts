@@ -2,6 +2,7 @@
 // or `$api` (its TanStack Query bindings); both share the middleware below.
 import createFetchClient, { type Middleware } from "openapi-fetch";
 import createQueryClient from "openapi-react-query";
+import { ApiError } from "./errors";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -66,6 +67,25 @@ async function isNotAuthenticated(response: Response): Promise<boolean> {
   }
 }
 
+/** Turns every failed call into a rejected `ApiError` (status + body), so queries and
+ * mutations can tell "not found" from "not allowed", "offline" and "server error". */
+export const errorMiddleware: Middleware = {
+  async onResponse({ response }) {
+    if (response.ok) return response;
+    let body: unknown = null;
+    try {
+      body = await response.clone().json();
+    } catch {
+      body = null;
+    }
+    throw new ApiError(response.status, body);
+  },
+  onError({ error }) {
+    if (error instanceof DOMException && error.name === "AbortError") return error;
+    return new ApiError(0, null);
+  },
+};
+
 // An absolute base: `new Request("/api/...")` only resolves relative URLs in browsers.
 export const api = createFetchClient<paths>({
   baseUrl: typeof window === "undefined" ? "" : window.location.origin,
@@ -73,7 +93,8 @@ export const api = createFetchClient<paths>({
   // Looked up per call, so tests can stub `fetch`.
   fetch: (request: Request) => globalThis.fetch(request),
 });
-api.use(sessionMiddleware);
+// Order: the session middleware sees each response first (401 handling), then errors throw.
+api.use(errorMiddleware, sessionMiddleware);
 
 export const $api = createQueryClient(api);
 

@@ -6,6 +6,42 @@
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * A failed API call: the HTTP status and the parsed body (`status` 0 = no answer, i.e. the
+ * network or the server is down). Every call through the typed client rejects with one.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(status === 0 ? "The server did not answer." : `HTTP ${status}`);
+    this.name = "ApiError";
+  }
+}
+
+export type ErrorKind = "not-found" | "forbidden" | "offline" | "server" | "unexpected";
+
+/** What kind of failure an error is, for pages that explain it to people. */
+export function errorKind(error: unknown): ErrorKind {
+  if (error instanceof ApiError) {
+    if (error.status === 0) return "offline";
+    if (error.status === 404) return "not-found";
+    if (error.status === 401 || error.status === 403) return "forbidden";
+    if (error.status >= 500) return "server";
+    return "unexpected";
+  }
+  // A lazy route chunk that failed to load, or fetch() itself failing.
+  if (
+    error instanceof TypeError &&
+    /fetch|dynamically imported module|import/i.test(error.message)
+  ) {
+    return "offline";
+  }
+  if (typeof navigator !== "undefined" && navigator.onLine === false) return "offline";
+  return "unexpected";
+}
+
 export interface MappedErrors {
   /** Messages for fields the form shows, keyed by field name. */
   fields: FieldErrors;
@@ -25,8 +61,13 @@ function flatten(value: unknown, prefix = ""): string[] {
   return [String(value)];
 }
 
-export function mapApiErrors(body: unknown, knownFields: readonly string[]): MappedErrors {
+export function mapApiErrors(error: unknown, knownFields: readonly string[]): MappedErrors {
   const result: MappedErrors = { fields: {}, general: [] };
+  const body = error instanceof ApiError ? error.body : error;
+  if (error instanceof ApiError && body == null && error.status >= 500) {
+    result.general.push(`The server failed (HTTP ${error.status}). Try again later.`);
+    return result;
+  }
   if (body == null) {
     result.general.push("The server did not answer. Try again.");
     return result;
@@ -54,6 +95,9 @@ export function mapApiErrors(body: unknown, knownFields: readonly string[]): Map
 /** A short human message for any error an API call or mutation produced. */
 export function errorMessage(error: unknown): string {
   if (error == null) return "";
+  if (error instanceof ApiError) {
+    return mapApiErrors(error, []).general.join(" ") || error.message;
+  }
   if (error instanceof Error) return error.message;
   const mapped = mapApiErrors(error, []);
   return mapped.general.join(" ") || "Something went wrong.";

@@ -183,7 +183,12 @@ export interface paths {
         get: operations["jobs_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * @description Delete a finished job: its directory on the host (logging in with the job's
+         *     credential), its log and result files. If the host cannot be reached the job is
+         *     deleted anyway and `remote_directory_removed` is false.
+         */
+        delete: operations["jobs_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -288,7 +293,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Files the job created or changed that matched its result patterns. */
+        /**
+         * @description Files the job created or changed that matched its result patterns, by path.
+         *     Paged by `page` and `page_size` (default and most 1000): the next page is in the
+         *     `Link` header, the total in `X-Total-Count`.
+         */
         get: operations["jobs_results_list"];
         put?: never;
         post?: never;
@@ -510,6 +519,11 @@ export interface components {
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
         };
+        JobDeleted: {
+            /** @description False when the job's host could not be reached: the directory stayed there. */
+            remote_directory_removed: boolean;
+            detail: string;
+        };
         /**
          * @description * `queued` - Queued
          *     * `starting` - Starting
@@ -659,6 +673,7 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["JobSummary"][];
         };
+        PaginatedResultList: components["schemas"]["Result"][];
         PaginatedServerList: {
             /** @example 123 */
             count: number;
@@ -1306,6 +1321,42 @@ export interface operations {
             };
         };
     };
+    jobs_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDeleted"];
+                };
+            };
+            /** @description Only the job's owner may delete it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The job has not ended yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     jobs_cancel: {
         parameters: {
             query?: never;
@@ -1459,6 +1510,13 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
+            /** @description Only the job's owner may rerun it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     jobs_results_list: {
@@ -1470,6 +1528,10 @@ export interface operations {
                 created_before?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
                 /** @description A search term. */
                 search?: string;
                 server?: number;
@@ -1498,10 +1560,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description RFC 8288 links to the `rel="next"` and `rel="prev"` pages. */
+                    Link?: string;
+                    /** @description How many result files the job has. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Result"][];
+                    "application/json": components["schemas"]["PaginatedResultList"];
                 };
             };
         };

@@ -56,3 +56,34 @@ export function parseLines(text: string): string[] {
     .map((l) => l.replace(/\r$/, ""))
     .filter((l) => l.trim() !== "");
 }
+
+/** "12 s ago", "5 min ago", "3 h ago", "2 days ago"; future times read "in …". */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "–";
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  const a = Math.abs(s);
+  const text =
+    a < 5
+      ? "just now"
+      : a < 60
+        ? `${a} s`
+        : a < 3600
+          ? `${Math.floor(a / 60)} min`
+          : a < 86_400
+            ? `${Math.floor(a / 3600)} h`
+            : `${Math.floor(a / 86_400)} ${Math.floor(a / 86_400) === 1 ? "day" : "days"}`;
+  if (text === "just now") return text;
+  return s >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Seconds a job has run: finished jobs their duration, running ones up to `now`. */
+export function elapsedSeconds(
+  job: { started_at: string | null; finished_at: string | null; duration_seconds: number | null },
+  now: number = Date.now(),
+): number | null {
+  if (job.duration_seconds != null) return job.duration_seconds;
+  if (!job.started_at || job.finished_at) return null;
+  return Math.max(0, (now - new Date(job.started_at).getTime()) / 1000);
+}

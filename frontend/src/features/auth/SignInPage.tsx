@@ -22,7 +22,7 @@ export function SignInPage() {
 
   useEffect(() => {
     // GET /api/auth/me/ sets the CSRF cookie the login POST needs.
-    void api.GET("/api/auth/me/");
+    api.GET("/api/auth/me/").catch(() => undefined);
   }, []);
 
   const login = $api.useMutation("post", "/api/auth/login/", {

@@ -1,37 +1,37 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { $api, urls } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { ErrorView } from "../../components/ErrorView";
 import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
-import { formatBytes, formatDuration, formatTime } from "../../lib/format";
-import { LogViewer } from "./LogViewer";
+import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
+import { useNow } from "../../lib/useNow";
+import { LogViewer } from "./log/LogViewer";
+import { jobInvalidation, jobQueries } from "./queries";
+import { ResultsTable } from "./ResultsTable";
+import { useJobWatch } from "./useJobWatch";
 
 export function JobDetailPage() {
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<string | null>(null);
-  const jobKey = { params: { path: { id } } };
-  const job = $api.useQuery("get", "/api/jobs/{id}/", jobKey);
+  const job = useQuery(jobQueries.detail(id));
   const finished = job.data ? TERMINAL.has(job.data.status) : false;
-  const results = $api.useQuery("get", "/api/jobs/{id}/results/", jobKey, { enabled: finished });
-
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/{id}/", jobKey] });
-    void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/{id}/results/", jobKey] });
-  };
+  const now = useNow(1000, Boolean(job.data && !finished));
+  const watch = useJobWatch(job.data);
 
   const cancel = $api.useMutation("post", "/api/jobs/{id}/cancel/", {
     onSuccess: (data) => {
-      if (data) queryClient.setQueryData(["get", "/api/jobs/{id}/", jobKey], data);
-      void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/"] });
+      if (data) queryClient.setQueryData(jobQueries.detail(id).queryKey, data);
+      void jobInvalidation.lists(queryClient);
     },
     onError: (e) => setActionError(errorMessage(e)),
   });
   const rerun = $api.useMutation("post", "/api/jobs/{id}/rerun/", {
     onSuccess: (data) => {
-      void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/"] });
+      void jobInvalidation.lists(queryClient);
       if (data?.id) navigate(`/jobs/${data.id}`);
     },
     onError: (e) => setActionError(errorMessage(e)),
@@ -39,13 +39,7 @@ export function JobDetailPage() {
 
   if (job.isLoading) return <p className="page muted">Loading…</p>;
   if (job.error || !job.data) {
-    return (
-      <section className="page">
-        <h1>Job not found</h1>
-        <p className="muted">{errorMessage(job.error)}</p>
-        <Link to="/jobs">Back to jobs</Link>
-      </section>
-    );
+    return <ErrorView error={job.error} what="Job" onRetry={() => void job.refetch()} />;
   }
   const j = job.data;
 
@@ -72,17 +66,34 @@ export function JobDetailPage() {
               {j.cancel_requested ? "Cancelling…" : "Cancel"}
             </button>
           )}
-          <button
-            type="button"
-            className="btn"
-            disabled={rerun.isPending}
-            onClick={() => {
-              setActionError(null);
-              rerun.mutate({ params: { path: { id } } });
-            }}
-          >
-            Rerun
-          </button>
+          {finished && (
+            <>
+              <button
+                type="button"
+                className="btn"
+                disabled={rerun.isPending}
+                onClick={() => {
+                  setActionError(null);
+                  rerun.mutate({ params: { path: { id } } });
+                }}
+              >
+                Rerun
+              </button>
+              <Link className="btn" to={`/jobs/new?from=${j.id}`}>
+                Edit and rerun
+              </Link>
+            </>
+          )}
+          {!finished && watch.supported && (
+            <label className="log-option">
+              <input
+                type="checkbox"
+                checked={watch.notify}
+                onChange={(e) => void watch.setNotify(e.target.checked)}
+              />
+              Notify me when it ends
+            </label>
+          )}
         </div>
       </div>
       {actionError && (
@@ -118,7 +129,11 @@ export function JobDetailPage() {
         </div>
         <div>
           <dt>Created</dt>
-          <dd>{formatTime(j.created_at)}</dd>
+          <dd>
+            <time dateTime={j.created_at} title={formatRelative(j.created_at, now)}>
+              {formatTime(j.created_at)}
+            </time>
+          </dd>
         </div>
         <div>
           <dt>Started</dt>
@@ -129,8 +144,8 @@ export function JobDetailPage() {
           <dd>{formatTime(j.finished_at)}</dd>
         </div>
         <div>
-          <dt>Duration</dt>
-          <dd>{formatDuration(j.duration_seconds)}</dd>
+          <dt>{finished ? "Duration" : "Elapsed"}</dt>
+          <dd data-testid="job-elapsed">{formatDuration(elapsedSeconds(j, now))}</dd>
         </div>
         {j.timeout_seconds != null && (
           <div>
@@ -166,55 +181,19 @@ export function JobDetailPage() {
           {j.log_policy === "total" && !finished && (
             <p className="muted small">Log policy “total”: the output appears when the job ends.</p>
           )}
-          <LogViewer jobId={j.id} live={!finished} onEnd={refresh} />
+          <LogViewer
+            jobId={j.id}
+            live={!finished}
+            onEnd={() => void jobInvalidation.job(queryClient, j.id)}
+          />
         </>
       )}
 
       <h2>Results</h2>
       {!finished ? (
         <p className="muted">Result files are collected when the job ends.</p>
-      ) : results.isLoading ? (
-        <p className="muted">Loading…</p>
-      ) : !results.data?.length ? (
-        <p className="muted">No result files.</p>
       ) : (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Size</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">
-                  <span className="visually-hidden">Download</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.data.map((r) => (
-                <tr key={r.id}>
-                  <td data-label="File" className="mono">
-                    {r.path}
-                  </td>
-                  <td data-label="Size">{formatBytes(r.size)}</td>
-                  <td data-label="SHA-256" className="mono small" title={r.sha256}>
-                    {r.sha256.slice(0, 12)}…
-                  </td>
-                  <td>
-                    <a
-                      className="btn small"
-                      href={r.download_url}
-                      download
-                      aria-label={`Download ${r.path}`}
-                    >
-                      Download
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ResultsTable jobId={j.id} />
       )}
 
       <details className="program card">

@@ -32,10 +32,16 @@ describe("JobsListPage", () => {
         if (url.pathname === "/api/servers/")
           return json({ count: 1, results: [{ id: 1, name: "hpc" }] });
         queries.push(url.searchParams);
-        const page = Number(url.searchParams.get("page") ?? "1");
+        // Cursor pages: the cursor is the number of jobs before the page.
+        const start = Number(url.searchParams.get("cursor") ?? "0");
         const size = Number(url.searchParams.get("page_size"));
-        const results = Array.from({ length: size }, (_, i) => job((page - 1) * size + i + 1));
-        return json({ count: 60, results });
+        const results = Array.from({ length: size }, (_, i) => job(start + i + 1));
+        const link = (c: number) => `http://testserver/api/jobs/?cursor=${c}`;
+        return json({
+          next: start + size < 60 ? link(start + size) : null,
+          previous: start > 0 ? link(Math.max(0, start - size)) : null,
+          results,
+        });
       }),
     );
   });
@@ -55,17 +61,24 @@ describe("JobsListPage", () => {
       </QueryClientProvider>,
     );
 
-  it("pages, filters by status and server, and searches", async () => {
+  it("pages by cursor, filters by several statuses, server, dates, and searches", async () => {
     renderPage();
     await screen.findByText("job 1");
-    expect(screen.getByText(/Page 1 of 3/)).toBeTruthy();
+    expect((screen.getByRole("button", { name: /Newer/ }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
     fireEvent.click(screen.getByRole("button", { name: /Older/ }));
     await screen.findByText("job 26");
-    expect(queries.at(-1)?.get("page")).toBe("2");
+    expect(queries.at(-1)?.get("cursor")).toBe("25");
 
-    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "running" } });
+    fireEvent.click(screen.getByLabelText("running"));
     await waitFor(() => expect(queries.at(-1)?.getAll("status")).toEqual(["running"]));
-    expect(queries.at(-1)?.get("page")).toBe("1"); // a new filter starts on page 1
+    expect(queries.at(-1)?.get("cursor")).toBeNull(); // a new filter starts at the top
+    fireEvent.click(screen.getByLabelText("failed"));
+    await waitFor(() => expect(queries.at(-1)?.getAll("status")).toEqual(["running", "failed"]));
+
+    fireEvent.change(screen.getByLabelText("Created from"), { target: { value: "2026-01-02" } });
+    await waitFor(() => expect(queries.at(-1)?.get("created_after")).toBeTruthy());
 
     fireEvent.change(await screen.findByLabelText("Server"), { target: { value: "1" } });
     await waitFor(() => expect(queries.at(-1)?.get("server")).toBe("1"));

@@ -1,56 +1,80 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { $api, type JobStatus } from "../../api/client";
+import type { JobStatus } from "../../api/client";
 import { errorMessage } from "../../api/errors";
-import { ALL_STATUSES, StatusBadge, statusLabel } from "../../components/StatusBadge";
-import { formatDuration, formatTime } from "../../lib/format";
+import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../components/StatusBadge";
+import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
+import { useNow } from "../../lib/useNow";
+import { serverQueries } from "../servers/queries";
+import { type JobFilters, jobQueries } from "./queries";
 
-const PAGE_SIZE = 25;
+/** Filters live in the address (?status=running&status=failed&server=2&from=…&until=…). */
+function readFilters(params: URLSearchParams): JobFilters & { from: string; until: string } {
+  const from = params.get("from") ?? "";
+  const until = params.get("until") ?? "";
+  const day = (d: string, plus = 0) => {
+    const t = new Date(`${d}T00:00:00`);
+    if (Number.isNaN(t.getTime())) return null;
+    t.setDate(t.getDate() + plus);
+    return t.toISOString();
+  };
+  return {
+    status: params.getAll("status").filter((s): s is JobStatus => ALL_STATUSES.includes(s as JobStatus)),
+    server: params.get("server") ? Number(params.get("server")) : null,
+    createdAfter: from ? day(from) : null,
+    createdBefore: until ? day(until, 1) : null,
+    search: params.get("search") ?? "",
+    cursor: params.get("cursor"),
+    from,
+    until,
+  };
+}
+
+function cursorOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url, window.location.origin).searchParams.get("cursor");
+  } catch {
+    return null;
+  }
+}
 
 export function JobsListPage() {
   const [params, setParams] = useSearchParams();
-  const status = params.get("status") ?? "";
-  const server = params.get("server") ?? "";
-  const search = params.get("search") ?? "";
-  const page = Math.max(1, Number(params.get("page") ?? "1") || 1);
-  const [searchText, setSearchText] = useState(search);
+  const filters = readFilters(params);
+  const [searchText, setSearchText] = useState(filters.search);
+  const now = useNow(1000);
 
-  const update = (changes: Record<string, string>) => {
+  const update = (change: (next: URLSearchParams) => void, keepCursor = false) => {
     const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!("page" in changes)) next.delete("page");
+    change(next);
+    if (!keepCursor) next.delete("cursor");
     setParams(next, { replace: true });
   };
+  const setValue = (key: string, value: string) =>
+    update((next) => (value ? next.set(key, value) : next.delete(key)));
+  const toggleStatus = (status: JobStatus, on: boolean) =>
+    update((next) => {
+      const current = next.getAll("status").filter((s) => s !== status);
+      next.delete("status");
+      for (const s of on ? [...current, status] : current) next.append("status", s);
+    });
 
   // Search as you type, without a request per keystroke.
   useEffect(() => {
-    if (searchText === search) return;
-    const t = setTimeout(() => update({ search: searchText.trim() }), 300);
+    if (searchText.trim() === filters.search) return;
+    const t = setTimeout(() => setValue("search", searchText.trim()), 300);
     return () => clearTimeout(t);
   });
 
-  const servers = $api.useQuery("get", "/api/servers/", { params: { query: { page_size: 200 } } });
-  const jobs = $api.useQuery(
-    "get",
-    "/api/jobs/",
-    {
-      params: {
-        query: {
-          page,
-          page_size: PAGE_SIZE,
-          ...(status ? { status: [status as JobStatus] } : {}),
-          ...(server ? { server: Number(server) } : {}),
-          ...(search ? { search } : {}),
-        },
-      },
-    },
-    { placeholderData: (prev) => prev },
-  );
-  const count = jobs.data?.count ?? 0;
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
+  const servers = useQuery(serverQueries.servers());
+  const jobs = useQuery({ ...jobQueries.list(filters), placeholderData: (prev) => prev });
+  const rows = jobs.data?.results ?? [];
+  const filtered =
+    filters.status.length > 0 || filters.server != null || filters.search || filters.from || filters.until;
+  const older = cursorOf(jobs.data?.next);
+  const newer = cursorOf(jobs.data?.previous);
 
   return (
     <section className="page">
@@ -72,19 +96,11 @@ export function JobsListPage() {
           />
         </label>
         <label className="field inline">
-          <span>Status</span>
-          <select value={status} onChange={(e) => update({ status: e.target.value })}>
-            <option value="">Any</option>
-            {ALL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field inline">
           <span>Server</span>
-          <select value={server} onChange={(e) => update({ server: e.target.value })}>
+          <select
+            value={filters.server ?? ""}
+            onChange={(e) => setValue("server", e.target.value)}
+          >
             <option value="">Any</option>
             {servers.data?.results.map((s) => (
               <option key={s.id} value={s.id}>
@@ -93,6 +109,43 @@ export function JobsListPage() {
             ))}
           </select>
         </label>
+        <label className="field inline">
+          <span>Created from</span>
+          <input type="date" value={filters.from} onChange={(e) => setValue("from", e.target.value)} />
+        </label>
+        <label className="field inline">
+          <span>until</span>
+          <input
+            type="date"
+            value={filters.until}
+            onChange={(e) => setValue("until", e.target.value)}
+          />
+        </label>
+        <fieldset className="status-filter">
+          <legend>Status</legend>
+          {ALL_STATUSES.map((s) => (
+            <label key={s} className={`chip${filters.status.includes(s) ? " on" : ""}`}>
+              <input
+                type="checkbox"
+                checked={filters.status.includes(s)}
+                onChange={(e) => toggleStatus(s, e.target.checked)}
+              />
+              {statusLabel(s)}
+            </label>
+          ))}
+        </fieldset>
+        {filtered && (
+          <button
+            type="button"
+            className="btn ghost small"
+            onClick={() => {
+              setSearchText("");
+              setParams(new URLSearchParams(), { replace: true });
+            }}
+          >
+            Clear filters
+          </button>
+        )}
       </form>
 
       {jobs.isError ? (
@@ -101,10 +154,10 @@ export function JobsListPage() {
         </p>
       ) : jobs.isLoading ? (
         <p className="muted">Loading…</p>
-      ) : count === 0 ? (
+      ) : rows.length === 0 ? (
         <div className="empty card">
-          <p>No jobs {status || server || search ? "match these filters" : "yet"}.</p>
-          {!(status || server || search) && (
+          <p>No jobs {filtered ? "match these filters" : "yet"}.</p>
+          {!filtered && (
             <Link to="/jobs/new" className="btn primary">
               Submit your first job
             </Link>
@@ -124,7 +177,7 @@ export function JobsListPage() {
               </tr>
             </thead>
             <tbody>
-              {jobs.data?.results.map((job) => (
+              {rows.map((job) => (
                 <tr key={job.id} data-job-id={job.id}>
                   <td data-label="Title">
                     <Link to={`/jobs/${job.id}`} className="strong">
@@ -139,8 +192,14 @@ export function JobsListPage() {
                   <td data-label="Exit" className="mono">
                     {job.exit_code ?? "–"}
                   </td>
-                  <td data-label="Created">{formatTime(job.created_at)}</td>
-                  <td data-label="Duration">{formatDuration(job.duration_seconds)}</td>
+                  <td data-label="Created">
+                    <time dateTime={job.created_at} title={formatTime(job.created_at)}>
+                      {formatRelative(job.created_at, now)}
+                    </time>
+                  </td>
+                  <td data-label="Duration" className={TERMINAL.has(job.status) ? "" : "live-time"}>
+                    {formatDuration(elapsedSeconds(job, now))}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -148,24 +207,21 @@ export function JobsListPage() {
         </div>
       )}
 
-      {count > PAGE_SIZE && (
+      {(older || newer) && (
         <nav className="pager" aria-label="Pages">
           <button
             type="button"
             className="btn"
-            disabled={page <= 1}
-            onClick={() => update({ page: String(page - 1) })}
+            disabled={!newer}
+            onClick={() => update((next) => (newer ? next.set("cursor", newer) : next.delete("cursor")), true)}
           >
             ← Newer
           </button>
-          <span className="muted">
-            Page {page} of {pages} · {count} jobs
-          </span>
           <button
             type="button"
             className="btn"
-            disabled={page >= pages}
-            onClick={() => update({ page: String(page + 1) })}
+            disabled={!older}
+            onClick={() => update((next) => older && next.set("cursor", older), true)}
           >
             Older →
           </button>

@@ -152,7 +152,7 @@ describe("NewJobPage", () => {
     expect(posted).toHaveLength(0);
     // Editing the field clears its error.
     fireEvent.change(screen.getByLabelText("Environment"), { target: { value: "A=1" } });
-    expect(describedErrors("Environment")).toBe("");
+    await waitFor(() => expect(describedErrors("Environment")).toBe(""));
   });
 
   it("goes to the new job on success", async () => {

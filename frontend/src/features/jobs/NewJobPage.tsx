@@ -1,13 +1,30 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useMemo, useState } from "react";
-import { Link, useNavigate } from "react-router";
-import { $api, type Schemas } from "../../api/client";
-import { type FieldErrors, mapApiErrors } from "../../api/errors";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { $api, type Job, type Schemas } from "../../api/client";
 import { CodeEditor } from "../../components/CodeEditor";
 import { Field } from "../../components/Field";
+import { applyApiErrors } from "../../lib/forms";
 import { parseEnvironment, parseLines } from "../../lib/format";
+import { credentialQueries } from "../credentials/queries";
+import { serverQueries } from "../servers/queries";
+import { jobInvalidation, jobQueries } from "./queries";
 
 type LogPolicy = Schemas["LogPolicyEnum"];
+
+interface JobForm {
+  title: string;
+  server: string;
+  credential: string;
+  interpreter: string;
+  program: string;
+  arguments: string;
+  environment: string;
+  timeout_seconds: string;
+  log_policy: LogPolicy;
+  result_patterns: string;
+}
 
 const FIELDS = [
   "title",
@@ -32,36 +49,59 @@ with open("result.txt", "w") as f:
     f.write("done\\n")
 `;
 
+const EMPTY: JobForm = {
+  title: "",
+  server: "",
+  credential: "",
+  interpreter: "",
+  program: EXAMPLE,
+  arguments: "",
+  environment: "",
+  timeout_seconds: "",
+  log_policy: "live",
+  result_patterns: "*.txt",
+};
+
+/** The form filled from an earlier job ("Edit and rerun"). */
+function fromJob(job: Job): JobForm {
+  return {
+    title: job.title,
+    server: String(job.server),
+    credential: job.credential != null ? String(job.credential) : "",
+    interpreter: String(job.interpreter),
+    program: job.program,
+    arguments: ((job.arguments as string[] | undefined) ?? []).join("\n"),
+    environment: Object.entries(job.environment ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n"),
+    timeout_seconds: job.timeout_seconds != null ? String(job.timeout_seconds) : "",
+    log_policy: job.log_policy,
+    result_patterns: ((job.result_patterns as string[] | undefined) ?? []).join("\n"),
+  };
+}
+
 export function NewJobPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const servers = $api.useQuery("get", "/api/servers/", { params: { query: { page_size: 200 } } });
-  const credentials = $api.useQuery("get", "/api/credentials/", {
-    params: { query: { page_size: 200 } },
-  });
-  const interpreters = $api.useQuery("get", "/api/interpreters/", {
-    params: { query: { page_size: 200 } },
-  });
-
-  const [title, setTitle] = useState("");
-  const [server, setServer] = useState("");
-  const [credential, setCredential] = useState("");
-  const [interpreter, setInterpreter] = useState("");
-  const [program, setProgram] = useState(EXAMPLE);
-  const [argumentsText, setArgumentsText] = useState("");
-  const [environmentText, setEnvironmentText] = useState("");
-  const [timeout, setTimeoutValue] = useState("");
-  const [logPolicy, setLogPolicy] = useState<LogPolicy>("live");
-  const [patternsText, setPatternsText] = useState("*.txt");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [params] = useSearchParams();
+  const fromId = params.get("from");
+  const source = useQuery({ ...jobQueries.detail(fromId ?? ""), enabled: Boolean(fromId) });
+  const servers = useQuery(serverQueries.servers());
+  const credentials = useQuery(credentialQueries.list());
+  const interpreters = useQuery(serverQueries.interpreters());
   const [general, setGeneral] = useState<string[]>([]);
-  // An error goes away as soon as its field is edited.
-  const clearError = (field: string) =>
-    setErrors((current) => {
-      if (!(field in current)) return current;
-      const { [field]: _gone, ...rest } = current;
-      return rest;
-    });
+
+  const form = useForm<JobForm>({ defaultValues: EMPTY });
+  const { register, control, handleSubmit, setValue, setError, watch, reset, formState } = form;
+  const errors = formState.errors;
+  const server = watch("server");
+  const credential = watch("credential");
+  const interpreter = watch("interpreter");
+
+  // Edit and rerun: fill the form once the earlier job has loaded.
+  useEffect(() => {
+    if (source.data) reset(fromJob(source.data));
+  }, [source.data, reset]);
 
   const enabledServers = (servers.data?.results ?? []).filter((s) => s.enabled !== false);
   const selectedServer = enabledServers.find((s) => String(s.id) === server);
@@ -74,68 +114,62 @@ export function NewJobPage() {
     return allowed?.length ? all.filter((i) => allowed.includes(i.id)) : all;
   }, [interpreters.data, selectedServer]);
 
-  // Sensible defaults as the lists arrive or the server changes.
+  // Sensible defaults as the lists arrive or the server changes. A job's credential that
+  // is not the user's own (staff rerunning someone else's job) is replaced by theirs.
   useEffect(() => {
-    if (!server && enabledServers.length === 1) setServer(String(enabledServers[0]?.id));
-  }, [server, enabledServers]);
+    if (!server && enabledServers.length === 1) setValue("server", String(enabledServers[0]?.id));
+  }, [server, enabledServers, setValue]);
   useEffect(() => {
+    if (!credentials.data) return;
     if (!serverCredentials.some((c) => String(c.id) === credential)) {
-      setCredential(serverCredentials[0] ? String(serverCredentials[0].id) : "");
+      setValue("credential", serverCredentials[0] ? String(serverCredentials[0].id) : "");
     }
-  }, [serverCredentials, credential]);
+  }, [serverCredentials, credential, credentials.data, setValue]);
   useEffect(() => {
+    if (!interpreters.data) return;
     if (!serverInterpreters.some((i) => String(i.id) === interpreter)) {
-      setInterpreter(serverInterpreters[0] ? String(serverInterpreters[0].id) : "");
+      setValue("interpreter", serverInterpreters[0] ? String(serverInterpreters[0].id) : "");
     }
-  }, [serverInterpreters, interpreter]);
+  }, [serverInterpreters, interpreter, interpreters.data, setValue]);
 
   const create = $api.useMutation("post", "/api/jobs/", {
     onSuccess: (job) => {
-      void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/"] });
+      void jobInvalidation.lists(queryClient);
       navigate(`/jobs/${job.id}`);
     },
-    onError: (body) => {
-      const mapped = mapApiErrors(body, FIELDS);
-      setErrors(mapped.fields);
-      setGeneral(mapped.general);
-    },
+    onError: (error) => setGeneral(applyApiErrors(error, FIELDS, setError)),
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const local: FieldErrors = {};
-    const env = parseEnvironment(environmentText);
-    if (env.error) local.environment = env.error;
-    if (!server) local.server = "Choose a server.";
-    if (!credential) local.credential = "Choose a credential (add one on the Credentials page).";
-    if (!interpreter) local.interpreter = "Choose an interpreter.";
-    const timeoutSeconds = timeout.trim() === "" ? null : Number(timeout);
-    if (timeoutSeconds !== null && !Number.isInteger(timeoutSeconds))
-      local.timeout_seconds = "Whole seconds.";
+  const submit = handleSubmit((v) => {
     setGeneral([]);
-    setErrors(local);
-    if (Object.keys(local).length) return;
+    const env = parseEnvironment(v.environment);
     create.mutate({
       body: {
-        title,
-        server: Number(server),
-        credential: Number(credential),
-        interpreter: Number(interpreter),
-        program,
-        arguments: parseLines(argumentsText),
+        title: v.title,
+        server: Number(v.server),
+        credential: Number(v.credential),
+        interpreter: Number(v.interpreter),
+        program: v.program,
+        arguments: parseLines(v.arguments),
         environment: env.value,
-        timeout_seconds: timeoutSeconds,
-        log_policy: logPolicy,
-        result_patterns: parseLines(patternsText),
+        timeout_seconds: v.timeout_seconds.trim() === "" ? null : Number(v.timeout_seconds),
+        log_policy: v.log_policy,
+        result_patterns: parseLines(v.result_patterns),
       },
     });
-  };
+  });
 
   return (
     <section className="page">
       <div className="page-head">
-        <h1>New job</h1>
+        <h1>{fromId ? "Edit and rerun" : "New job"}</h1>
       </div>
+      {fromId && source.data && (
+        <p className="muted">
+          Filled from <Link to={`/jobs/${fromId}`}>{source.data.title || fromId.slice(0, 8)}</Link>
+          ; change anything, then submit a new job.
+        </p>
+      )}
       <form className="form card job-form" onSubmit={submit} noValidate aria-label="New job">
         {general.length > 0 && (
           <div className="error-banner" role="alert">
@@ -144,31 +178,13 @@ export function NewJobPage() {
             ))}
           </div>
         )}
-        <Field label="Title" error={errors.title}>
-          {(p) => (
-            <input
-              {...p}
-              name="title"
-              value={title}
-              onChange={(e) => {
-                setTitle(e.target.value);
-                clearError("title");
-              }}
-            />
-          )}
+        <Field label="Title" error={errors.title?.message}>
+          {(p) => <input {...p} {...register("title")} />}
         </Field>
         <div className="grid-3">
-          <Field label="Server" error={errors.server}>
+          <Field label="Server" error={errors.server?.message}>
             {(p) => (
-              <select
-                {...p}
-                name="server"
-                value={server}
-                onChange={(e) => {
-                  setServer(e.target.value);
-                  clearError("server");
-                }}
-              >
+              <select {...p} {...register("server", { required: "Choose a server." })}>
                 <option value="">Choose…</option>
                 {enabledServers.map((s) => (
                   <option key={s.id} value={s.id} disabled={!s.host_key && s.kind !== "local"}>
@@ -181,9 +197,9 @@ export function NewJobPage() {
           </Field>
           <Field
             label="Credential"
-            error={errors.credential}
+            error={errors.credential?.message}
             hint={
-              server && serverCredentials.length === 0 ? (
+              server && credentials.data && serverCredentials.length === 0 ? (
                 <>
                   None for this server yet: <Link to="/credentials">add one</Link>.
                 </>
@@ -193,12 +209,9 @@ export function NewJobPage() {
             {(p) => (
               <select
                 {...p}
-                name="credential"
-                value={credential}
-                onChange={(e) => {
-                  setCredential(e.target.value);
-                  clearError("credential");
-                }}
+                {...register("credential", {
+                  required: "Choose a credential (add one on the Credentials page).",
+                })}
               >
                 <option value="">Choose…</option>
                 {serverCredentials.map((c) => (
@@ -209,17 +222,9 @@ export function NewJobPage() {
               </select>
             )}
           </Field>
-          <Field label="Interpreter" error={errors.interpreter}>
+          <Field label="Interpreter" error={errors.interpreter?.message}>
             {(p) => (
-              <select
-                {...p}
-                name="interpreter"
-                value={interpreter}
-                onChange={(e) => {
-                  setInterpreter(e.target.value);
-                  clearError("interpreter");
-                }}
-              >
+              <select {...p} {...register("interpreter", { required: "Choose an interpreter." })}>
                 <option value="">Choose…</option>
                 {serverInterpreters.map((i) => (
                   <option key={i.id} value={i.id}>
@@ -232,79 +237,52 @@ export function NewJobPage() {
         </div>
         <Field
           label="Program"
-          error={errors.program}
+          error={errors.program?.message}
           hint="Tab indents; press Esc then Tab to move on."
         >
           {(p) => (
-            <CodeEditor
-              {...p}
-              value={program}
-              onChange={(v) => {
-                setProgram(v);
-                clearError("program");
-              }}
-              rows={16}
+            <Controller
+              control={control}
+              name="program"
+              render={({ field }) => (
+                <CodeEditor {...p} value={field.value} onChange={field.onChange} rows={16} />
+              )}
             />
           )}
         </Field>
         <div className="grid-2">
-          <Field label="Arguments" error={errors.arguments} hint="One per line.">
-            {(p) => (
-              <textarea
-                {...p}
-                name="arguments"
-                className="mono"
-                rows={3}
-                value={argumentsText}
-                onChange={(e) => {
-                  setArgumentsText(e.target.value);
-                  clearError("arguments");
-                }}
-              />
-            )}
+          <Field label="Arguments" error={errors.arguments?.message} hint="One per line.">
+            {(p) => <textarea {...p} {...register("arguments")} className="mono" rows={3} />}
           </Field>
-          <Field label="Environment" error={errors.environment} hint="NAME=value, one per line.">
-            {(p) => (
-              <textarea
-                {...p}
-                name="environment"
-                className="mono"
-                rows={3}
-                value={environmentText}
-                onChange={(e) => {
-                  setEnvironmentText(e.target.value);
-                  clearError("environment");
-                }}
-              />
-            )}
+          <Field
+            label="Environment"
+            error={errors.environment?.message}
+            hint="NAME=value, one per line."
+          >
+            {(p) => <textarea {...p} {...register("environment", {
+                  validate: (v) => parseEnvironment(v).error ?? true,
+                })} className="mono" rows={3} />}
           </Field>
         </div>
         <div className="grid-3">
-          <Field label="Timeout (seconds)" error={errors.timeout_seconds} hint="Empty: no limit.">
+          <Field
+            label="Timeout (seconds)"
+            error={errors.timeout_seconds?.message}
+            hint="Empty: no limit."
+          >
             {(p) => (
               <input
                 {...p}
-                name="timeout_seconds"
+                {...register("timeout_seconds", {
+                  validate: (v) => v.trim() === "" || /^\d+$/.test(v.trim()) || "Whole seconds.",
+                })}
                 inputMode="numeric"
-                value={timeout}
-                onChange={(e) => {
-                  setTimeoutValue(e.target.value);
-                  clearError("timeout_seconds");
-                }}
               />
             )}
           </Field>
-          <Field label="Log policy" error={errors.log_policy}>
+          <Field label="Log policy" error={errors.log_policy?.message}>
             {(p) => (
-              <select
-                {...p}
-                name="log_policy"
-                value={logPolicy}
-                onChange={(e) => {
-                  setLogPolicy(e.target.value as LogPolicy);
-                  clearError("log_policy");
-                }}
-              >
+              <select {...p} {...register("log_policy")}>
                 <option value="live">Live: stream and keep every byte</option>
                 <option value="total">Total: keep the output when the job ends</option>
                 <option value="none">None: keep no output</option>
@@ -313,21 +291,11 @@ export function NewJobPage() {
           </Field>
           <Field
             label="Result patterns"
-            error={errors.result_patterns}
+            error={errors.result_patterns?.message}
             hint="Globs, one per line; !glob excludes; last match wins."
           >
             {(p) => (
-              <textarea
-                {...p}
-                name="result_patterns"
-                className="mono"
-                rows={3}
-                value={patternsText}
-                onChange={(e) => {
-                  setPatternsText(e.target.value);
-                  clearError("result_patterns");
-                }}
-              />
+              <textarea {...p} {...register("result_patterns")} className="mono" rows={3} />
             )}
           </Field>
         </div>

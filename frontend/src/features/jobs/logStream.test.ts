@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChunkFormatter, LogResume } from "./logStream";
+import { LogResume } from "./logStream";
 
 const log = (seq: number, data = `line ${seq}\n`, stream = "stdout") => ({
   type: "log",
@@ -69,31 +69,5 @@ describe("LogResume", () => {
     expect(r.accept(null).kind).toBe("ignored");
     expect(r.accept({ type: "job" }).kind).toBe("ignored");
     expect(r.accept("text").kind).toBe("ignored");
-  });
-});
-
-describe("ChunkFormatter", () => {
-  it("passes stdout through and tints stderr", () => {
-    const f = new ChunkFormatter();
-    expect(f.format("stdout", "hello\n")).toBe("hello\n");
-    expect(f.format("stderr", "oops\n")).toBe("\x1b[31moops\n\x1b[39m");
-  });
-
-  it("keeps progress bars (carriage returns) intact", () => {
-    const f = new ChunkFormatter();
-    expect(f.format("stdout", "10%\r50%\r100%\n")).toBe("10%\r50%\r100%\n");
-  });
-
-  it("holds back an escape sequence split across chunks of one stream", () => {
-    const f = new ChunkFormatter();
-    expect(f.format("stderr", "red \x1b[1")).toBe("\x1b[31mred \x1b[39m");
-    expect(f.format("stdout", "plain\n")).toBe("plain\n");
-    expect(f.format("stderr", ";32mgreen\n")).toBe("\x1b[31m\x1b[1;32mgreen\n\x1b[39m");
-  });
-
-  it("holds back a lone ESC", () => {
-    const f = new ChunkFormatter();
-    expect(f.format("stdout", "a\x1b")).toBe("a");
-    expect(f.format("stdout", "[0mb")).toBe("\x1b[0mb");
   });
 });

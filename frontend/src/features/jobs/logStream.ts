@@ -67,32 +67,3 @@ export class LogResume {
     };
   }
 }
-
-// --- turning chunks into terminal text ---------------------------------------------------
-
-const STDERR_ON = "\x1b[31m";
-const STDERR_OFF = "\x1b[39m";
-// An escape sequence cut at the end of a chunk: ESC, ESC [ params..., or ESC ] ... (OSC).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
-const PARTIAL_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?$/;
-
-/**
- * Formats chunks for xterm: stderr gets a red tint, and an escape sequence split across
- * two chunks of the same stream is held back until it is complete, so the tint never
- * lands inside one.
- */
-export class ChunkFormatter {
-  private carry: Record<Stream, string> = { stdout: "", stderr: "" };
-
-  format(stream: Stream, data: string): string {
-    let text = this.carry[stream] + data;
-    this.carry[stream] = "";
-    const partial = PARTIAL_ESCAPE.exec(text);
-    if (partial && partial[0].length < 64) {
-      this.carry[stream] = partial[0];
-      text = text.slice(0, partial.index);
-    }
-    if (!text) return "";
-    return stream === "stderr" ? STDERR_ON + text + STDERR_OFF : text;
-  }
-}

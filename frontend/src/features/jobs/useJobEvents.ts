@@ -2,14 +2,15 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Job, JobSummary } from "../../api/client";
 import { ReconnectingSocket, type SocketState, wsUrl } from "../../api/ws";
+import { jobCache, jobInvalidation, jobQueries } from "./queries";
 
-type JobPage = { count: number; results: JobSummary[] };
+type JobPage = { results: JobSummary[] };
 
 /** Apply one `{"type":"job"}` event to the cached lists and details. Returns whether a list
  * query might now be missing the job (a new job), so the caller can refetch lists. */
 export function applyJobEvent(queryClient: QueryClient, job: JobSummary): boolean {
   let seen = false;
-  queryClient.setQueriesData<JobPage>({ queryKey: ["get", "/api/jobs/"] }, (page) => {
+  queryClient.setQueriesData<JobPage>({ queryKey: jobCache.prefix.lists }, (page) => {
     if (!page?.results) return page;
     let changed = false;
     const results = page.results.map((j) => {
@@ -20,31 +21,35 @@ export function applyJobEvent(queryClient: QueryClient, job: JobSummary): boolea
     });
     return changed ? { ...page, results } : page;
   });
-  queryClient.setQueriesData<Job>(
-    {
-      queryKey: ["get", "/api/jobs/{id}/"],
-      predicate: (q) => {
-        const init = q.queryKey[2] as { params?: { path?: { id?: string } } } | undefined;
-        return init?.params?.path?.id === job.id;
-      },
-    },
-    (old) => (old ? { ...old, ...job } : old),
+  queryClient.setQueryData<Job>(jobQueries.detail(job.id).queryKey, (old) =>
+    old ? { ...old, ...job } : old,
   );
   return !seen;
 }
 
+export interface JobEventsOptions {
+  /** For tests. */
+  WebSocketImpl?: typeof WebSocket;
+  minDelay?: number;
+}
+
 /** Live job status over `/ws/jobs/` for the whole app; returns the socket state. */
-export function useJobEvents(): SocketState {
+export function useJobEvents(options: JobEventsOptions = {}): SocketState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<SocketState>("connecting");
+  const { WebSocketImpl, minDelay } = options;
   useEffect(() => {
     let refetchTimer: ReturnType<typeof setTimeout> | null = null;
+    let opens = 0;
     const socket = new ReconnectingSocket({
       url: () => wsUrl("/ws/jobs/"),
+      ...(WebSocketImpl ? { WebSocketImpl } : {}),
+      ...(minDelay != null ? { minDelay } : {}),
       onState: (s) => {
         setState(s);
-        // After a reconnect, events may have been missed: refresh what is on screen.
-        if (s === "open") void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/"] });
+        // Nothing is replayed on connect: after a reconnect every job on screen (lists,
+        // job pages, results) may be stale, so all of them are read again.
+        if (s === "open" && ++opens > 1) void jobInvalidation.everything(queryClient);
       },
       onMessage: (message) => {
         const m = message as { type?: string; job?: JobSummary };
@@ -53,21 +58,16 @@ export function useJobEvents(): SocketState {
         if (maybeNew && !refetchTimer) {
           refetchTimer = setTimeout(() => {
             refetchTimer = null;
-            void queryClient.invalidateQueries({ queryKey: ["get", "/api/jobs/"], exact: false });
+            void jobInvalidation.lists(queryClient);
           }, 300);
         }
-        void queryClient.invalidateQueries({
-          queryKey: ["get", "/api/jobs/{id}/results/"],
-          predicate: (q) =>
-            (q.queryKey[2] as { params?: { path?: { id?: string } } } | undefined)?.params?.path
-              ?.id === m.job?.id,
-        });
+        void queryClient.invalidateQueries({ queryKey: jobQueries.results(m.job.id).queryKey });
       },
     });
     return () => {
       if (refetchTimer) clearTimeout(refetchTimer);
       socket.close();
     };
-  }, [queryClient]);
+  }, [queryClient, WebSocketImpl, minDelay]);
   return state;
 }

@@ -1,0 +1,33 @@
+import { useEffect, useState } from "react";
+import type { Result } from "../../api/client";
+import { TEXT_PREVIEW_BYTES } from "./previewKind";
+
+/** The contents of a small result file, shown inline (text capped, images scaled down). */
+export function ResultPreview({ result, kind }: { result: Result; kind: "text" | "image" }) {
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (kind !== "text") return;
+    const abort = new AbortController();
+    fetch(result.download_url, { credentials: "same-origin", signal: abort.signal })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        const body = await r.text();
+        setText(body.slice(0, TEXT_PREVIEW_BYTES));
+      })
+      .catch((e: unknown) => {
+        if (!abort.signal.aborted) setError(e instanceof Error ? e.message : "failed");
+      });
+    return () => abort.abort();
+  }, [result.download_url, kind]);
+  if (kind === "image") {
+    return <img className="result-image" src={result.download_url} alt={result.path} />;
+  }
+  if (error) return <p className="error-banner">Preview failed: {error}</p>;
+  if (text == null) return <p className="muted">Loading…</p>;
+  return (
+    <pre className="code result-text" data-testid="result-preview">
+      {text}
+    </pre>
+  );
+}
