@@ -6,6 +6,8 @@ import asyncssh
 import pytest
 from rest_framework.test import APIClient
 
+from drs.jobs.models import Job
+from drs.servers.models import Server
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,12 +98,45 @@ def test_duplicate_name(staff_api: APIClient) -> None:
     assert resp.status_code == 400 and "name" in resp.json()
 
 
-def test_server_in_use_cannot_be_deleted(staff_api: APIClient, owner: Any) -> None:
+def test_server_in_use_cannot_be_deleted(
+    staff_api: APIClient, api: APIClient, owner: Any
+) -> None:
     job = factories.job(owner)
+    factories.job(owner, job.server)
     resp = staff_api.delete(f"/api/servers/{job.server_id}/")
     assert resp.status_code == 409
+    assert "2 jobs use this server" in resp.json()["detail"]
+    assert Server.objects.filter(pk=job.server_id).exists()
+    assert api.delete(f"/api/servers/{job.server_id}/").status_code == 403
     unused = factories.server("spare")
+    factories.credential(owner, unused)  # credentials go with their server
     assert staff_api.delete(f"/api/servers/{unused.pk}/").status_code == 204
+    assert not Server.objects.filter(pk=unused.pk).exists()
+    Job.objects.all().delete()
+    assert staff_api.delete(f"/api/servers/{job.server_id}/").status_code == 204
+
+
+def test_interpreter_edit_and_delete(staff_api: APIClient, api: APIClient, owner: Any) -> None:
+    interp = factories.interpreter("py", "/usr/bin/env", ["python3"])
+    url = f"/api/interpreters/{interp.pk}/"
+    resp = staff_api.patch(url, {"arguments": ["python3", "-u", "-X", "utf8 mode"]}, format="json")
+    assert resp.status_code == 200, resp.json()
+    assert resp.json()["arguments"] == ["python3", "-u", "-X", "utf8 mode"]
+    full = {"name": "py3", "path": "/usr/bin/python3", "arguments": [" spaced ", ""]}
+    assert staff_api.put(url, full, format="json").json() == {"id": interp.pk, **full}
+    for body in [{"arguments": [1]}, {"arguments": [True]}, {"arguments": "-u"}]:
+        resp = staff_api.patch(url, body, format="json")
+        assert resp.status_code == 400 and "arguments" in resp.json(), body
+    assert api.patch(url, {"name": "mine"}, format="json").status_code == 403
+    assert api.delete(url).status_code == 403
+    srv = factories.server("s1", interpreters=[interp])
+    factories.job(owner, srv, interpreter=interp)
+    resp = staff_api.delete(url)
+    assert resp.status_code == 409
+    assert "1 job uses this interpreter" in resp.json()["detail"]
+    Job.objects.all().delete()
+    assert staff_api.delete(url).status_code == 204
+    assert list(srv.interpreters.all()) == []
 
 
 def test_check_needs_a_credential_of_the_caller(api: APIClient, stranger: Any) -> None:
