@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from drs.common import auth_api
+from drs.common import auth_api, ops
 from drs.common.spa import spa_index
 from drs.credentials.api import CredentialViewSet
 from drs.jobs.api import JobLogTextView, JobViewSet
@@ -23,6 +23,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/logout/", auth_api.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", auth_api.MeView.as_view(), name="auth-me"),
     path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
+    path("health/", ops.health_view, name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
@@ -32,6 +33,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
+    path("metrics", ops.metrics_view, name="metrics"),
     # Everything else that is not an API, admin or static path is a client route of the SPA.
     re_path(r"^(?!api/|admin/|static/|ws/|media/)(?P<path>.*)$", spa_index, name="spa"),
 ]
