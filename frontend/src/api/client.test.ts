@@ -24,7 +24,9 @@ describe("api client", () => {
       }),
     );
     await api.GET("/api/servers/").catch(() => undefined);
-    await api.POST("/api/jobs/{id}/cancel/", { params: { path: { id: "x" } } }).catch(() => undefined);
+    await api
+      .POST("/api/jobs/{id}/cancel/", { params: { path: { id: "x" } } })
+      .catch(() => undefined);
     expect(seen).toEqual([
       ["GET", null],
       ["POST", "abc"],

@@ -28,12 +28,7 @@ export class RouteErrorBoundary extends Component<
 
   render() {
     if (this.state.error != null) {
-      return (
-        <ErrorView
-          error={this.state.error}
-          onRetry={() => this.setState({ error: null })}
-        />
-      );
+      return <ErrorView error={this.state.error} onRetry={() => this.setState({ error: null })} />;
     }
     return this.props.children;
   }

@@ -20,7 +20,9 @@ function readFilters(params: URLSearchParams): JobFilters & { from: string; unti
     return t.toISOString();
   };
   return {
-    status: params.getAll("status").filter((s): s is JobStatus => ALL_STATUSES.includes(s as JobStatus)),
+    status: params
+      .getAll("status")
+      .filter((s): s is JobStatus => ALL_STATUSES.includes(s as JobStatus)),
     server: params.get("server") ? Number(params.get("server")) : null,
     createdAfter: from ? day(from) : null,
     createdBefore: until ? day(until, 1) : null,
@@ -72,7 +74,11 @@ export function JobsListPage() {
   const jobs = useQuery({ ...jobQueries.list(filters), placeholderData: (prev) => prev });
   const rows = jobs.data?.results ?? [];
   const filtered =
-    filters.status.length > 0 || filters.server != null || filters.search || filters.from || filters.until;
+    filters.status.length > 0 ||
+    filters.server != null ||
+    filters.search ||
+    filters.from ||
+    filters.until;
   const older = cursorOf(jobs.data?.next);
   const newer = cursorOf(jobs.data?.previous);
 
@@ -97,10 +103,7 @@ export function JobsListPage() {
         </label>
         <label className="field inline">
           <span>Server</span>
-          <select
-            value={filters.server ?? ""}
-            onChange={(e) => setValue("server", e.target.value)}
-          >
+          <select value={filters.server ?? ""} onChange={(e) => setValue("server", e.target.value)}>
             <option value="">Any</option>
             {servers.data?.results.map((s) => (
               <option key={s.id} value={s.id}>
@@ -111,7 +114,11 @@ export function JobsListPage() {
         </label>
         <label className="field inline">
           <span>Created from</span>
-          <input type="date" value={filters.from} onChange={(e) => setValue("from", e.target.value)} />
+          <input
+            type="date"
+            value={filters.from}
+            onChange={(e) => setValue("from", e.target.value)}
+          />
         </label>
         <label className="field inline">
           <span>until</span>
@@ -213,7 +220,9 @@ export function JobsListPage() {
             type="button"
             className="btn"
             disabled={!newer}
-            onClick={() => update((next) => (newer ? next.set("cursor", newer) : next.delete("cursor")), true)}
+            onClick={() =>
+              update((next) => (newer ? next.set("cursor", newer) : next.delete("cursor")), true)
+            }
           >
             ← Newer
           </button>

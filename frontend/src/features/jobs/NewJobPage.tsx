@@ -5,8 +5,8 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { $api, type Job, type Schemas } from "../../api/client";
 import { CodeEditor } from "../../components/CodeEditor";
 import { Field } from "../../components/Field";
-import { applyApiErrors } from "../../lib/forms";
 import { parseEnvironment, parseLines } from "../../lib/format";
+import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
 import { serverQueries } from "../servers/queries";
 import { jobInvalidation, jobQueries } from "./queries";
@@ -166,8 +166,8 @@ export function NewJobPage() {
       </div>
       {fromId && source.data && (
         <p className="muted">
-          Filled from <Link to={`/jobs/${fromId}`}>{source.data.title || fromId.slice(0, 8)}</Link>
-          ; change anything, then submit a new job.
+          Filled from <Link to={`/jobs/${fromId}`}>{source.data.title || fromId.slice(0, 8)}</Link>:
+          change anything, then submit a new job.
         </p>
       )}
       <form className="form card job-form" onSubmit={submit} noValidate aria-label="New job">
@@ -259,9 +259,16 @@ export function NewJobPage() {
             error={errors.environment?.message}
             hint="NAME=value, one per line."
           >
-            {(p) => <textarea {...p} {...register("environment", {
+            {(p) => (
+              <textarea
+                {...p}
+                {...register("environment", {
                   validate: (v) => parseEnvironment(v).error ?? true,
-                })} className="mono" rows={3} />}
+                })}
+                className="mono"
+                rows={3}
+              />
+            )}
           </Field>
         </div>
         <div className="grid-3">
@@ -294,9 +301,7 @@ export function NewJobPage() {
             error={errors.result_patterns?.message}
             hint="Globs, one per line; !glob excludes; last match wins."
           >
-            {(p) => (
-              <textarea {...p} {...register("result_patterns")} className="mono" rows={3} />
-            )}
+            {(p) => <textarea {...p} {...register("result_patterns")} className="mono" rows={3} />}
           </Field>
         </div>
         <div className="form-actions">

@@ -2,9 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Result } from "../../api/client";
 import { formatBytes } from "../../lib/format";
-import { ResultPreview } from "./ResultPreview";
-import { jobQueries } from "./queries";
 import { previewKind } from "./previewKind";
+import { jobQueries } from "./queries";
+import { ResultPreview } from "./ResultPreview";
 
 /** A finished job's result files: size, SHA-256, download, and a preview for small ones. */
 export function ResultsTable({ jobId }: { jobId: string }) {

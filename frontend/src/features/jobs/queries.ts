@@ -36,14 +36,16 @@ export const jobQueries = {
 
 /** Key prefixes: every list page, every job page, every results list. */
 const prefix = {
-  lists: jobQueries.list({
-    status: [],
-    server: null,
-    createdAfter: null,
-    createdBefore: null,
-    search: "",
-    cursor: null,
-  }).queryKey.slice(0, 2),
+  lists: jobQueries
+    .list({
+      status: [],
+      server: null,
+      createdAfter: null,
+      createdBefore: null,
+      search: "",
+      cursor: null,
+    })
+    .queryKey.slice(0, 2),
   details: jobQueries.detail("").queryKey.slice(0, 2),
   results: jobQueries.results("").queryKey.slice(0, 2),
 };

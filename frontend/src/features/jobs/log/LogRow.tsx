@@ -18,7 +18,12 @@ function css(style: Style | null): CSSProperties | undefined {
 
 /** Splits segments so that case-insensitive matches of `query` sit in <mark>s. */
 function marked(segments: Segment[], query: string) {
-  if (!query) return segments.map((s, i) => <span key={i} style={css(s.style)}>{s.text}</span>);
+  if (!query)
+    return segments.map((s, i) => (
+      <span key={i} style={css(s.style)}>
+        {s.text}
+      </span>
+    ));
   const text = segments.map((s) => s.text).join("");
   const lower = text.toLowerCase();
   const q = query.toLowerCase();
@@ -26,7 +31,12 @@ function marked(segments: Segment[], query: string) {
   for (let at = lower.indexOf(q); at !== -1; at = lower.indexOf(q, at + q.length)) {
     hits.push([at, at + q.length]);
   }
-  if (!hits.length) return segments.map((s, i) => <span key={i} style={css(s.style)}>{s.text}</span>);
+  if (!hits.length)
+    return segments.map((s, i) => (
+      <span key={i} style={css(s.style)}>
+        {s.text}
+      </span>
+    ));
   const out: React.ReactNode[] = [];
   let pos = 0;
   let k = 0;
@@ -36,7 +46,12 @@ function marked(segments: Segment[], query: string) {
     let at = start;
     for (const [a, b] of hits) {
       if (b <= at || a >= end) continue;
-      if (a > at) out.push(<span key={k++} style={css(s.style)}>{text.slice(at, a)}</span>);
+      if (a > at)
+        out.push(
+          <span key={k++} style={css(s.style)}>
+            {text.slice(at, a)}
+          </span>,
+        );
       const stop = Math.min(b, end);
       out.push(
         <mark key={k++} style={css(s.style)}>
@@ -45,7 +60,12 @@ function marked(segments: Segment[], query: string) {
       );
       at = stop;
     }
-    if (at < end) out.push(<span key={k++} style={css(s.style)}>{text.slice(at, end)}</span>);
+    if (at < end)
+      out.push(
+        <span key={k++} style={css(s.style)}>
+          {text.slice(at, end)}
+        </span>,
+      );
     pos = end;
   }
   return out;
@@ -92,10 +112,7 @@ export const LogRow = memo(function LogRow({
       >
         {number}
       </a>
-      <span
-        className="log-mark"
-        title={line.stream === "stderr" ? "stderr" : undefined}
-      />
+      <span className="log-mark" title={line.stream === "stderr" ? "stderr" : undefined} />
       {timestamps && (
         <time className="log-time" dateTime={line.time}>
           {clock(line.time)}

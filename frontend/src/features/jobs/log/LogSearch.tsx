@@ -91,44 +91,46 @@ export function LogSearch({
       : `${index + 1} of ${found.count.toLocaleString()}${found.capped ? "+" : ""}`;
 
   return (
-    <form className="log-search" role="search" aria-label="Search the whole log" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor={`log-search-${jobId}`}>
-        Search the log
-      </label>
-      <input
-        id={`log-search-${jobId}`}
-        type="search"
-        placeholder="Search whole log"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && e.shiftKey) {
-            e.preventDefault();
-            void go(-1);
-          }
-        }}
-      />
-      <button
-        type="button"
-        className="btn small"
-        onClick={() => void go(-1)}
-        aria-label="Previous match"
-        disabled={busy}
-      >
-        ↑
-      </button>
-      <button
-        type="button"
-        className="btn small"
-        onClick={() => void go(1)}
-        aria-label="Next match"
-        disabled={busy}
-      >
-        ↓
-      </button>
-      <span className="muted small" data-testid="search-count" aria-live="polite">
-        {error ?? summary}
-      </span>
-    </form>
+    <search className="log-search">
+      <form aria-label="Search the whole log" onSubmit={submit}>
+        <label className="visually-hidden" htmlFor={`log-search-${jobId}`}>
+          Search the log
+        </label>
+        <input
+          id={`log-search-${jobId}`}
+          type="search"
+          placeholder="Search whole log"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && e.shiftKey) {
+              e.preventDefault();
+              void go(-1);
+            }
+          }}
+        />
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => void go(-1)}
+          aria-label="Previous match"
+          disabled={busy}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => void go(1)}
+          aria-label="Next match"
+          disabled={busy}
+        >
+          ↓
+        </button>
+        <span className="muted small" data-testid="search-count" aria-live="polite">
+          {error ?? summary}
+        </span>
+      </form>
+    </search>
   );
 }

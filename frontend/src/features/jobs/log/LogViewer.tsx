@@ -2,10 +2,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
 import { urls } from "../../../api/client";
 import type { EndMessage } from "../logStream";
-import { LogController } from "./logController";
 import { LogRow } from "./LogRow";
 import { LogSearch } from "./LogSearch";
 import type { SearchHit, StreamFilter } from "./logApi";
+import { LogController } from "./logController";
 
 /** Row height without wrapping (CSS `--log-row` must match). */
 const ROW = 20;
@@ -81,7 +81,6 @@ export function LogViewer({
   }, [controller, w]);
 
   // After each change: keep the view where the reader is, at the tail, or on the target.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after every model change
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -128,7 +127,9 @@ export function LogViewer({
         rerender();
         return;
       }
-      const ok = seq != null ? (await controller.openAround(seq), true) : await controller.openLine(n);
+      let ok = true;
+      if (seq != null) await controller.openAround(seq);
+      else ok = await controller.openLine(n);
       if (!ok || w.indexOf(n) === -1) setNotice(`Line ${n + 1} could not be loaded.`);
     },
     [controller, w],
@@ -262,6 +263,7 @@ export function LogViewer({
           aria-label="Job output"
           data-testid="log-view"
           onScroll={onScroll}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard too
           tabIndex={0}
         >
           {lines.length === 0 && state !== "loading" && (
@@ -276,7 +278,11 @@ export function LogViewer({
                 const line = lines[item.index];
                 if (!line) return null;
                 return (
-                  <div key={item.key} data-index={item.index} ref={wrap ? virtualizer.measureElement : undefined}>
+                  <div
+                    key={item.key}
+                    data-index={item.index}
+                    ref={wrap ? virtualizer.measureElement : undefined}
+                  >
                     <LogRow
                       line={line}
                       text={line.text}

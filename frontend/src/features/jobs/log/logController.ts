@@ -85,7 +85,11 @@ export class LogController {
     if (gen !== this.generation) return;
     this.takeFacts(page);
     const last = page.results[page.results.length - 1];
-    this.window.reset(page.results, { hasEarlier: page.has_earlier, atTail: true }, page.next_after);
+    this.window.reset(
+      page.results,
+      { hasEarlier: page.has_earlier, atTail: true },
+      page.next_after,
+    );
     if (page.complete) this.finish({ type: "end", status: "", exit_code: null });
     else this.follow(Math.max(last?.seq ?? 0, page.last_seq ?? 0, page.next_after ?? 0));
     this.changed();

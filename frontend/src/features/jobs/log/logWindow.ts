@@ -47,7 +47,7 @@ export function chunksToLines(chunks: readonly Chunk[], into: LogLine[] = []): L
       const last = into[into.length - 1];
       if (last && (n < last.n || (n === last.n && !last.open))) {
         // Already held (a chunk read again after the window was trimmed): skip it.
-      } else if (last && last.open && last.n === n) {
+      } else if (last?.open && last.n === n) {
         last.text += piece;
         last.open = nl === -1;
       } else if (piece !== "" || nl !== -1) {
@@ -155,15 +155,15 @@ export class LogWindow {
   }
 
   private dropBack(count: number): void {
-    this.lines.splice(this.lines.length - count, count);
-    const last = this.lines[this.lines.length - 1];
-    if (last) {
-      // Keep whole chunks only: cut the partial chunk that ended the window.
-      const seq = last.seq;
-      while (this.lines.length > 1 && this.lines[this.lines.length - 1]?.seq === seq) {
+    const removed = this.lines.splice(this.lines.length - count, count);
+    const cut = removed[0]?.seq;
+    if (cut != null) {
+      // Keep whole chunks only: lines from the chunk that was cut go too, so a later
+      // `after=lastSeq` read brings back exactly what is missing.
+      while (this.lines.length > 1 && (this.lines[this.lines.length - 1]?.seq ?? 0) >= cut) {
         this.lines.pop();
       }
-      this.lastSeq = seq - 1;
+      this.lastSeq = cut - 1;
     }
     this.atTail = false;
   }
