@@ -50,9 +50,10 @@ describe("useJobEvents", () => {
       cursor: null,
     };
     // A job page and a list page are on screen (observed queries).
-    const unsubscribe = [jobQueries.detail(JOB), jobQueries.list(filters)].map((options) =>
-      new QueryObserver(client, options).subscribe(() => {}),
-    );
+    const unsubscribe = [
+      new QueryObserver(client, jobQueries.detail(JOB)).subscribe(() => {}),
+      new QueryObserver(client, jobQueries.list(filters)).subscribe(() => {}),
+    ];
     await waitFor(() => expect(fetched).toHaveLength(2));
     const { result } = renderHook(
       () =>
