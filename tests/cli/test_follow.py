@@ -1,0 +1,165 @@
+"""`drs submit --follow`, `drs logs --follow`, `drs results --download` and `drs cancel`
+as a subprocess, against daphne, real runner workers and a real sshd."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from drs.jobs.models import Job, Result
+from tests.cli.conftest import SERVER_NAME, Site, job_status, wait_for
+from tests.fixtures.workers import Workers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Both streams, multi-byte UTF-8, invalid UTF-8 on stderr (the websocket can only carry it
+# replaced: the CLI must repair it from log.txt), no final newline, results, exit 3.
+BOTH_STREAMS = r"""
+import os, sys
+out, err = sys.stdout.buffer, sys.stderr.buffer
+for i in range(3000):
+    out.write(f"out {i} ✓ αβγ\n".encode())
+    if i % 500 == 0:
+        out.flush()
+        err.write(f"err {i} ‽\n".encode()); err.flush()
+err.write(b"latin-1 \xe9t\xe9 and junk \xff\xfe\xc3(\n"); err.flush()
+err.write("after the junk ✓\n".encode()); err.flush()
+out.write(b"no newline at the end"); out.flush()
+with open("result.txt", "w") as fh:
+    fh.write("r" * 100000)
+os.makedirs("sub", exist_ok=True)
+with open("sub/data.bin", "wb") as fh:
+    fh.write(bytes(range(256)) * 1000)
+sys.exit(3)
+"""
+EXPECTED_STDOUT = b"".join(f"out {i} ✓ αβγ\n".encode() for i in range(3000)) + (
+    b"no newline at the end"
+)
+EXPECTED_STDERR = (
+    b"".join(f"err {i} ‽\n".encode() for i in range(0, 3000, 500))
+    + b"latin-1 \xe9t\xe9 and junk \xff\xfe\xc3(\n"
+    + "after the junk ✓\n".encode()
+)
+
+# Twenty lines, a pause until the test releases it (so it is surely running while the test
+# interrupts and restarts things), twenty more.
+SLOW = r"""
+import os, sys, time
+def lines(start):
+    for i in range(start, start + 20):
+        print(f"line {i:03d} ✓")
+        if i % 10 == 9:
+            print(f"tick {i}", file=sys.stderr)
+        sys.stdout.flush(); sys.stderr.flush()
+        time.sleep(0.02)
+lines(0)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+lines(20)
+"""
+SLOW_ALL = "".join(
+    f"line {i:03d} ✓\n" + (f"tick {i}\n" if i % 10 == 9 else "") for i in range(40)
+).encode()
+
+
+def test_submit_follow_exact_bytes_exit_code_and_results(
+    site: Site, start_workers: Callable[..., Workers], tmp_path: Path
+) -> None:
+    start_workers(workers=1)
+    done = site.run(
+        "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--title", "both",
+        "--result", "*.txt", "--result", "sub/*", "--follow",
+        input=BOTH_STREAMS.encode(),
+    )  # fmt: skip
+    assert done.stdout == EXPECTED_STDOUT
+    assert done.stderr == EXPECTED_STDERR  # nothing of the CLI's own on a non-terminal
+    assert done.returncode == 3
+    job = Job.objects.get(title="both")
+    assert (job.status, job.exit_code) == ("failed", 3)
+
+    # Plain `drs logs` is the same bytes, per stream.
+    assert site.run("logs", str(job.pk), "--stream", "stdout").stdout == EXPECTED_STDOUT
+    assert site.run("logs", str(job.pk), "--stream", "stderr").stdout == EXPECTED_STDERR
+
+    listed = site.run("results", str(job.pk), "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(r["path"] for r in json.loads(listed.stdout)) == ["result.txt", "sub/data.bin"]
+
+    target = tmp_path / "out"
+    fetched = site.run("results", str(job.pk), "--download", str(target))
+    assert fetched.returncode == 0, fetched.stderr
+    assert (target / "result.txt").read_bytes() == b"r" * 100000
+    assert (target / "sub" / "data.bin").read_bytes() == bytes(range(256)) * 1000
+    assert fetched.stderr.count(b" ok\n") == 2  # one checked line per file
+    assert b"2 file(s)" in fetched.stderr
+
+    # A stored file that no longer matches its sha256 is refused, and not left behind.
+    stored = Result.objects.get(job=job, path="result.txt")
+    Path(stored.file.path).write_bytes(b"R" * 100000)
+    again = site.run("results", str(job.pk), "--download", str(tmp_path / "again"))
+    assert again.returncode == 1
+    assert b"drs: result result.txt is corrupt" in again.stderr
+    assert hashlib.sha256(b"r" * 100000).hexdigest().encode() in again.stderr
+    assert not (tmp_path / "again" / "result.txt").exists()
+    assert b"Traceback" not in again.stderr
+
+
+def test_logs_follow_interrupted_and_resumed(
+    site: Site, start_workers: Callable[..., Workers], tmp_path: Path
+) -> None:
+    start_workers(workers=1)
+    release = tmp_path / "release"
+    tmp_path.chmod(0o755)  # the job runs as the sshd's test user
+    job_id = site.submit(SLOW, "--title", "slow", "--arg", str(release))
+
+    # Ctrl-C with no terminal on stdin: detach at once (exit 130), the job goes on.
+    first = site.popen("logs", job_id, "--follow")
+    assert first.stdout is not None
+    seen = first.stdout.read1(4096)
+    while seen.count(b"\n") < 3:
+        seen += first.stdout.read1(4096)
+    first.send_signal(signal.SIGINT)
+    out, err = first.communicate(timeout=30)
+    assert first.returncode == 130, err
+    assert b"detached" in err and b"drs logs --follow" in err
+    assert SLOW_ALL.startswith(seen + out)
+    assert job_status(job_id) == "running"
+
+    # Again, and the server goes away mid-stream: the CLI reconnects with after=<last seq>.
+    second = site.popen("logs", job_id, "--follow")
+    assert second.stdout is not None
+    seen = second.stdout.read1(4096)
+    site.daphne.restart()
+    assert job_status(job_id) == "running"
+    release.touch()
+    out, err = second.communicate(timeout=90)
+    assert seen + out == SLOW_ALL, err  # no gap, no repeat
+    assert second.returncode == 0, err
+    assert b"reconnecting after seq" in err
+    assert site.run("logs", job_id).stdout == SLOW_ALL
+
+
+def test_cancel(site: Site, start_workers: Callable[..., Workers]) -> None:
+    start_workers(workers=1)
+    job_id = site.submit("import time\nprint('started', flush=True)\ntime.sleep(300)\n")
+    wait_for(lambda: Job.objects.get(pk=job_id).last_seq > 0, 60, "the job's first output")
+
+    done = site.run("cancel", job_id)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().startswith(job_id)
+
+    followed = site.run("logs", job_id, "--follow")
+    assert followed.stdout == b"started\n"
+    assert followed.returncode == 253
+    assert followed.stderr.strip() == b"drs: job cancelled"
+    assert job_status(job_id) == "cancelled"
+
+    # Cancelling again: the job already ended (409), one line.
+    again = site.run("cancel", job_id)
+    assert again.returncode == 1
+    assert again.stderr.startswith(b"drs: job ") and again.stderr.count(b"\n") == 1
