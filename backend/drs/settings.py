@@ -266,10 +266,19 @@ DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
 # Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none by
 # default, so the peer address is the client).
 DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
+# Retention (README "Retention"): remote job directories are removed this many days after
+# the job finished; finished jobs themselves are kept unless DRS_JOB_RETENTION_DAYS is set.
+DRS_REMOTE_RETENTION_DAYS = env_int("DRS_REMOTE_RETENTION_DAYS", 7, minimum=0)
+DRS_JOB_RETENTION_DAYS: int | None = (
+    env_int("DRS_JOB_RETENTION_DAYS", 0, minimum=1) if env_str("DRS_JOB_RETENTION_DAYS") else None
+)
 DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
 DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
-DRS_MAX_RESULT_BYTES = env_int("DRS_MAX_RESULT_BYTES", 1024 * 1024 * 1024, minimum=0)
+# Result collection limits, named as they act (README "Configuration").
+DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)
+DRS_MAX_RESULT_TOTAL_BYTES = env_int("DRS_MAX_RESULT_TOTAL_BYTES", 4 * 1024**3, minimum=0)
+DRS_MAX_RESULT_FILES = env_int("DRS_MAX_RESULT_FILES", 1000, minimum=0)
 DRS_SSH_CONNECT_TIMEOUT = env_int("DRS_SSH_CONNECT_TIMEOUT", 15, minimum=1)
 DRS_LEASE_SECONDS = env_int("DRS_LEASE_SECONDS", 30, minimum=2)
 DRS_CANCEL_GRACE_SECONDS = env_int("DRS_CANCEL_GRACE_SECONDS", 5, minimum=0)

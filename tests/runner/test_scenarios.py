@@ -174,7 +174,7 @@ def test_results_patterns_and_run_window(make_job: Callable[..., Job]) -> None:
 
 
 def test_results_size_limit(make_job: Callable[..., Job], settings: Any) -> None:
-    settings.DRS_MAX_RESULT_BYTES = 1000
+    settings.DRS_MAX_RESULT_FILE_BYTES = 1000
     job = run(
         make_job(
             "open('small.txt', 'w').write('s' * 10)\nopen('big.txt', 'w').write('b' * 5000)\n",

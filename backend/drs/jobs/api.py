@@ -17,12 +17,15 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
 from drs.jobs import selectors, services
 from drs.jobs.filters import JobFilter
 from drs.jobs.models import Job
+from drs.jobs.pagination import ResultPagination
 from drs.jobs.serializers import (
     JobCreateSerializer,
+    JobDeletedSerializer,
     JobSerializer,
     JobSummarySerializer,
     LogPageSerializer,
@@ -97,7 +100,14 @@ class JobViewSet(
         job = services.job_cancel(job=self.get_object())
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={201: JobSerializer}, operation_id="jobs_rerun")
+    @extend_schema(
+        request=None,
+        responses={
+            201: JobSerializer,
+            403: OpenApiResponse(description="Only the job's owner may rerun it."),
+        },
+        operation_id="jobs_rerun",
+    )
     @action(detail=True, methods=["post"])
     def rerun(self, request: Request, pk: str | None = None) -> Response:
         """Submit a new job with the same inputs."""
@@ -132,12 +142,50 @@ class JobViewSet(
         query.is_valid(raise_exception=True)
         return Response(selectors.log_search(job=job, **query.validated_data))
 
-    @extend_schema(responses=ResultSerializer(many=True), operation_id="jobs_results_list")
-    @action(detail=True, methods=["get"], pagination_class=None)
-    def results(self, request: Request, pk: str | None = None) -> Response:
-        """Files the job created or changed that matched its result patterns."""
+    @extend_schema(
+        responses={
+            200: JobDeletedSerializer,
+            403: OpenApiResponse(description="Only the job's owner may delete it."),
+            409: OpenApiResponse(description="The job has not ended yet."),
+        },
+        operation_id="jobs_destroy",
+    )
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Delete a finished job: its directory on the host (logging in with the job's
+        credential), its log and result files. If the host cannot be reached the job is
+        deleted anyway and `remote_directory_removed` is false."""
         job = self.get_object()
-        return Response(ResultSerializer(job.results.all(), many=True).data)
+        if job.owner_id != request.user.pk:
+            raise Forbidden(
+                "Only the job's owner can delete it: removing its directory logs in with"
+                " the owner's credential."
+            )
+        deleted = services.job_delete(job=job)
+        return Response(JobDeletedSerializer(deleted).data)
+
+    @extend_schema(
+        responses=ResultSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "Link", str, OpenApiParameter.HEADER, response=[200],
+                description='RFC 8288 links to the `rel="next"` and `rel="prev"` pages.',
+            ),
+            OpenApiParameter(
+                "X-Total-Count", int, OpenApiParameter.HEADER, response=[200],
+                description="How many result files the job has.",
+            ),
+        ],
+        operation_id="jobs_results_list",
+    )  # fmt: skip
+    @action(detail=True, methods=["get"], pagination_class=ResultPagination)
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Files the job created or changed that matched its result patterns, by path.
+        Paged by `page` and `page_size` (default and most 1000): the next page is in the
+        `Link` header, the total in `X-Total-Count`."""
+        job = self.get_object()
+        paginator = ResultPagination()
+        page = paginator.paginate_queryset(job.results.order_by("path", "pk"), request, view=self)
+        return paginator.get_paginated_response(ResultSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("result_id", int, OpenApiParameter.PATH)],

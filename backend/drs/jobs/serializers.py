@@ -249,6 +249,13 @@ class LogTextQuerySerializer(serializers.Serializer[Any]):
     download = serializers.BooleanField(default=False, help_text="Send as an attachment.")
 
 
+class JobDeletedSerializer(serializers.Serializer[Any]):
+    remote_directory_removed = serializers.BooleanField(
+        help_text="False when the job's host could not be reached: the directory stayed there."
+    )
+    detail = serializers.CharField()
+
+
 class ResultSerializer(serializers.ModelSerializer[Result]):
     download_url = serializers.SerializerMethodField()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -81,3 +83,45 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
         log_policy=job.log_policy,
         result_patterns=job.result_patterns,
     )
+
+
+@dataclass(frozen=True)
+class Deleted:
+    remote_directory_removed: bool
+    detail: str
+
+
+def job_delete(*, job: Job) -> Deleted:
+    """Remove a finished job: its directory on the host, its log, its result files and
+    the job itself. An unreachable host does not keep the data here: the job is deleted
+    anyway and the answer says the remote directory stayed (README "Retention")."""
+    from drs.runner.services import remove_remote_directory
+
+    if not job.is_terminal:
+        raise Conflict(f"The job is still {job.status}: cancel it first, then delete it.")
+    removed, detail = True, "Deleted the job, its log, its result files and its job directory."
+    if job.remote_directory:
+        try:
+            remove_remote_directory(job)
+        except DomainError as exc:
+            removed = False
+            detail = (
+                "Deleted the job, its log and its result files; its directory "
+                f"{job.remote_directory} on {job.server.name} was not removed: {exc.message}"
+            )
+    files = [name for name in job.results.values_list("file", flat=True) if name]
+    with transaction.atomic():
+        # LogChunk and Result rows go with the job (CASCADE, deleted in bulk).
+        Job.objects.filter(pk=job.pk).delete()
+        transaction.on_commit(lambda: _delete_files(files))
+    return Deleted(removed, detail)
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logging.getLogger(__name__).warning("could not delete result file %s", name)

@@ -50,7 +50,12 @@ def parse_listing(raw: bytes) -> list[tuple[str, int]]:
 
 
 async def collect_results(remote: Remote, job: Job) -> list[str]:
-    """Copy the selected files; returns human notes about files that were skipped."""
+    """Copy the selected files; returns human notes about files that were skipped.
+
+    Three limits, each named as it acts: DRS_MAX_RESULT_FILE_BYTES per file,
+    DRS_MAX_RESULT_TOTAL_BYTES for all of the job's files together, and
+    DRS_MAX_RESULT_FILES files per job (a job that writes a million matching files must
+    not fill the database and storage)."""
     patterns = [str(p) for p in job.result_patterns or []]
     if not patterns:
         return []
@@ -59,18 +64,32 @@ async def collect_results(remote: Remote, job: Job) -> list[str]:
     if listing.exit_status != 0:
         return ["Result files could not be listed."]
     done = set(await sync_to_async(lambda: list(job.results.values_list("path", flat=True)))())
+    file_limit = settings.DRS_MAX_RESULT_FILE_BYTES
     budget = (
-        settings.DRS_MAX_RESULT_BYTES
+        settings.DRS_MAX_RESULT_TOTAL_BYTES
         - await sync_to_async(lambda: sum(job.results.values_list("size", flat=True)))()
     )
+    slots = settings.DRS_MAX_RESULT_FILES - len(done)
     notes: list[str] = []
+    over_count = 0
     for path, size in sorted(parse_listing(listing.stdout)):
         if path in CONTROL_FILES or path.startswith(".drs-launched/") or path in done:
             continue
         if not safe_relative(path) or not selected(path, patterns):
             continue
+        if slots <= 0:
+            over_count += 1
+            continue
+        if size > file_limit:
+            notes.append(
+                f"Result {path} skipped: larger than {file_limit} bytes (DRS_MAX_RESULT_FILE_BYTES)."
+            )
+            continue
         if size > budget:
-            notes.append(f"Result {path} skipped: over the size limit.")
+            notes.append(
+                f"Result {path} skipped: the job's results would pass {settings.DRS_MAX_RESULT_TOTAL_BYTES}"
+                " bytes in total (DRS_MAX_RESULT_TOTAL_BYTES)."
+            )
             continue
         remote_path = f"{directory}/{path}"
         # Re-check right before copying: never follow a symlink swapped in meanwhile.
@@ -78,13 +97,22 @@ async def collect_results(remote: Remote, job: Job) -> list[str]:
             continue
         with tempfile.TemporaryFile() as tmp:
             try:
-                size, sha256 = await remote.download(remote_path, tmp, budget)
+                # The file may have grown since the listing: enforce both limits on the copy.
+                size, sha256 = await remote.download(remote_path, tmp, min(file_limit, budget))
             except ResultTooLarge:
-                notes.append(f"Result {path} skipped: over the size limit.")
+                notes.append(
+                    f"Result {path} skipped: it grew past the size limit while being copied."
+                )
                 continue
             tmp.seek(0)
             await sync_to_async(save_result)(job, path, size, sha256, tmp)
         budget -= size
+        slots -= 1
+    if over_count:
+        notes.append(
+            f"{over_count} more result file(s) matched but were not kept: at most "
+            f"{settings.DRS_MAX_RESULT_FILES} per job (DRS_MAX_RESULT_FILES)."
+        )
     return notes
 
 

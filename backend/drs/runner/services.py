@@ -3,10 +3,12 @@ public key. Sync functions (views are sync) around the async runner code."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, TypeVar
 
 import asyncssh
 from asgiref.sync import async_to_sync
@@ -18,6 +20,9 @@ from drs.runner.remote import q
 from drs.runner.ssh import ConnectError, open_connection, scan
 from drs.servers.choices import ServerKind
 from drs.servers.models import Server
+
+if TYPE_CHECKING:
+    from drs.jobs.models import Job
 
 T = TypeVar("T")
 
@@ -163,3 +168,40 @@ def _remote_script(
 
     if error := _run(go):
         raise DomainError(error)
+
+
+def remove_remote_directory(job: Job) -> None:
+    """Delete the job's directory on its host (`rm -rf`, logging in with the job's own
+    credential); DomainError says why it could not be done (host unreachable, credential
+    deleted, ...). Only a directory the runner made for this job is ever removed: its last
+    component must be the job's id."""
+    from django.conf import settings
+
+    directory = job.remote_directory.rstrip("/")
+    if not directory:
+        return
+    parts = PurePosixPath(directory).parts
+    if parts[-1] != str(job.pk) or ".." in parts:
+        raise DomainError(f"Refusing to remove {directory!r}: not a DRS job directory.")
+    server = job.server
+    if server.kind == ServerKind.LOCAL:
+        if not settings.DRS_ENABLE_LOCAL:
+            raise DomainError("Local servers are disabled (DRS_ENABLE_LOCAL).")
+        # The local runner resolves relative job directories against the worker's home.
+        path = Path(directory) if directory.startswith("/") else Path.home() / directory
+        try:
+            shutil.rmtree(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise DomainError(f"Could not remove the job directory: {exc}") from None
+        return
+    credential = job.credential
+    if credential is None:
+        raise DomainError(
+            "The job's credential was deleted: its directory on the host cannot be removed."
+        )
+    _remote_script(
+        server, credential.username, credential.kind, credential.get_secrets(),
+        f"rm -rf -- {q(directory)}", "remove the job directory",
+    )  # fmt: skip

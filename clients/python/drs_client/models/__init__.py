@@ -13,6 +13,7 @@ from .interpreter_request import InterpreterRequest
 from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
+from .job_deleted import JobDeleted
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
 from .jobs_list_status_item import JobsListStatusItem
@@ -57,6 +58,7 @@ __all__ = (
     "Job",
     "JobCreateRequest",
     "JobCreateRequestEnvironment",
+    "JobDeleted",
     "JobStatusEnum",
     "JobSummary",
     "JobsListStatusItem",

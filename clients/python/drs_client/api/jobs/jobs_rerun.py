@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -27,11 +27,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Job | None:
+) -> Any | Job | None:
     if response.status_code == 201:
         response_201 = Job.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -41,7 +45,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Job]:
+) -> Response[Any | Job]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,7 +58,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Job]:
+) -> Response[Any | Job]:
     """Submit a new job with the same inputs.
 
     Args:
@@ -65,7 +69,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Job]
+        Response[Any | Job]
     """
 
     kwargs = _get_kwargs(
@@ -83,7 +87,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Job | None:
+) -> Any | Job | None:
     """Submit a new job with the same inputs.
 
     Args:
@@ -94,7 +98,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Job
+        Any | Job
     """
 
     return sync_detailed(
@@ -107,7 +111,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Job]:
+) -> Response[Any | Job]:
     """Submit a new job with the same inputs.
 
     Args:
@@ -118,7 +122,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Job]
+        Response[Any | Job]
     """
 
     kwargs = _get_kwargs(
@@ -134,7 +138,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Job | None:
+) -> Any | Job | None:
     """Submit a new job with the same inputs.
 
     Args:
@@ -145,7 +149,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Job
+        Any | Job
     """
 
     return (

@@ -19,6 +19,8 @@ def _get_kwargs(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     owner: float | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
@@ -37,6 +39,10 @@ def _get_kwargs(
     params["created_before"] = json_created_before
 
     params["owner"] = owner
+
+    params["page"] = page
+
+    params["page_size"] = page_size
 
     params["search"] = search
 
@@ -70,10 +76,12 @@ def _parse_response(
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = Result.from_dict(response_200_item_data)
+        for componentsschemas_paginated_result_list_item_data in _response_200:
+            componentsschemas_paginated_result_list_item = Result.from_dict(
+                componentsschemas_paginated_result_list_item_data
+            )
 
-            response_200.append(response_200_item)
+            response_200.append(componentsschemas_paginated_result_list_item)
 
         return response_200
 
@@ -101,17 +109,23 @@ def sync_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     owner: float | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
 ) -> Response[list[Result]]:
-    """Files the job created or changed that matched its result patterns.
+    """Files the job created or changed that matched its result patterns, by path.
+    Paged by `page` and `page_size` (default and most 1000): the next page is in the
+    `Link` header, the total in `X-Total-Count`.
 
     Args:
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         owner (float | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -129,6 +143,8 @@ def sync_detailed(
         created_after=created_after,
         created_before=created_before,
         owner=owner,
+        page=page,
+        page_size=page_size,
         search=search,
         server=server,
         status=status,
@@ -148,17 +164,23 @@ def sync(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     owner: float | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
 ) -> list[Result] | None:
-    """Files the job created or changed that matched its result patterns.
+    """Files the job created or changed that matched its result patterns, by path.
+    Paged by `page` and `page_size` (default and most 1000): the next page is in the
+    `Link` header, the total in `X-Total-Count`.
 
     Args:
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         owner (float | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -177,6 +199,8 @@ def sync(
         created_after=created_after,
         created_before=created_before,
         owner=owner,
+        page=page,
+        page_size=page_size,
         search=search,
         server=server,
         status=status,
@@ -190,17 +214,23 @@ async def asyncio_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     owner: float | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
 ) -> Response[list[Result]]:
-    """Files the job created or changed that matched its result patterns.
+    """Files the job created or changed that matched its result patterns, by path.
+    Paged by `page` and `page_size` (default and most 1000): the next page is in the
+    `Link` header, the total in `X-Total-Count`.
 
     Args:
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         owner (float | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -218,6 +248,8 @@ async def asyncio_detailed(
         created_after=created_after,
         created_before=created_before,
         owner=owner,
+        page=page,
+        page_size=page_size,
         search=search,
         server=server,
         status=status,
@@ -235,17 +267,23 @@ async def asyncio(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     owner: float | Unset = UNSET,
+    page: int | Unset = UNSET,
+    page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
 ) -> list[Result] | None:
-    """Files the job created or changed that matched its result patterns.
+    """Files the job created or changed that matched its result patterns, by path.
+    Paged by `page` and `page_size` (default and most 1000): the next page is in the
+    `Link` header, the total in `X-Total-Count`.
 
     Args:
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         owner (float | Unset):
+        page (int | Unset):
+        page_size (int | Unset):
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
@@ -265,6 +303,8 @@ async def asyncio(
             created_after=created_after,
             created_before=created_before,
             owner=owner,
+            page=page,
+            page_size=page_size,
             search=search,
             server=server,
             status=status,
