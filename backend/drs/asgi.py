@@ -9,12 +9,10 @@ from django.core.asgi import get_asgi_application
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
-
-from drs.realtime.routing import websocket_application  # noqa: E402
-
 from django.conf import settings  # noqa: E402
 
 from drs.common.proxies import TrustedProxyMiddleware  # noqa: E402
+from drs.realtime.routing import websocket_application  # noqa: E402
 
 application = TrustedProxyMiddleware(
     ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}),
