@@ -11,6 +11,7 @@ import dj_database_url
 import django_stubs_ext
 from cryptography.fernet import Fernet
 
+from drs.common.dbpool import pool_options
 from drs.common.env import (
     env_bool,
     env_int,
@@ -101,8 +102,19 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # A connection pool per process, safe under ASGI (common/dbpool.py); bounded small
+    # because every process has one (web, each runner, the scheduler).
+    DRS_DB_POOL_MAX = env_int("DRS_DB_POOL_MAX", 4, minimum=0)
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DRS_DB_POOL_MAX:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_options(
+            min_size=env_int("DRS_DB_POOL_MIN", 1, minimum=0),
+            max_size=DRS_DB_POOL_MAX,
+            timeout=env_int("DRS_DB_POOL_TIMEOUT", 30, minimum=1),
+        )
+    else:  # no pool: keep each thread's connection for a minute, as before
+        DATABASES["default"]["CONN_MAX_AGE"] = 60
 else:
     DATABASES = {
         "default": {

@@ -1,0 +1,29 @@
+import type { UseFormRegisterReturn } from "react-hook-form";
+import type { Server } from "../../api/client";
+import { Field } from "../../components/Field";
+
+/** The server a credential is for. */
+export function ServerSelect({
+  servers,
+  field,
+  error,
+}: {
+  servers: Server[];
+  field: UseFormRegisterReturn;
+  error?: string | undefined;
+}) {
+  return (
+    <Field label="Server" error={error}>
+      {(p) => (
+        <select {...p} {...field}>
+          <option value="">Choose…</option>
+          {servers.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}

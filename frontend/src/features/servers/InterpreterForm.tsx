@@ -1,0 +1,117 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useFieldArray, useForm } from "react-hook-form";
+import { $api, type Interpreter } from "../../api/client";
+import { Field } from "../../components/Field";
+import { applyApiErrors } from "../../lib/forms";
+import { serverInvalidation } from "./queries";
+
+interface InterpreterValues {
+  name: string;
+  path: string;
+  /** One entry per argv item: spaces and quotes stay inside an argument. */
+  arguments: { value: string }[];
+}
+
+const FIELDS = ["name", "path", "arguments"] as const;
+
+/** Add an interpreter, or edit one; its arguments are a list, one argument per box. */
+export function InterpreterForm({
+  interpreter,
+  onDone,
+}: {
+  interpreter?: Interpreter;
+  onDone?: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [general, setGeneral] = useState<string[]>([]);
+  const defaults: InterpreterValues = {
+    name: interpreter?.name ?? "",
+    path: interpreter?.path ?? "/usr/bin/env",
+    arguments: (interpreter?.arguments ?? []).map((value) => ({ value })),
+  };
+  const { register, control, handleSubmit, setError, reset, formState } =
+    useForm<InterpreterValues>({ defaultValues: defaults });
+  const args = useFieldArray({ control, name: "arguments" });
+  const errors = formState.errors;
+  const onError = (error: unknown) => setGeneral(applyApiErrors(error, FIELDS, setError));
+  const onSuccess = () => {
+    void serverInvalidation.interpreters(queryClient);
+    if (!interpreter) reset({ name: "", path: "/usr/bin/env", arguments: [] });
+    onDone?.();
+  };
+  const create = $api.useMutation("post", "/api/interpreters/", { onSuccess, onError });
+  const update = $api.useMutation("put", "/api/interpreters/{id}/", { onSuccess, onError });
+  const label = interpreter ? `Edit interpreter ${interpreter.name}` : "Add interpreter";
+
+  const submit = handleSubmit((v) => {
+    setGeneral([]);
+    const body = { name: v.name, path: v.path, arguments: v.arguments.map((a) => a.value) };
+    if (interpreter) update.mutate({ params: { path: { id: interpreter.id } }, body });
+    else create.mutate({ body });
+  });
+
+  return (
+    <form className="form interpreter-form" noValidate aria-label={label} onSubmit={submit}>
+      {general.length > 0 && (
+        <div className="error-banner" role="alert">
+          {general.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      )}
+      <div className="grid-2">
+        <Field label="Name" error={errors.name?.message}>
+          {(p) => <input {...p} {...register("name")} placeholder="python3" />}
+        </Field>
+        <Field label="Path" error={errors.path?.message}>
+          {(p) => <input {...p} {...register("path")} className="mono" />}
+        </Field>
+      </div>
+      <fieldset className={`field${errors.arguments ? " has-error" : ""}`}>
+        <legend>Arguments</legend>
+        <small className="hint">One argument per box, passed as is (no shell splitting).</small>
+        {args.fields.map((field, i) => (
+          <div key={field.id} className="arg-row">
+            <label className="visually-hidden" htmlFor={`${label}-arg-${i}`}>
+              Argument {i + 1}
+            </label>
+            <input
+              id={`${label}-arg-${i}`}
+              className="mono"
+              {...register(`arguments.${i}.value` as const)}
+            />
+            <button
+              type="button"
+              className="btn ghost small"
+              aria-label={`Remove argument ${i + 1}`}
+              onClick={() => args.remove(i)}
+            >
+              ✕
+            </button>
+          </div>
+        ))}
+        <div>
+          <button type="button" className="btn small" onClick={() => args.append({ value: "" })}>
+            Add argument
+          </button>
+        </div>
+        {errors.arguments && (
+          <small className="field-error" role="alert">
+            {errors.arguments.message ?? errors.arguments.root?.message}
+          </small>
+        )}
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="btn">
+          {interpreter ? "Save interpreter" : "Add interpreter"}
+        </button>
+        {onDone && (
+          <button type="button" className="btn ghost" onClick={onDone}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
