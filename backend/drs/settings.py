@@ -111,7 +111,7 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_options(
             min_size=env_int("DRS_DB_POOL_MIN", 1, minimum=0),
             max_size=DRS_DB_POOL_MAX,
-            timeout=env_int("DRS_DB_POOL_TIMEOUT", 30, minimum=1),
+            timeout=env_int("DRS_DB_POOL_TIMEOUT", 10, minimum=1),
         )
     else:  # no pool: keep each thread's connection for a minute, as before
         DATABASES["default"]["CONN_MAX_AGE"] = 60

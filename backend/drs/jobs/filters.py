@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
@@ -13,6 +14,23 @@ from drs.servers.models import Server
 
 class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class UTCIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may carry."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time after year 1.") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
 
 
 class JobFilter(django_filters.FilterSet):
@@ -31,10 +49,10 @@ class JobFilter(django_filters.FilterSet):
         min_value=1,
         help_text="User id. Only staff see other users' jobs; for others it narrows to nothing.",
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = UTCIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601, inclusive."
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = UTCIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="ISO 8601, exclusive."
     )
 
