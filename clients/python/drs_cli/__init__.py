@@ -3,11 +3,12 @@ the OpenAPI schema and never edited): sign-in and stored config (`session`), err
 and paging over `next` links (`api`), websocket log following with exact bytes and resume
 (`follow`), checked result downloads (`results`) and the `drs` command line (`main`)."""
 
-from drs_cli.api import call, iter_results
+from drs_cli.api import call, iter_results, list_all
 from drs_cli.errors import DrsError
-from drs_cli.follow import End, Follower, Output, exit_status
+from drs_cli.follow import End, Follower, Output, exit_status, split_outputs, stream_outputs
 from drs_cli.results import download_results
 from drs_cli.session import Session, login
+from drs_cli.session import load as load_session
 
 __all__ = [
     "DrsError",
@@ -19,5 +20,9 @@ __all__ = [
     "download_results",
     "exit_status",
     "iter_results",
+    "list_all",
+    "load_session",
     "login",
+    "split_outputs",
+    "stream_outputs",
 ]
