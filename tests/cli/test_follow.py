@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from drs.jobs.models import Job, Result
-from tests.cli.conftest import SERVER_NAME, Site, job_status, wait_for
+from tests.cli.conftest import CLIENT_DIR, SERVER_NAME, Site, job_status, wait_for
 from tests.fixtures.workers import Workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,9 +148,10 @@ def test_logs_follow_interrupted_and_resumed(
     assert site.run("logs", job_id).stdout == SLOW_ALL
 
 
-def test_cancel(site: Site, start_workers: Callable[..., Workers]) -> None:
+def test_cancel(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
     start_workers(workers=1)
-    job_id = site.submit("import time\nprint('started', flush=True)\ntime.sleep(300)\n")
+    sleeper = "import time\nprint('started', flush=True)\ntime.sleep(300)\n"
+    job_id = site.submit(sleeper)
     wait_for(lambda: Job.objects.get(pk=job_id).last_seq > 0, 60, "the job's first output")
 
     done = site.run("cancel", job_id)
@@ -163,3 +168,73 @@ def test_cancel(site: Site, start_workers: Callable[..., Workers]) -> None:
     again = site.run("cancel", job_id)
     assert again.returncode == 1
     assert again.stderr.startswith(b"drs: job ") and again.stderr.count(b"\n") == 1
+
+    # Ctrl-C during `submit --follow` with a person at a terminal: asked, answers "c".
+    program = tmp_path / "sleeper.py"
+    program.write_text(sleeper)
+    controller, terminal = os.openpty()
+    following = subprocess.Popen(
+        site.command("submit", str(program), "--server", SERVER_NAME, "--interpreter",
+                     "python3", "--title", "asked", "--follow"),
+        stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=site.env(),
+    )  # fmt: skip
+    os.close(terminal)
+    try:
+        assert following.stdout is not None and following.stderr is not None
+        assert following.stdout.read1(4096) == b"started\n"
+        following.send_signal(signal.SIGINT)
+        prompt = b""
+        while b"[D]? " not in prompt:
+            prompt += following.stderr.read1(4096)
+        assert b"Cancel the job [c]" in prompt
+        os.write(controller, b"c\n")
+        rest, err = following.communicate(timeout=60)
+        assert rest == b""
+    finally:
+        os.close(controller)
+        if following.poll() is None:
+            following.kill()
+    assert following.returncode == 253, err
+    assert b"cancel requested" in err and err.endswith(b"drs: job cancelled\n")
+    assert Job.objects.get(title="asked").status == "cancelled"
+
+
+# A job killed by a signal: 128 + N, and the reason on stderr.
+def test_signal_exit_status(site: Site, start_workers: Callable[..., Workers]) -> None:
+    start_workers(workers=1)
+    done = site.run(
+        "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--follow",
+        input=b"import os, signal\nprint('bye', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n",
+    )  # fmt: skip
+    assert done.stdout == b"bye\n"
+    assert done.returncode == 128 + signal.SIGKILL
+    assert done.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
+
+
+def test_readme_script(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
+    """The script in clients/python/README.md, run as written."""
+    readme = (CLIENT_DIR / "README.md").read_text()
+    script = re.search(r"```python\n(.*?)```", readme, re.DOTALL)
+    assert script is not None
+    (tmp_path / "fit_job.py").write_text(script.group(1))
+    (tmp_path / "fit.py").write_text(
+        "import os, sys\n"
+        "print('fitting', sys.argv[1:])\n"
+        "print('warning: slow', file=sys.stderr)\n"
+        "open('fit.json', 'w').write('{\"chi2\": 1.5}')\n"
+        "os.makedirs('plots'); open('plots/a.png', 'wb').write(b'\\x89PNG')\n"
+    )
+    start_workers(workers=1)
+    done = subprocess.run(
+        [sys.executable, "fit_job.py", "fit.py", SERVER_NAME],
+        cwd=tmp_path, env=site.env(), capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"fitting ['--layers', '2']\n"
+    job = Job.objects.get(title="fit")
+    lines = done.stderr.decode().splitlines()
+    assert lines[:2] == [f"job {job.pk}", "warning: slow"]
+    assert sorted(line.split()[0] for line in lines[2:]) == ["fit.json", "plots/a.png"]
+    downloaded = tmp_path / "results" / str(job.pk)
+    assert (downloaded / "fit.json").read_text() == '{"chi2": 1.5}'
+    assert (downloaded / "plots" / "a.png").read_bytes() == b"\x89PNG"
