@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { $api, type Interpreter } from "../../api/client";
 import { Field } from "../../components/Field";
@@ -24,6 +24,7 @@ export function InterpreterForm({
   onDone?: () => void;
 }) {
   const queryClient = useQueryClient();
+  const id = useId();
   const [general, setGeneral] = useState<string[]>([]);
   const defaults: InterpreterValues = {
     name: interpreter?.name ?? "",
@@ -73,11 +74,11 @@ export function InterpreterForm({
         <small className="hint">One argument per box, passed as is (no shell splitting).</small>
         {args.fields.map((field, i) => (
           <div key={field.id} className="arg-row">
-            <label className="visually-hidden" htmlFor={`${label}-arg-${i}`}>
+            <label className="visually-hidden" htmlFor={`${id}-arg-${i}`}>
               Argument {i + 1}
             </label>
             <input
-              id={`${label}-arg-${i}`}
+              id={`${id}-arg-${i}`}
               className="mono"
               {...register(`arguments.${i}.value` as const)}
             />

@@ -105,6 +105,8 @@ export const LogRow = memo(function LogRow({
         className="log-num"
         href={`#L${number}`}
         aria-label={`Line ${number}`}
+        // One Tab stop for the whole log (the scroll box), not one per line.
+        tabIndex={-1}
         onClick={(e) => {
           e.preventDefault();
           onLink(line.n);
