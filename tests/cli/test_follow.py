@@ -7,10 +7,13 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,12 +116,22 @@ def test_submit_follow_exact_bytes_exit_code_and_results(
     assert b"Traceback" not in again.stderr
 
 
+@pytest.fixture
+def release() -> Iterator[Path]:
+    """A file path the job (the sshd's test user) can see; created at the end whatever
+    happens, so a job waiting for it never outlives the test."""
+    directory = Path(tempfile.mkdtemp(prefix="drs-cli-"))
+    directory.chmod(0o755)
+    yield directory / "release"
+    (directory / "release").touch()
+    time.sleep(0.5)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 def test_logs_follow_interrupted_and_resumed(
-    site: Site, start_workers: Callable[..., Workers], tmp_path: Path
+    site: Site, start_workers: Callable[..., Workers], release: Path
 ) -> None:
     start_workers(workers=1)
-    release = tmp_path / "release"
-    tmp_path.chmod(0o755)  # the job runs as the sshd's test user
     job_id = site.submit(SLOW, "--title", "slow", "--arg", str(release))
 
     # Ctrl-C with no terminal on stdin: detach at once (exit 130), the job goes on.
