@@ -64,16 +64,16 @@ def _workers() -> Result:
 
 
 async def _channel_layer() -> Result:
-    """A message through the layer and back: proves Redis and the layer's config work."""
+    """A group send through the layer: the same Redis round trips a broadcast makes. (Not
+    a receive: the layer shares one receive loop per process with every websocket
+    consumer, and a probe's cancelled receive must never disturb it.)"""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
     if layer is None:
         return {"ok": False, "error": "no channel layer configured"}
-    channel = await layer.new_channel("health.")
-    await layer.send(channel, {"type": "health.ping"})
-    message = await layer.receive(channel)
-    return {"ok": message.get("type") == "health.ping"}
+    await layer.group_send("drs.health", {"type": "health.ping"})
+    return {"ok": True}
 
 
 SYNC_CHECKS: dict[str, Callable[[], Result]] = {

@@ -49,7 +49,15 @@ def _ensure_multiprocess() -> None:
         values.ValueClass = values.get_value_class()
 
 
+def _forget_own_pid() -> None:
+    """A live-gauge file under this process's own pid was left by a dead process that had
+    the same pid (a restarted container starts its pids anew): its values are not ours."""
+    multiprocess.mark_process_dead(os.getpid(), str(node_dir()))
+
+
 _ensure_multiprocess()
+_forget_own_pid()
+os.register_at_fork(after_in_child=_forget_own_pid)
 
 # --- what runner processes update (imported by drs.runner) ------------------------------
 JOBS_FOLLOWED = Gauge(
@@ -80,6 +88,7 @@ WS_CLIENTS = Gauge(
     "Websocket clients connected now.",
     multiprocess_mode="livesum",
 )
+
 
 _PID_FILE = re.compile(r"_(\d+)\.db$")
 
@@ -154,3 +163,7 @@ def render() -> tuple[bytes, str]:
     registry.register(_AllNodesCollector())
     registry.register(_DatabaseCollector())
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+# Every process that starts in a node clears what the node's dead processes left behind.
+forget_dead_processes()
