@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run install venv frontend frontend-build migrate test test-deps test-sqlite test-postgres \
-        test-frontend test-e2e lint schema client check-client dev bench services
+        test-frontend test-e2e lint schema client check-client dev bench services docker-test
 
 run: install migrate
 	$(MANAGE) bootstrap_admin
@@ -94,3 +94,9 @@ check-client: venv frontend
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Build the images, start docker/compose.yaml and run a job through it (tests/deploy/run.py).
+# Installs docker.io, docker-compose and debootstrap when missing and starts dockerd as root.
+docker-test: venv
+	bash tests/deploy/docker_setup.sh
+	$(PY) tests/deploy/run.py
