@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
-from drs.jobs import logsearch
-from drs.jobs.models import Job
+from drs.jobs import logsearch, selectors
+from drs.jobs.models import Job, LogChunk
 from tests import factories
 from tests.api.test_logs import store
 
@@ -131,3 +132,33 @@ def test_matcher_boundaries() -> None:
         rows = [(1, "stdout", 0, text[:cut]), (2, "stdout", text[:cut].count(b"\n"), text[cut:])]
         found = list(logsearch.matching_lines(rows, logsearch.Matcher("MA DEL")))
         assert [(n, bytes(head)) for n, _seq, _stream, head in found] == [(1, b"gamma delta")]
+
+
+def test_narrowed_read_finds_what_the_full_scan_finds(owner: Any) -> None:
+    """On PostgreSQL an ASCII search reads only candidate chunks (selectors.candidate_chunks):
+    on random logs (lines across chunks and streams, NUL, backslashes, high bytes) it
+    finds exactly what scanning every chunk finds. On SQLite both are the full scan."""
+    rng = random.Random(12)
+    alphabet = [b"a", b"B", b"\n", b"\\", b"\x00", b"\xff", b"ab", b"AB\n", b"\xc3\xa9", b" "]
+    job = factories.job(owner, status="succeeded")
+    store(
+        job,
+        [
+            (
+                rng.choice(["stdout", "stderr"]),
+                b"".join(rng.choices(alphabet, k=rng.randint(1, 12))),
+            )
+            for _ in range(400)
+        ],
+    )
+    all_rows = list(
+        LogChunk.objects.filter(job=job)
+        .order_by("seq")
+        .values_list("seq", "stream", "line", "data")
+    )
+    for q in ["ab", "b\\a", "A B", "\\", "bab", "É", "a\\\\"]:
+        for stream in [None, "stdout", "stderr"]:
+            rows = [r for r in all_rows if stream is None or r[1] == stream]
+            expected = logsearch.search(rows, q, cursor=0, limit=200)
+            got = selectors.log_search(job=job, q=q, stream=stream, cursor=0, limit=200)
+            assert got == expected, (q, stream)

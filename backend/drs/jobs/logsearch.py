@@ -20,7 +20,6 @@ from typing import Any
 MAX_TEXT_CHARS = 2000
 HEAD_BYTES = 4 * MAX_TEXT_CHARS  # enough bytes for MAX_TEXT_CHARS characters
 COUNT_CAP = 10_000
-FETCH_ROWS = 5000  # chunks per database round trip
 
 
 class Matcher:
