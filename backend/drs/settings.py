@@ -316,5 +316,6 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(DRS_METRICS_DIR / DRS_NODE_NAME)
 # address in DRS_METRICS_ALLOW (CIDRs), or from loopback; everything else gets 403.
 DRS_METRICS_TOKEN = env_str("DRS_METRICS_TOKEN")
 DRS_METRICS_ALLOW = env_networks("DRS_METRICS_ALLOW")
-# /api/health/ reports the workers unhealthy when the newest runner heartbeat is older.
-DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 90, minimum=1)
+# /api/health/ reports the workers unhealthy when the newest runner heartbeat is older
+# (and a node whose own runners are that silent while jobs wait is stalled).
+DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 60, minimum=1)

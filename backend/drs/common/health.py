@@ -63,6 +63,48 @@ def _workers() -> Result:
     return result
 
 
+def node_heartbeat_age(hostname: str) -> float | None:
+    """Seconds since the newest heartbeat of a runner on `hostname`; None if none."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from drs.runner.models import RunnerHeartbeat
+
+    newest = RunnerHeartbeat.objects.filter(hostname=hostname[:100]).aggregate(
+        newest=Max("seen_at")
+    )["newest"]
+    return None if newest is None else max(0.0, (timezone.now() - newest).total_seconds())
+
+
+def _node() -> Result:
+    """This node's runners: stalled when their heartbeat is stale (or absent) while jobs
+    wait or run. Only `stalled: true` should make a supervisor restart the tree; a failed
+    query says nothing about the runners."""
+    import socket
+
+    from drs.jobs.choices import TERMINAL_STATUSES
+    from drs.jobs.models import Job
+
+    try:
+        age = node_heartbeat_age(socket.gethostname())
+        waiting = Job.objects.exclude(status__in=TERMINAL_STATUSES).count()
+    finally:
+        close_old_connections()
+    limit = settings.DRS_HEALTH_HEARTBEAT_MAX_AGE
+    stale = age is None or age > limit
+    result: Result = {
+        "ok": not (stale and waiting),
+        "stalled": bool(stale and waiting),
+        "heartbeat_age": None if age is None else round(age, 3),
+        "jobs_not_finished": waiting,
+    }
+    if result["stalled"]:
+        result["error"] = (
+            f"no runner heartbeat on this node for over {limit} s while {waiting} jobs wait"
+        )
+    return result
+
+
 async def _channel_layer() -> Result:
     """A group send through the layer: the same Redis round trips a broadcast makes. (Not
     a receive: the layer shares one receive loop per process with every websocket
@@ -80,9 +122,12 @@ SYNC_CHECKS: dict[str, Callable[[], Result]] = {
     "database": _database,
     "broker": _broker,
     "workers": _workers,
+    "node": _node,
 }
 ASYNC_CHECKS: dict[str, Callable[[], Awaitable[Result]]] = {"channel_layer": _channel_layer}
 CHECKS = ("database", "channel_layer", "broker", "workers")
+# Asked for by name only (a worker node's own supervisor check): never part of the default.
+EXTRA_CHECKS = ("node",)
 
 
 async def _run_one(name: str) -> Result:
@@ -104,7 +149,7 @@ async def _run_one(name: str) -> Result:
 
 async def arun_checks(names: Iterable[str] = CHECKS) -> Result:
     """{"ok": all passed, "checks": {name: result}} for the named checks, run at once."""
-    wanted = [name for name in CHECKS if name in set(names)]
+    wanted = [name for name in (*CHECKS, *EXTRA_CHECKS) if name in set(names)]
     results = await asyncio.gather(*(_run_one(name) for name in wanted))
     checks = dict(zip(wanted, results, strict=True))
     return {"ok": all(r["ok"] for r in checks.values()), "checks": checks}
@@ -115,7 +160,8 @@ def parse_names(raw: str | None) -> list[str]:
     if not raw:
         return list(CHECKS)
     names = [part.strip() for part in raw.split(",") if part.strip()]
-    unknown = [name for name in names if name not in CHECKS]
+    known = (*CHECKS, *EXTRA_CHECKS)
+    unknown = [name for name in names if name not in known]
     if unknown:
-        raise ValueError(f"unknown check {unknown[0]!r}; choose from {', '.join(CHECKS)}")
+        raise ValueError(f"unknown check {unknown[0]!r}; choose from {', '.join(known)}")
     return names

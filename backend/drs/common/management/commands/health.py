@@ -1,6 +1,9 @@
 """`manage.py health`: the checks of `/api/health/` for scripts and container health checks.
 
-Prints the JSON report and exits 0 when every chosen check passed, 1 otherwise.
+Prints the JSON report and exits 0 when every chosen check passed, 1 otherwise, and 3 when
+the `node` check found this node's worker tree stalled (its runners' heartbeat stale while
+jobs wait): the one answer on which a supervisor restarts the tree (docker/healthcheck.py,
+docker/systemd/drs-worker-watchdog.service).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from drs.common import health
 
+STALLED = 3
+
 
 class Command(BaseCommand):
     help = "Run the health checks (database, channel_layer, broker, workers); exit 1 on failure."
@@ -22,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--checks",
             default="",
-            help=f"comma-separated subset of: {', '.join(health.CHECKS)} (default: all)",
+            help=f"comma-separated, of: {', '.join(health.CHECKS + health.EXTRA_CHECKS)} "
+            f"(default: {', '.join(health.CHECKS)})",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,5 +40,7 @@ class Command(BaseCommand):
         failed = [name for name, result in report["checks"].items() if not result["ok"]]
         body = {"status": "ok" if report["ok"] else "fail", "failed": failed, **report}
         self.stdout.write(json.dumps(body))
+        if report["checks"].get("node", {}).get("stalled"):
+            sys.exit(STALLED)
         if failed:
             sys.exit(1)
