@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -15,14 +17,6 @@ from tests.cli.conftest import SERVER_NAME, Site
 from tests.fixtures.daphne import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def one_line_error(done: subprocess.CompletedProcess[bytes], code: int, text: str) -> None:
-    assert done.returncode == code, (done.returncode, done.stderr)
-    assert done.stderr.startswith(b"drs: "), done.stderr
-    assert done.stderr.count(b"\n") == 1, done.stderr
-    assert text.encode() in done.stderr, done.stderr
-    assert b"Traceback" not in done.stderr
 
 
 def test_login_stores_a_private_token_and_lists(site: Site) -> None:
@@ -84,53 +78,50 @@ def test_lists(site: Site) -> None:
 
 def test_errors_are_one_line(site: Site) -> None:
     stranger = factories.user("cli-stranger")
-    theirs = factories.job(stranger, site.server, title="theirs")
-    mine = factories.job(site.user, site.server, credential=site.credential, title="mine")
-
-    # Bad URLs: malformed, and nothing listening.
-    one_line_error(
-        site.run("login", "example.org", "-u", "x", "--password-stdin", input=b"pw\n"),
-        1,
-        "bad URL 'example.org'",
-    )
+    theirs = str(factories.job(stranger, site.server, title="theirs").pk)
+    mine = str(factories.job(site.user, site.server, credential=site.credential, title="x").pk)
     closed = f"http://127.0.0.1:{free_port()}"
-    one_line_error(site.run("jobs", DRS_URL=closed), 1, f"cannot reach {closed}")
-    one_line_error(site.run("logs", str(mine.pk), "--follow", DRS_URL=closed), 255, "cannot reach")
-
-    # Refused login, and a token the server does not know.
-    refused = site.run(
-        "login", site.url, "-u", "cli-owner", "--password-stdin", input=b"wrong\n", DRS_TOKEN=""
-    )
-    one_line_error(refused, 1, f"login refused by {site.url}")
+    submit = ["submit", "-", "--server", SERVER_NAME, "--interpreter", "python3"]
+    login = ["login", site.url, "-u", "cli-owner", "--password-stdin"]
+    # (arguments, options for Site.run, exit status, text of the one line)
+    cases: list[tuple[list[str], dict[str, Any], int, str]] = [
+        # Bad URLs: malformed, and nothing listening.
+        (["login", "example.org", "-u", "x", "--password-stdin"], {"input": b"pw\n"}, 1,
+         "bad URL 'example.org'"),
+        (["jobs"], {"DRS_URL": closed}, 1, f"cannot reach {closed}"),
+        (["logs", mine, "--follow"], {"DRS_URL": closed}, 255, "cannot reach"),
+        (["submit", "-", "--server", "x", "--interpreter", "y", "--follow"],
+         {"DRS_URL": closed, "input": b"1"}, 255, "cannot reach"),
+        # A refused login; a token the server does not know; none at all.
+        (login, {"input": b"wrong\n", "DRS_TOKEN": ""}, 1, f"login refused by {site.url}"),
+        (["jobs"], {"DRS_TOKEN": "not-a-token"}, 1, "did not accept the token"),
+        (["jobs"], {"DRS_TOKEN": "", "DRS_URL": ""}, 1, "not logged in"),
+        # Unknown names, bad input (the field is named).
+        (["submit", "-", "--server", "nope", "--interpreter", "python3"], {"input": b"1"}, 1,
+         f"no server named 'nope' (yours: {SERVER_NAME})"),
+        (["submit", "-", "--server", SERVER_NAME, "--interpreter", "perl"], {"input": b"1"}, 1,
+         "no interpreter named 'perl'"),
+        ([*submit, "--env", "1X=2"], {"input": b"1"}, 1, "environment"),
+        (["show", "12"], {}, 1, "bad job id '12'"),
+        # Another user's job does not exist, for every command.
+        *((
+            [command, theirs], {}, 1, f"job {theirs}: not found")
+            for command in ("show", "cancel", "rerun", "logs", "results")
+        ),
+        # The log websocket refuses the handshake: not your job, or a token it refuses.
+        (["logs", theirs, "--follow"], {}, 255, f"the server refused to follow job {theirs}"),
+        (["logs", mine, "--follow"], {"DRS_TOKEN": "not-a-token"}, 255, "(HTTP 403)"),
+    ]  # fmt: skip
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(lambda case: site.run(*case[0], **case[1]), cases))
+    for (args, _, code, text), result in zip(cases, done, strict=True):
+        assert result.returncode == code, (args, result.returncode, result.stderr)
+        assert result.stderr.startswith(b"drs: "), (args, result.stderr)
+        assert result.stderr.count(b"\n") == 1, (args, result.stderr)
+        assert text.encode() in result.stderr, (args, result.stderr)
     assert not (site.home / "config" / "drs" / "config.json").exists()
-    one_line_error(site.run("jobs", DRS_TOKEN="not-a-token"), 1, "did not accept the token")
-    one_line_error(site.run("jobs", DRS_TOKEN="", DRS_URL=""), 1, "not logged in")
+    assert set(Job.objects.values_list("title", flat=True)) == {"theirs", "x"}
 
-    # Unknown names.
-    unknown = site.run(
-        "submit", "-", "--server", "nope", "--interpreter", "python3", input=b"print(1)"
-    )
-    one_line_error(unknown, 1, f"no server named 'nope' (yours: {SERVER_NAME})")
-    unknown = site.run("submit", "-", "--server", SERVER_NAME, "--interpreter", "perl", input=b"1")
-    one_line_error(unknown, 1, "no interpreter named 'perl'")
-    assert not Job.objects.filter(title="stdin").exists()
-
-    # Another user's job does not exist, for every command; a bad id is named.
-    for command in (["show"], ["cancel"], ["rerun"], ["logs"], ["results"]):
-        one_line_error(site.run(*command, str(theirs.pk)), 1, f"job {theirs.pk}: not found")
-    one_line_error(site.run("show", "12"), 1, "bad job id '12'")
-
-    # The log websocket refuses the handshake: not your job, or a token it does not take.
-    one_line_error(site.run("logs", str(theirs.pk), "--follow"), 255, "refused to follow")
-    refused = site.run("logs", str(mine.pk), "--follow", DRS_TOKEN="not-a-token")
-    one_line_error(refused, 255, "(HTTP 403)")
-
-    # Validation errors name the field.
-    bad_env = site.run(
-        "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--env", "1X=2",
-        input=b"print(1)",
-    )  # fmt: skip
-    one_line_error(bad_env, 1, "environment")
     # --debug shows the traceback instead.
-    debug = site.run("--debug", "show", str(theirs.pk))
+    debug = site.run("--debug", "show", theirs)
     assert debug.returncode == 1 and b"Traceback" in debug.stderr
