@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_q.models import OrmQ
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from drs.jobs.models import Job
+from drs.jobs.serializers import JobSummarySerializer
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +316,35 @@ def test_rerun_without_credential(api: APIClient, owner: Any) -> None:
 def test_unknown_job_ids(api: APIClient) -> None:
     assert api.get("/api/jobs/not-a-uuid/").status_code == 404
     assert api.get("/api/jobs/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_list_rows_match_the_summary_serializer(
+    staff_api: APIClient, owner: Any, stranger: Any
+) -> None:
+    """The list shapes rows without the serializer (jobs/summaries.py): same JSON."""
+    srv = factories.server()
+    first = factories.job(owner, srv, title="plain")
+    now = timezone.now()
+    factories.job(
+        stranger,
+        factories.server("other"),
+        title="finished",
+        status="failed",
+        exit_code=3,
+        signal="TERM",
+        error="boom",
+        started_at=now - timedelta(seconds=90),
+        finished_at=now,
+        cancel_requested_at=now,
+        rerun_of=first,
+        timeout_seconds=60,
+        last_seq=12,
+    )
+    factories.job(owner, srv, status="running", started_at=now)
+    listed = staff_api.get("/api/jobs/").json()["results"]
+    jobs = Job.objects.select_related("owner", "server", "interpreter").order_by(
+        "-created_at", "id"
+    )
+    expected = json.loads(JSONRenderer().render(JobSummarySerializer(jobs, many=True).data))
+    assert listed == expected
+    assert {j["title"] for j in listed} == {"fit", "finished", "plain"}

@@ -77,7 +77,9 @@ class KeysetPagination(pagination.BasePagination):
         self.next_position = self.position(page[-1]) if page else position
         return page
 
-    def position(self, row: Model) -> tuple[datetime, Any]:
+    def position(self, row: Model | dict[str, Any]) -> tuple[datetime, Any]:
+        if isinstance(row, dict):  # a values() row: the primary key is read as `id`
+            return row[self.time_field], row["id"]
         return getattr(row, self.time_field), row.pk
 
     def get_page_size(self, request: Request) -> int:

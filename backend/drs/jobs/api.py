@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
-from drs.jobs import selectors, services
+from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
 from drs.jobs.models import Job
 from drs.jobs.pagination import ResultPagination
@@ -80,6 +80,13 @@ class JobViewSet(
         if self.action == "create":
             return JobCreateSerializer
         return JobSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Jobs, newest first, a page at a time: follow `next` (cursor pagination)."""
+        jobs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(summaries.summary_values(jobs))  # type: ignore[arg-type]
+        assert page is not None  # the viewset always paginates
+        return self.get_paginated_response([summaries.summary_row(row) for row in page])
 
     @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

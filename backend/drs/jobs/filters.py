@@ -39,6 +39,7 @@ class JobFilter(django_filters.FilterSet):
 
     status = django_filters.MultipleChoiceFilter(
         choices=JobStatus.choices,
+        distinct=False,  # a plain IN on one column: DISTINCT would sort every match
         help_text="Repeat (`?status=running&status=failed`) or separate with commas.",
     )
     server = django_filters.ModelChoiceFilter(queryset=Server.objects.all())
