@@ -8,7 +8,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run install venv frontend frontend-build migrate test test-deps test-sqlite test-postgres \
-        test-frontend test-e2e lint schema client check-client dev bench services docker-test
+        test-frontend test-e2e lint schema client check-client dev bench services docker-test \
+        audit
 
 run: install migrate
 	$(MANAGE) bootstrap_admin
@@ -65,6 +66,12 @@ lint: venv frontend
 	cd backend && ../.venv/bin/mypy drs
 	$(MAKE) check-client
 	cd frontend && npm run lint
+	$(MAKE) audit
+
+# bandit (fails on medium/high), pip-audit and npm audit (skipped, saying so, where their
+# advisory databases cannot be reached): scripts/audit.py, README "Reliability".
+audit: venv frontend
+	$(PY) scripts/audit.py
 
 # Regenerate the committed OpenAPI schema from the backend.
 schema: venv
