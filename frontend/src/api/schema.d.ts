@@ -163,6 +163,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** @description Jobs, newest first, a page at a time: follow `next` (cursor pagination). */
         get: operations["jobs_list"];
         put?: never;
         /** @description Submit a job: it is `queued` at once and starts when its server has room. */

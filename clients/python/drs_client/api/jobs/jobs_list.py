@@ -102,7 +102,8 @@ def sync_detailed(
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
 ) -> Response[PaginatedJobSummaryList]:
-    """
+    """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -151,7 +152,8 @@ def sync(
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
 ) -> PaginatedJobSummaryList | None:
-    """
+    """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -195,7 +197,8 @@ async def asyncio_detailed(
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
 ) -> Response[PaginatedJobSummaryList]:
-    """
+    """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
@@ -242,7 +245,8 @@ async def asyncio(
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
 ) -> PaginatedJobSummaryList | None:
-    """
+    """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
+
     Args:
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
