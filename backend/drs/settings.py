@@ -160,10 +160,12 @@ CHANNEL_LAYERS = {
     }
 }
 
-DRS_WORKERS = env_int("DRS_WORKERS", 8, minimum=1)
+# Runner processes per node; each follows many jobs on one asyncio loop.
+DRS_WORKERS = env_int("DRS_WORKERS", os.cpu_count() or 2, minimum=1)
 Q_CLUSTER: dict[str, object] = {
     "name": f"{REDIS_PREFIX}-q",
-    "workers": DRS_WORKERS,
+    # Jobs run in runner processes; django-q2 only runs short and scheduled tasks.
+    "workers": env_int("DRS_SCHEDULER_WORKERS", 1, minimum=1),
     # No "timeout" key on purpose: django-q2 must never kill a long job (NOTES.md).
     # The Job lease is the truth; a redelivered task finds the lease held and exits.
     "retry": 60 * 60 * 24 * 365,
@@ -294,6 +296,11 @@ DRS_MAX_RESULT_FILES = env_int("DRS_MAX_RESULT_FILES", 1000, minimum=0)
 DRS_SSH_CONNECT_TIMEOUT = env_int("DRS_SSH_CONNECT_TIMEOUT", 15, minimum=1)
 DRS_LEASE_SECONDS = env_int("DRS_LEASE_SECONDS", 30, minimum=2)
 DRS_CANCEL_GRACE_SECONDS = env_int("DRS_CANCEL_GRACE_SECONDS", 5, minimum=0)
+# An unreachable host's jobs end `lost` after this long without a connection.
+DRS_SSH_GIVE_UP_SECONDS = env_int("DRS_SSH_GIVE_UP_SECONDS", 600, minimum=1)
+DRS_SSH_IDLE_SECONDS = env_int("DRS_SSH_IDLE_SECONDS", 60, minimum=1)  # unused connections close
+DRS_SSH_MAX_SESSIONS = env_int("DRS_SSH_MAX_SESSIONS", 10, minimum=3)  # the hosts' MaxSessions
+DRS_TOTAL_LOG_MAX_BYTES = env_int("DRS_TOTAL_LOG_MAX_BYTES", 256 * 1024 * 1024, minimum=1)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 
 from drs.jobs.models import Job
-from drs.runner.engine import run_job
+from drs.runner.process import run_job
 from tests import factories
 from tests.fixtures.daphne import Daphne
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server

@@ -11,7 +11,7 @@ import pytest
 from django.db import connections
 
 from drs.jobs.models import Job, LogChunk
-from drs.runner.engine import run_job
+from drs.runner.process import run_job
 from tests import factories
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 

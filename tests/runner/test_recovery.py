@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from drs.jobs.models import Job
 from drs.runner import lease
-from drs.runner.engine import run_job
+from drs.runner.process import run_job
 from tests.fixtures.sshd import Sshd
 from tests.runner.conftest import assert_log_consistent, log_bytes
 
@@ -195,7 +195,7 @@ def test_unexpected_error_fails_the_job_with_a_human_error(
     async def broken(*args: Any, **kwargs: Any) -> list[str]:
         raise RuntimeError("bug in the runner")
 
-    monkeypatch.setattr("drs.runner.engine.collect_results", broken)
+    monkeypatch.setattr("drs.runner.jobrun.collect_results", broken)
     job = make_job("print('done')\n")
     run_job(str(job.pk))
     job.refresh_from_db()

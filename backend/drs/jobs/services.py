@@ -11,7 +11,7 @@ from drs.common.exceptions import Conflict, DomainError, Forbidden
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
 from drs.jobs.events import notify_job_changed
 from drs.jobs.models import Job
-from drs.jobs.tasks import enqueue_job
+from drs.runner.dispatch import submit
 from drs.servers.choices import ServerKind
 
 
@@ -19,7 +19,7 @@ from drs.servers.choices import ServerKind
 def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
     job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
     job_id = job.pk
-    transaction.on_commit(lambda: enqueue_job(job_id))
+    submit(job_id)
     notify_job_changed(job)
     return job
 

@@ -1,13 +1,21 @@
-"""The SSH runner (no HTTP here). One django-q2 task per job runs `engine.run_job`.
+"""The SSH runner (no HTTP here). Runner processes (`manage.py runner`, started by
+`manage.py workers`) each drive many jobs on one asyncio loop.
 
-- `engine`   the lifecycle: admit (per-server slots, FIFO), claim the lease, connect,
-             upload, start detached, follow, cancel/timeout, results, final status.
-- `lease`    conditional-UPDATE leases, slot reservation and the reaper.
-- `ssh`      connections: pinned host key only, SSRF guard, timeouts, keepalive.
-- `remote`   the host abstraction (SSH: channels + SFTP; `local`: the worker host) and
-             the shell scripts it runs (every user value through `shlex.quote`).
-- `follow`   the transport: new bytes by offset plus the exit code, fed to a sink.
-- `logsink`  batching, UTF-8-safe cuts, chunks + offsets in one transaction, publish.
+- `process`  the runner: dispatch queue, claims, one tick for leases/cancels/timeouts,
+             the reaper scan, heartbeat, graceful stop (leases released at once).
+- `jobrun`   one job's life: connect, start detached (idempotent), follow, cancel and
+             timeout (TERM, grace, KILL), results, final status; bounded reconnects.
+- `pool`     SSH connections per (server, credential, pinned key), channel budget, idle
+             close, one follower per host.
+- `agent_main` the follower agent that runs on the host (stdlib Python, inotify);
+  `agent`    its runner side; `follow` SFTP polling for hosts without python3.
+- `logsink`  per-job batching with UTF-8-safe cuts; the shared persister (many jobs'
+             chunks in one transaction, then publish).
+- `lease`    conditional-UPDATE leases, per-server admission (FIFO) and the reaper.
+- `dispatch` job ids to runners over a Redis list (hints; the lease decides).
+- `ssh`      connections: pinned host key only (RSA via SHA-2), SSRF guard, keepalive.
+- `remote`   the host abstraction (SSH / local) and the /bin/sh scripts it runs (every
+             user value through `shlex.quote`).
 - `results`  pattern selection and copying result files into Django storage.
 - `services` scan-host-key, check, install/remove public key (called by the REST API).
 """

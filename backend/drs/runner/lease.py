@@ -1,5 +1,7 @@
 """Leases on Jobs, per-server admission (max_concurrent_jobs, FIFO) and the reaper.
 
+A runner process holds the leases of all its jobs under one owner id (host:pid:token), so
+renewing them, checking cancels and releasing them on a graceful stop are one query each.
 Every write that decides who runs a job is a conditional UPDATE whose row count says
 whether this process won ("another process got there first" otherwise)."""
 
@@ -9,7 +11,7 @@ import logging
 import os
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -24,9 +26,13 @@ from drs.servers.models import Server
 log = logging.getLogger(__name__)
 
 
-def new_lease_owner() -> str:
-    """host:pid:token — the pid lets operators (and tests) find the worker process."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+def new_lease_owner(pid: int | None = None) -> str:
+    """host:pid:token — the pid lets a supervisor release a dead child's leases at once."""
+    return f"{owner_prefix(pid)}{uuid.uuid4().hex[:12]}"
+
+
+def owner_prefix(pid: int | None = None) -> str:
+    return f"{socket.gethostname()[:60]}:{pid or os.getpid()}:"
 
 
 def lease_expiry() -> timedelta:
@@ -35,8 +41,8 @@ def lease_expiry() -> timedelta:
 
 def reserve_slots(server_id: int) -> list[str]:
     """Move the oldest queued jobs of a server into `starting` while it has free slots.
-    A reserved job has no lease owner yet: the first task for it claims it. Returns the
-    reserved job ids (the caller enqueues them)."""
+    A reserved job has no lease owner yet: the first runner to claim it runs it. Returns
+    the reserved job ids (the caller dispatches them)."""
     now = timezone.now()
     with transaction.atomic():
         server = Server.objects.select_for_update().filter(pk=server_id).first()
@@ -62,67 +68,88 @@ def reserve_slots(server_id: int) -> list[str]:
 def claim(job_id: str, owner: str) -> bool:
     """Take the lease of an active job that is reserved (no owner) or whose lease ran out."""
     now = timezone.now()
-    with transaction.atomic():
-        won = (
-            Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
-            .filter(Q(lease_owner="") | Q(lease_expires_at__lt=now) | Q(lease_expires_at=None))
-            .update(lease_owner=owner, lease_expires_at=now + lease_expiry(), heartbeat_at=now)
-        )
+    won = (
+        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
+        .filter(Q(lease_owner="") | Q(lease_expires_at__lt=now) | Q(lease_expires_at=None))
+        .update(lease_owner=owner, lease_expires_at=now + lease_expiry(), heartbeat_at=now)
+    )
     return won == 1
 
 
-def renew(job_id: str | UUID, owner: str) -> bool:
+def admit_and_claim(job_id: str, owner: str) -> tuple[bool, list[str]]:
+    """What a runner does with a dispatched job id: admit queued jobs of its server (FIFO,
+    within max_concurrent_jobs), then try to claim this one. Returns (won, other job ids
+    that were admitted and must be dispatched)."""
+    row = Job.objects.filter(pk=job_id).values("status", "server_id").first()
+    if row is None or row["status"] in TERMINAL_STATUSES:
+        return False, []
+    others: list[str] = []
+    if row["status"] == JobStatus.QUEUED:
+        others = [pk for pk in reserve_slots(row["server_id"]) if pk != job_id]
+    return claim(job_id, owner), others
+
+
+def renew_and_check(owner: str, job_ids: list[str], *, renew: bool) -> dict[str, datetime | None]:
+    """One round trip for all of a process's jobs: extend the leases (when due), and
+    return {job id: cancel_requested_at} for the jobs this process still holds."""
     now = timezone.now()
-    return (
-        Job.objects.filter(pk=job_id, lease_owner=owner)
-        .exclude(status__in=TERMINAL_STATUSES)
-        .update(lease_expires_at=now + lease_expiry(), heartbeat_at=now)
-        == 1
+    if renew:
+        Job.objects.filter(lease_owner=owner).exclude(status__in=TERMINAL_STATUSES).update(
+            lease_expires_at=now + lease_expiry()
+        )
+    held = Job.objects.filter(pk__in=job_ids, lease_owner=owner).values_list(
+        "pk", "cancel_requested_at"
     )
+    return {str(pk): cancel for pk, cancel in held}
 
 
 def release(job_id: str | UUID, owner: str) -> None:
-    """Give the lease back early (e.g. this worker cannot reach the host for a while)."""
+    """Give one lease back early (the job's task ended without finishing the job)."""
     Job.objects.filter(pk=job_id, lease_owner=owner).update(
         lease_owner="", lease_expires_at=timezone.now()
     )
 
 
+def release_all(owner_or_prefix: str, *, prefix: bool = False) -> list[str]:
+    """A stopping (or dead) runner's jobs become claimable at once, so another runner
+    reattaches within seconds instead of waiting for the leases to expire."""
+    jobs = Job.objects.exclude(status__in=TERMINAL_STATUSES)
+    if prefix:
+        jobs = jobs.filter(lease_owner__startswith=owner_or_prefix)
+    else:
+        jobs = jobs.filter(lease_owner=owner_or_prefix)
+    ids = [str(pk) for pk in jobs.values_list("pk", flat=True)]
+    if ids:
+        Job.objects.filter(pk__in=ids, lease_owner__startswith=owner_or_prefix).update(
+            lease_owner="", lease_expires_at=timezone.now()
+        )
+    return ids
+
+
 def pending_expiry() -> timedelta:
-    """How long a job may wait for its task before the reaper enqueues another one: long
-    enough that a busy queue does not pile up duplicates, short enough to recover a task
-    the broker lost."""
-    return max(4 * lease_expiry(), timedelta(seconds=60))
+    """How long a reserved job may wait for a runner before the reaper dispatches it
+    again: covers a dispatch message lost with Redis."""
+    return max(2 * lease_expiry(), timedelta(seconds=30))
 
 
 def reap() -> list[str]:
-    """Find work nobody is doing and enqueue it: active jobs whose lease expired (their
-    worker died), and queued jobs on servers with free slots. Safe to run anywhere, any
-    number of times at once: each expired job is released by a conditional UPDATE, so
-    only one reaper enqueues it, and the lease claim makes any duplicate task harmless."""
-    from drs.jobs.tasks import enqueue_job
-
+    """Find work nobody is doing: active jobs whose lease expired or was released (their
+    runner died or stopped), and queued jobs on servers with free slots. Safe to run
+    anywhere, any number of times at once: claiming is what decides, so a duplicate
+    dispatch is harmless. Returns the job ids to dispatch."""
     now = timezone.now()
-    candidates = list(
-        Job.objects.filter(status__in=ACTIVE_STATUSES, lease_expires_at__lt=now).values_list(
-            "pk", flat=True
-        )
+    claimable = list(
+        Job.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(lease_expires_at__lt=now) | Q(lease_expires_at=None))
+        .values_list("pk", flat=True)
     )
-    expired: list[str] = []
-    for pk in candidates:
-        released = Job.objects.filter(
-            pk=pk, status__in=ACTIVE_STATUSES, lease_expires_at__lt=now
-        ).update(lease_owner="", lease_expires_at=now + pending_expiry())
-        if released:
-            expired.append(str(pk))
     reserved: list[str] = []
     server_ids = set(
         Job.objects.filter(status=JobStatus.QUEUED).values_list("server_id", flat=True)
     )
     for server_id in sorted(server_ids):
         reserved += reserve_slots(server_id)
-    for job_id in [*expired, *reserved]:
-        enqueue_job(job_id)
-    if expired or reserved:
-        log.info("reaper: re-enqueued %d expired and %d queued jobs", len(expired), len(reserved))
-    return expired + reserved
+    found = [str(pk) for pk in claimable] + reserved
+    if found:
+        log.info("reaper: %d claimable and %d newly admitted jobs", len(claimable), len(reserved))
+    return found

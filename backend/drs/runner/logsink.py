@@ -1,31 +1,44 @@
 """The log sink: bytes in (from any transport), durable LogChunks out.
 
-Batches each stream (flush after at most FLUSH_SECONDS or FLUSH_BYTES), cuts only on
-UTF-8 boundaries, writes the chunks and the Job's offsets/last_seq in ONE transaction
-(guarded by the lease), and only then publishes them. It knows nothing about SSH."""
+`LogSink` batches one job's streams and cuts chunks only on UTF-8 boundaries. The
+process's one `Persister` commits the chunks of ALL its jobs in a single transaction per
+flush (each job's row guarded by its lease and last_seq), and only then publishes them.
+Transports keep reading while a flush is in the database thread. Nothing here knows
+about SSH."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from drs.common import metrics
 from drs.jobs.choices import Stream
 from drs.jobs.models import Job, LogChunk
 from drs.realtime.broadcast import apublish_log_chunk
 
-FLUSH_SECONDS = 0.1
-FLUSH_BYTES = 64 * 1024
+log = logging.getLogger(__name__)
+
+QUIET_SECONDS = 0.002  # output that pauses this long is flushed at once
+MAX_DELAY_SECONDS = 0.1  # ...and a steady stream at least this often
+FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
+DB_RETRY_SECONDS = 1.0
 STREAMS = (Stream.STDOUT, Stream.STDERR)
+
+Db = Callable[..., Awaitable[Any]]
 
 
 class LeaseLost(Exception):
-    """Another worker owns the job now: stop without writing anything."""
+    """Another runner owns the job now: stop without writing anything."""
 
 
 def utf8_cut(data: bytes | bytearray, limit: int) -> int:
@@ -50,18 +63,20 @@ class PendingChunk:
     stream: str
     offset: int
     data: bytes
+    line: int = 0
 
 
 @dataclass
 class LogSink:
     job_id: str | UUID
-    lease_owner: str
     offsets: dict[str, int]  # persisted byte offset per stream
     last_seq: int
-    publish: Callable[..., Awaitable[None]] = apublish_log_chunk
+    line_count: int = 0
     buffers: dict[str, bytearray] = field(default_factory=lambda: {s: bytearray() for s in STREAMS})
-    first_pending_at: float | None = None
-    last_flush_at: float = 0.0
+    # Only an incomplete UTF-8 sequence is pending: nothing to flush until more bytes come
+    # (or the job ends), so a quiet job that stopped mid-character costs no CPU.
+    held: bool = False
+    failed: BaseException | None = None
 
     @property
     def read_offsets(self) -> dict[str, int]:
@@ -75,88 +90,70 @@ class LogSink:
     def feed(self, stream: str, data: bytes) -> None:
         if data:
             self.buffers[stream] += data
-            if self.first_pending_at is None:
-                self.first_pending_at = time.monotonic()
+            self.held = False
 
-    def due(self, *, drained: bool = False) -> bool:
-        """Flush when 64 KiB wait, when the oldest byte waited 100 ms, or when the source
-        is drained for now and the last flush is 100 ms ago: sparse output goes out at
-        once, a flood still makes at most ~10 transactions a second."""
-        if self.first_pending_at is None:
-            return False
-        now = time.monotonic()
-        return (
-            self.pending_bytes >= FLUSH_BYTES
-            or now - self.first_pending_at >= FLUSH_SECONDS
-            or (drained and now - self.last_flush_at >= FLUSH_SECONDS)
-        )
-
-    def seconds_until_due(self) -> float | None:
-        if self.first_pending_at is None:
-            return None
-        return max(0.0, FLUSH_SECONDS - (time.monotonic() - self.first_pending_at))
-
-    def _take_chunks(self, final: bool) -> list[PendingChunk]:
+    def take(self, *, final: bool = False) -> list[PendingChunk]:
+        """The chunks a flush would write now (the buffers are emptied by `commit`)."""
         chunks: list[PendingChunk] = []
-        seq = self.last_seq
+        seq, line = self.last_seq, self.line_count
         for stream in STREAMS:
-            buf = bytes(self.buffers[stream])
-            offset = self.offsets[stream]
-            start = 0
+            buf = self.buffers[stream]
+            offset, start = self.offsets[stream], 0
             while start < len(buf):
-                rest = buf[start:]
+                rest = memoryview(buf)[start:]
                 cut = utf8_cut(rest, FLUSH_BYTES)
                 if len(rest) <= FLUSH_BYTES:
                     # The tail: hold back a sequence still being written, unless final.
                     cut = len(rest) if final else utf8_cut(rest, len(rest))
                 if cut == 0:
                     break
+                data = bytes(rest[:cut])
                 seq += 1
-                chunks.append(PendingChunk(seq, stream, offset, bytes(rest[:cut])))
+                chunks.append(PendingChunk(seq, stream, offset, data, line))
+                line += data.count(b"\n")
                 offset += cut
                 start += cut
+        if not chunks and self.pending_bytes:
+            self.held = True
         return chunks
 
-    async def flush(self, *, final: bool = False) -> int:
-        chunks = self._take_chunks(final)
-        if not chunks:
-            return 0
-        await sync_to_async(persist_chunks)(self.job_id, self.lease_owner, chunks)
+    def commit(self, chunks: list[PendingChunk]) -> None:
         for chunk in chunks:
             del self.buffers[chunk.stream][: len(chunk.data)]
             self.offsets[chunk.stream] = chunk.offset + len(chunk.data)
-        self.last_seq = chunks[-1].seq
-        self.last_flush_at = time.monotonic()
-        self.first_pending_at = self.last_flush_at if self.pending_bytes else None
-        for chunk in chunks:
-            await self.publish(
-                self.job_id,
-                seq=chunk.seq,
-                stream=chunk.stream,
-                offset=chunk.offset,
-                data=chunk.data,
-            )
-        return len(chunks)
+        if chunks:
+            self.last_seq = chunks[-1].seq
+            last = chunks[-1]
+            self.line_count = last.line + last.data.count(b"\n")
 
 
-def persist_chunks(job_id: str | UUID, lease_owner: str, chunks: list[PendingChunk]) -> None:
-    """Chunks and the Job's offsets commit together, or not at all."""
+def persist_batch(
+    owner: str, items: list[tuple[str | UUID, list[PendingChunk]]]
+) -> tuple[set[str], datetime]:
+    """Chunks of many jobs and each job's offsets commit together, or not at all. A job
+    whose guard fails (lease taken over, or last_seq moved) writes nothing: returned."""
     now = timezone.now()
-    ends = {s: None for s in STREAMS} | {c.stream: c.offset + len(c.data) for c in chunks}
-    updates: dict[str, object] = {"last_seq": chunks[-1].seq, "heartbeat_at": now}
-    if ends[Stream.STDOUT] is not None:
-        updates["stdout_offset"] = ends[Stream.STDOUT]
-    if ends[Stream.STDERR] is not None:
-        updates["stderr_offset"] = ends[Stream.STDERR]
+    lost: set[str] = set()
+    rows: list[LogChunk] = []
     with transaction.atomic():
-        # The guard: last_seq must still be where this worker thinks it is.
-        claimed = Job.objects.filter(
-            pk=job_id, lease_owner=lease_owner, last_seq=chunks[0].seq - 1
-        ).update(**updates)
-        if claimed != 1:
-            raise LeaseLost(str(job_id))
-        LogChunk.objects.bulk_create(
-            [
+        for job_id, chunks in items:
+            updates: dict[str, object] = {"last_seq": chunks[-1].seq, "heartbeat_at": now}
+            for stream, column in (
+                (Stream.STDOUT, "stdout_offset"),
+                (Stream.STDERR, "stderr_offset"),
+            ):
+                ends = [c.offset + len(c.data) for c in chunks if c.stream == stream]
+                if ends:
+                    updates[column] = ends[-1]
+            last = chunks[-1]
+            updates["line_count"] = last.line + last.data.count(b"\n")
+            claimed = Job.objects.filter(
+                pk=job_id, lease_owner=owner, last_seq=chunks[0].seq - 1
+            ).update(**updates)
+            if claimed != 1:
+                lost.add(str(job_id))
+                continue
+            rows += [
                 LogChunk(
                     job_id=job_id,
                     seq=c.seq,
@@ -164,7 +161,144 @@ def persist_chunks(job_id: str | UUID, lease_owner: str, chunks: list[PendingChu
                     offset=c.offset,
                     data=c.data,
                     time=now,
+                    line=c.line,
                 )
                 for c in chunks
             ]
+        LogChunk.objects.bulk_create(rows, batch_size=500)
+    return lost, now
+
+
+class Persister:
+    """One per runner process: flushes every job's sink in few transactions, then
+    publishes. Database blips are retried (the bytes stay buffered, the transports keep
+    reading); a deterministic error (DataError, IntegrityError) fails only the job that
+    caused it."""
+
+    def __init__(
+        self,
+        owner: str,
+        db: Db,
+        publish: Callable[..., Awaitable[None]] = apublish_log_chunk,
+    ) -> None:
+        self.owner = owner
+        self.db = db
+        self.publish = publish
+        self.sinks: dict[str, LogSink] = {}
+        self.dirty: set[str] = set()
+        self.pending = 0
+        self.wake = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self.on_lost: Callable[[str], None] = lambda job_id: None
+        self.on_failed: Callable[[str, BaseException], None] = lambda job_id, exc: None
+
+    def register(self, sink: LogSink) -> None:
+        self.sinks[str(sink.job_id)] = sink
+
+    def unregister(self, job_id: str) -> None:
+        self.sinks.pop(job_id, None)
+        self.dirty.discard(job_id)
+
+    def fed(self, job_id: str, nbytes: int) -> None:
+        """A transport fed bytes to this job's sink."""
+        self.dirty.add(job_id)
+        self.pending += nbytes
+        self.wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self.wake.wait()
+            first = time.monotonic()
+            # Wait for a pause in the output, but never past MAX_DELAY or a full chunk.
+            while self.pending < FLUSH_BYTES and time.monotonic() - first < MAX_DELAY_SECONDS:
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), QUIET_SECONDS)
+                except TimeoutError:
+                    break
+            self.wake.clear()
+            dirty, self.dirty, self.pending = self.dirty, set(), 0
+            sinks = [s for job_id in dirty if (s := self.sinks.get(job_id)) is not None]
+            try:
+                await self.flush(sinks)
+            except DatabaseError:
+                log.warning("persisting logs failed; retrying", exc_info=True)
+                self.dirty |= {str(s.job_id) for s in sinks}
+                await asyncio.sleep(DB_RETRY_SECONDS)
+                self.wake.set()
+
+    async def flush(self, sinks: list[LogSink], *, final: bool = False) -> None:
+        async with self.lock:
+            items = [
+                (s, chunks) for s in sinks if s.failed is None and (chunks := s.take(final=final))
+            ]
+            if not items:
+                return
+            try:
+                lost, when = await self.db(
+                    persist_batch, self.owner, [(s.job_id, c) for s, c in items]
+                )
+            except (DataError, IntegrityError):
+                if len(items) > 1:
+                    lost, when = await self._isolate(items)
+                else:
+                    raise
+            published = []
+            for sink, chunks in items:
+                job_id = str(sink.job_id)
+                if job_id in lost:
+                    sink.failed = LeaseLost(job_id)
+                    self.on_lost(job_id)
+                elif sink.failed is None:
+                    sink.commit(chunks)
+                    published.append((sink, chunks))
+        nbytes = sum(len(c.data) for _, chunks in published for c in chunks)
+        metrics.LOG_BYTES.inc(nbytes)
+        metrics.LOG_CHUNKS.inc(sum(len(chunks) for _, chunks in published))
+        await asyncio.gather(
+            *(
+                self.publish(
+                    sink.job_id,
+                    seq=c.seq,
+                    stream=c.stream,
+                    offset=c.offset,
+                    data=c.data,
+                    time=when,
+                    line=c.line,
+                )
+                for sink, chunks in published
+                for c in chunks
+            )
         )
+        metrics.PUBLISH_LAG.observe((timezone.now() - when).total_seconds())
+
+    async def _isolate(
+        self, items: list[tuple[LogSink, list[PendingChunk]]]
+    ) -> tuple[set[str], datetime]:
+        """One job's data broke the batch: commit the others one by one, fail that job."""
+        lost: set[str] = set()
+        when = timezone.now()
+        for sink, chunks in items:
+            try:
+                job_lost, when = await self.db(persist_batch, self.owner, [(sink.job_id, chunks)])
+                lost |= job_lost
+            except (DataError, IntegrityError) as exc:
+                sink.failed = exc
+                self.on_failed(str(sink.job_id), exc)
+        return lost, when
+
+    async def final_flush(self, sink: LogSink) -> None:
+        """Everything the job wrote, the incomplete tail included (the job has ended)."""
+        while sink.pending_bytes and sink.failed is None:
+            before = sink.pending_bytes
+            await self.flush([sink], final=True)
+            if sink.pending_bytes >= before:
+                break
+        if isinstance(sink.failed, BaseException):
+            raise sink.failed
+
+
+async def close_quietly(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

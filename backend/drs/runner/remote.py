@@ -7,8 +7,10 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import pwd
 import re
 import shlex
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +18,16 @@ from typing import IO, Protocol, cast
 
 import asyncssh
 
+from drs.runner import agent
+from drs.runner.agent import AgentClient
+
 READ_BLOCK = 1024 * 1024
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # Files the wrapper keeps in the job dir; never collected as results.
 CONTROL_FILES = frozenset(
-    {"program", "stdout", "stderr", "pgid", "pgid.tmp", "exit_code", "exit_code.tmp",
-     ".drs-started", ".drs-launched"}
+    {"program", "stdout", "stderr", "pgid", "pgid.tmp", "pid", "pid.tmp", "exit_code",
+     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap"}
 )  # fmt: skip
 
 
@@ -34,35 +39,64 @@ class RunResult:
 
 
 class Remote(Protocol):
-    """The few operations the runner needs on the job's host. Paths are relative to the
-    login home (or absolute); errors are OSError or asyncssh.Error."""
+    """The few operations the runner needs on a job's host. Paths are relative to the
+    login home (or absolute); errors are OSError or asyncssh.Error. `run` hands the script
+    to `/bin/sh` on stdin, so it never depends on the user's login shell."""
 
-    async def run(self, command: str) -> RunResult: ...
+    @property
+    def is_closed(self) -> bool: ...
+
+    async def run(self, script: str) -> RunResult: ...
+    async def makedirs(self, path: str) -> None: ...
     async def write_file(self, path: str, data: bytes) -> None: ...
     async def read_file(self, path: str) -> bytes | None: ...
     async def read_at(self, path: str, offset: int, size: int) -> bytes: ...
     async def is_regular_file(self, path: str) -> bool: ...
     async def download(self, path: str, out: IO[bytes], limit: int) -> tuple[int, str]: ...
+    async def start_agent(self) -> AgentClient: ...
+    def forget(self, path: str) -> None: ...
     async def close(self) -> None: ...
 
 
 class SshRemote:
-    def __init__(self, conn: asyncssh.SSHClientConnection) -> None:
+    """One SSH connection. Exec channels are budgeted below the server's session limit
+    (OpenSSH MaxSessions, 10 by default), keeping two for the agent and SFTP."""
+
+    def __init__(self, conn: asyncssh.SSHClientConnection, max_sessions: int = 10) -> None:
         self.conn = conn
+        self.channels = asyncio.Semaphore(max(1, max_sessions - 2))
+        self.in_use = 0
         self._sftp: asyncssh.SFTPClient | None = None
+        self._sftp_lock = asyncio.Lock()
         self._handles: dict[str, asyncssh.SFTPClientFile] = {}
 
-    async def sftp(self) -> asyncssh.SFTPClient:
-        if self._sftp is None:
-            self._sftp = await self.conn.start_sftp_client()
-        return self._sftp
+    @property
+    def is_closed(self) -> bool:
+        return self.conn.is_closed()
 
-    async def run(self, command: str) -> RunResult:
-        result = await self.conn.run(command, check=False, encoding=None, stdin=asyncssh.DEVNULL)
+    async def sftp(self) -> asyncssh.SFTPClient:
+        async with self._sftp_lock:
+            if self._sftp is None:
+                self._sftp = await self.conn.start_sftp_client()
+            return self._sftp
+
+    async def run(self, script: str) -> RunResult:
+        self.in_use += 1
+        try:
+            async with self.channels:
+                result = await self.conn.run(
+                    "/bin/sh -s", input=script.encode(), check=False, encoding=None
+                )
+        finally:
+            self.in_use -= 1
         status = result.exit_status if result.exit_status is not None else 255
         return RunResult(
             status, cast(bytes, result.stdout or b""), cast(bytes, result.stderr or b"")
         )
+
+    async def makedirs(self, path: str) -> None:
+        sftp = await self.sftp()
+        await sftp.makedirs(path, attrs=asyncssh.SFTPAttrs(permissions=0o700), exist_ok=True)
 
     async def write_file(self, path: str, data: bytes) -> None:
         sftp = await self.sftp()
@@ -88,6 +122,12 @@ class SshRemote:
             self._handles[path] = handle
         return cast(bytes, await handle.read(size, offset))
 
+    def forget(self, path: str) -> None:
+        handle = self._handles.pop(path, None)
+        if handle is not None:
+            task = asyncio.ensure_future(handle.close())
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
     async def is_regular_file(self, path: str) -> bool:
         sftp = await self.sftp()
         try:
@@ -104,6 +144,22 @@ class SshRemote:
                 return cast(bytes, await fh.read(READ_BLOCK))
 
             return await copy_hashed(read, out, limit, path)
+
+    async def start_agent(self) -> AgentClient:
+        """Install the agent once per version (~/.drs/agent-<hash>.py), then run it. A
+        plain command line: any login shell (sh, bash, fish, csh) runs it unchanged."""
+        sftp = await self.sftp()
+        target = f".drs/{agent.SOURCE_NAME}"
+        if not await sftp.exists(target):
+            await sftp.makedirs(".drs", attrs=asyncssh.SFTPAttrs(permissions=0o700), exist_ok=True)
+            tmp = f"{target}.{os.getpid()}.tmp"
+            await self.write_file(tmp, agent.SOURCE)
+            with contextlib.suppress(asyncssh.SFTPError):
+                await sftp.posix_rename(tmp, target)
+        process = await self.conn.create_process(f"python3 -u {target}", encoding=None)
+        client = AgentClient(process.stdout, process.stdin, process.close)
+        await client.start()
+        return client
 
     async def close(self) -> None:
         for handle in self._handles.values():
@@ -133,8 +189,27 @@ async def copy_hashed(
     return size, digest.hexdigest()
 
 
+def local_environment() -> dict[str, str]:
+    """`local` jobs run as the DRS service user: they get a minimal, explicit environment,
+    never the worker's own (which holds DRS_CREDENTIALS_KEY, DATABASE_URL, ...)."""
+    home = str(Path.home())
+    user = pwd.getpwuid(os.getuid()).pw_name
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "USER": user,
+        "LOGNAME": user,
+        "SHELL": "/bin/sh",
+        "LANG": "C.UTF-8",
+    }
+
+
 class LocalRemote:
-    """The `local` server kind: the same wrapper, run by the worker's own user."""
+    """The `local` server kind: the same scripts and agent, run by the worker's user."""
+
+    @property
+    def is_closed(self) -> bool:
+        return False
 
     def __init__(self) -> None:
         self.home = Path.home()
@@ -142,17 +217,21 @@ class LocalRemote:
     def _path(self, path: str) -> Path:
         return self.home / path
 
-    async def run(self, command: str) -> RunResult:
+    async def run(self, script: str) -> RunResult:
         proc = await asyncio.create_subprocess_exec(
-            "/bin/sh", "-c", command,
+            "/bin/sh", "-s",
             cwd=self.home,
-            stdin=asyncio.subprocess.DEVNULL,
+            env=local_environment(),
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
         )  # fmt: skip
-        out, err = await proc.communicate()
+        out, err = await proc.communicate(script.encode())
         return RunResult(proc.returncode if proc.returncode is not None else 255, out, err)
+
+    async def makedirs(self, path: str) -> None:
+        self._path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     async def write_file(self, path: str, data: bytes) -> None:
         target = self._path(path)
@@ -174,6 +253,9 @@ class LocalRemote:
         except FileNotFoundError:
             return b""
 
+    def forget(self, path: str) -> None:
+        return None
+
     async def is_regular_file(self, path: str) -> bool:
         try:
             return self._path(path).lstat().st_mode & 0o170000 == 0o100000
@@ -188,11 +270,31 @@ class LocalRemote:
 
             return await copy_hashed(read, out, limit, path)
 
+    async def start_agent(self) -> AgentClient:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-u", "-c", agent.SOURCE.decode(),
+            cwd=self.home,
+            env=local_environment(),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None
+
+        def close() -> None:
+            if proc.returncode is None:
+                assert proc.stdin is not None
+                proc.stdin.close()
+
+        client = AgentClient(proc.stdout, proc.stdin, close)
+        await client.start()
+        return client
+
     async def close(self) -> None:
         return None
 
 
-# --- shell commands ------------------------------------------------------------------------
+# --- shell scripts (run by /bin/sh, whatever the login shell) ------------------------------
 
 
 def q(value: str) -> str:
@@ -209,34 +311,83 @@ def job_command(argv: list[str], environment: dict[str, str]) -> str:
     return exports + "exec " + " ".join(q(arg) for arg in argv)
 
 
-# The two-level detached wrapper of NOTES.md. `mkdir .drs-launched` makes a retried
-# launch (a worker that died between launching and recording it) a no-op. The start
-# marker is back-dated a second so coarse file timestamps never hide an early result
-# (the directory is new: nothing in it but our own files predates the run).
-_WRAPPER = """\
+# A process's start time: /proc's clock ticks on Linux (after the `(comm)` field, which
+# may hold spaces), `ps -o lstart` elsewhere. The agent reads the same token, so a pid the
+# kernel gave to another process never passes for the job's.
+_STARTTIME = """\
+starttime() {
+  if [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
+  else ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'; fi
+}
+"""
+
+# The detached wrapper (NOTES.md "Detached remote jobs"), as a file so it needs no nested
+# quoting: it starts the job in its own session, records the job's process group and its
+# own pid (with start times: liveness and safe signalling), then the exit code, each via
+# a temp file + rename so a reader never sees half a number.
+_WRAPPER = (
+    _STARTTIME
+    + """\
+setsid /bin/sh -c "$1" > stdout 2> stderr < /dev/null &
+child=$!
+echo "$child $(starttime $child)" > pgid.tmp && mv pgid.tmp pgid
+echo "$$ $(starttime $$)" > pid.tmp && mv pid.tmp pid
+wait $child
+echo $? > exit_code.tmp && mv exit_code.tmp exit_code
+"""
+)
+
+# `mkdir .drs-launched` makes a retried launch (a connection dropped mid-start, a worker
+# that died before recording it) a no-op that reports the running job instead. The start
+# marker is back-dated a second so coarse file timestamps never hide an early result.
+_LAUNCH = """\
 cd {dir} || exit 97
-mkdir .drs-launched 2>/dev/null || exit 0
-touch -d '1 second ago' .drs-started
-setsid nohup sh -c '
-  setsid sh -c "$1" > stdout 2> stderr < /dev/null &
-  echo $! > pgid.tmp && mv pgid.tmp pgid
-  wait $!; echo $? > exit_code.tmp && mv exit_code.tmp exit_code
-' drs-wrap {command} < /dev/null > /dev/null 2>&1 &
-exit 0
+for tool in setsid nohup sed cut; do
+  command -v $tool > /dev/null 2>&1 || {{ echo "drs: '$tool' is not installed on the host; DRS needs it to run jobs" >&2; exit 96; }}
+done
+if mkdir .drs-launched 2> /dev/null; then
+  touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
+  cat > .drs-wrap <<'DRS_WRAPPER_END'
+{wrapper}DRS_WRAPPER_END
+  setsid nohup /bin/sh .drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+fi
+i=0
+while [ ! -s pid ]; do
+  i=$((i + 1))
+  [ $i -gt 3000 ] && {{ echo "drs: the job did not start on the host (no pid recorded)" >&2; exit 95; }}
+  sleep 0.01 2> /dev/null || sleep 1
+done
+cat pgid pid
 """
 
 
 def launch_script(directory: str, command: str) -> str:
-    return _WRAPPER.format(dir=q(directory), command=q(command))
+    return _LAUNCH.format(dir=q(directory), wrapper=_WRAPPER, command=q(command))
 
 
-def mkdir_script(directory: str) -> str:
-    return f"umask 077 && mkdir -p -- {q(directory)}"
+def kill_script(pgid: int, start: str, signal_name: str) -> str:
+    """Signal the job's process group, unless its pid now belongs to another process
+    (then the group is gone: the kernel never reuses a pid while its group exists).
+    No `--`: dash's builtin kill rejects it; a negative pid is the process group."""
+    return (
+        _STARTTIME
+        + f"now=$(starttime {int(pgid)})\n"
+        + f'if [ -n "$now" ] && [ -n {q(start)} ] && [ "$now" != {q(start)} ]; then exit 0; fi\n'
+        + f"kill -{signal_name} -{int(pgid)} 2>/dev/null; exit 0\n"
+    )
 
 
-def kill_script(pgid: int, signal_name: str) -> str:
-    # No `--`: dash's builtin kill rejects it; a negative pid is the process group.
-    return f"kill -{signal_name} -{int(pgid)} 2>/dev/null; exit 0"
+def liveness_script(pids: list[tuple[int, str]]) -> str:
+    """For the SFTP transport: print `pid` for every recorded wrapper that is gone (no
+    such process, a zombie, or a recycled pid)."""
+    lines = [_STARTTIME]
+    for pid, start in pids:
+        lines.append(
+            f"st=$(ps -o stat= -p {int(pid)} 2>/dev/null | cut -c1); now=$(starttime {int(pid)}); "
+            f'if [ -z "$now" ] || [ "$st" = Z ] || {{ [ -n {q(start)} ] && [ "$now" != {q(start)} ]; }}; '
+            f"then echo {int(pid)}; fi\n"
+        )
+    return "".join(lines)
 
 
 def results_script(directory: str) -> str:

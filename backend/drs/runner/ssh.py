@@ -29,8 +29,25 @@ class ConnectError(Exception):
     """A connection could not be made; the message is for humans and holds no secret."""
 
 
-class HostKeyError(ConnectError):
+class PermanentConnectError(ConnectError):
+    """Retrying cannot help until someone changes something: the job fails at once."""
+
+
+class HostKeyError(PermanentConnectError):
     """The host is not trusted (unpinned) or offered a different key than the pinned one."""
+
+
+class AuthError(PermanentConnectError):
+    """The host refused the credential (a removed key, a changed password)."""
+
+
+def host_key_algorithms(key: asyncssh.SSHKey) -> list[str]:
+    """What to offer for the pinned key: an RSA key signs with SHA-2 on every current
+    OpenSSH (which refuses SHA-1 `ssh-rsa`), so offer those first."""
+    algorithm = key.get_algorithm()
+    if algorithm == "ssh-rsa":
+        return ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]
+    return [algorithm]
 
 
 async def resolve_target(host: str, port: int) -> str:
@@ -81,7 +98,7 @@ def client_auth_options(username: str, kind: str, secrets: Secrets) -> dict[str,
         try:
             key = asyncssh.import_private_key(secrets.private_key, secrets.passphrase or None)
         except (asyncssh.KeyImportError, ValueError):
-            raise ConnectError("The credential's private key cannot be read.") from None
+            raise AuthError("The credential's private key cannot be read.") from None
         options |= {"client_keys": [key], "password": None}
     else:
         options |= {"client_keys": None, "password": secrets.password}
@@ -99,7 +116,7 @@ async def open_connection(
             address,
             server.port,
             known_hosts=([key], [], []),
-            server_host_key_algs=[key.get_algorithm()],
+            server_host_key_algs=host_key_algorithms(key),
             connect_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
             login_timeout=settings.DRS_SSH_CONNECT_TIMEOUT,
             keepalive_interval=keepalive_interval(),
@@ -109,24 +126,24 @@ async def open_connection(
             **client_auth_options(username, kind, secrets),
         )
     except asyncssh.HostKeyNotVerifiable:
-        offered = await _offered_fingerprint(address, server.port, str(key.get_algorithm()))
+        offered = await _offered_fingerprint(address, server.port, host_key_algorithms(key))
         raise HostKeyError(
             f"Host key mismatch for {server.name}: pinned {fingerprint(server.host_key)}, "
             f"offered {offered}. Nothing was run. If the host was re-keyed, scan and pin "
             "the new key."
         ) from None
     except asyncssh.PermissionDenied:
-        raise ConnectError(
+        raise AuthError(
             f"Authentication failed for {username}@{server.hostname}:{server.port}."
         ) from None
     except (OSError, asyncssh.Error) as exc:
         raise ConnectError(describe_error(exc, server)) from None
 
 
-async def _offered_fingerprint(address: str, port: int, algorithm: str) -> str:
+async def _offered_fingerprint(address: str, port: int, algorithms: list[str]) -> str:
     try:
         key = await asyncio.wait_for(
-            asyncssh.get_server_host_key(address, port, server_host_key_algs=[algorithm]),
+            asyncssh.get_server_host_key(address, port, server_host_key_algs=algorithms),
             settings.DRS_SSH_CONNECT_TIMEOUT,
         )
     except (OSError, asyncssh.Error, TimeoutError):

@@ -1,4 +1,5 @@
-"""`manage.py serve`: embedded Redis, daphne and the django-q2 cluster as one unit."""
+"""`manage.py serve`: embedded Redis, daphne and the worker tree (`manage.py workers`:
+runner processes and the task scheduler) as one unit."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         children["web"] = subprocess.Popen(daphne, cwd=settings.BASE_DIR)
         if not options["no_workers"]:
             children["workers"] = subprocess.Popen(
-                [sys.executable, MANAGE, "qcluster"], cwd=settings.BASE_DIR
+                [sys.executable, MANAGE, "workers"], cwd=settings.BASE_DIR
             )
         self.stdout.write(f"DRS serving on http://{options['host']}:{options['port']}/")
         exit_code = 0

@@ -1,0 +1,97 @@
+"""The job's status transitions, in one place. Each is a conditional UPDATE guarded by the
+state it leaves (and, for the runner's transitions, by its lease), so two processes can
+never both move a job on: the loser's row count is 0. Callers publish the change after
+the commit (`drs.jobs.events`)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.utils import timezone
+
+from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
+from drs.jobs.models import Job
+
+JobId = str | UUID
+
+
+def set_directory(job_id: JobId, owner: str, directory: str) -> bool:
+    """The job directory is chosen (and recorded) before anything is created there."""
+    return (
+        Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES).update(
+            remote_directory=directory
+        )
+        == 1
+    )
+
+
+def mark_running(
+    job_id: JobId, owner: str, *, pgid: int, pgid_start: str, pid: int, pid_start: str
+) -> bool:
+    """starting → running, once the wrapper recorded the job's process group and its own pid."""
+    now = timezone.now()
+    return (
+        Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES).update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            remote_pgid=pgid,
+            remote_pgid_start=pgid_start,
+            remote_pid=pid,
+            remote_pid_start=pid_start,
+            heartbeat_at=now,
+        )
+        == 1
+    )
+
+
+def set_unreachable(job_id: JobId, owner: str, *, reachable: bool) -> None:
+    """Start (or clear) the give-up clock; it survives a runner restart."""
+    jobs = Job.objects.filter(pk=job_id, lease_owner=owner)
+    if reachable:
+        jobs.exclude(unreachable_since=None).update(unreachable_since=None)
+    else:
+        jobs.filter(unreachable_since=None).update(unreachable_since=timezone.now())
+
+
+def finish(
+    job_id: JobId,
+    owner: str,
+    *,
+    status: str,
+    error: str = "",
+    exit_code: int | None = None,
+    signal_name: str = "",
+) -> bool:
+    """Any active state → a terminal one, by the lease holder; the lease ends with it."""
+    assert status in TERMINAL_STATUSES
+    now = timezone.now()
+    return (
+        Job.objects.filter(pk=job_id, lease_owner=owner)
+        .exclude(status__in=TERMINAL_STATUSES)
+        .update(
+            status=status,
+            error=error[:10_000],
+            exit_code=exit_code,
+            signal=signal_name,
+            finished_at=now,
+            lease_owner="",
+            lease_expires_at=None,
+            heartbeat_at=now,
+            unreachable_since=None,
+        )
+        == 1
+    )
+
+
+def cancel_queued(job_id: JobId) -> bool:
+    """A queued job has no runner yet: cancelling ends it here and now."""
+    now = timezone.now()
+    return (
+        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.CANCELLED,
+            finished_at=now,
+            error="Cancelled before it started.",
+            cancel_requested_at=now,
+        )
+        == 1
+    )

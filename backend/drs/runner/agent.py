@@ -1,0 +1,150 @@
+"""The runner's side of the follower agent (`agent_main.py`, which runs on the host): one
+agent per connection streams the output of every job this process follows there.
+
+Both transports (the agent, and SFTP polling for hosts without python3) deliver to a
+`Watcher`: bytes at an offset, the exit code once every byte was delivered, or "gone"."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import struct
+import time
+from collections.abc import Callable
+from importlib.resources import files
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+SOURCE: bytes = files("drs.runner").joinpath("agent_main.py").read_bytes()
+SOURCE_NAME = f"agent-{hashlib.sha256(SOURCE).hexdigest()[:12]}.py"
+HELLO_TIMEOUT = 15.0
+SILENCE_TIMEOUT = 10.0  # the agent heartbeats every second; 10 s of nothing: it is stuck
+FRAME = struct.Struct(">II")
+
+
+class Watcher(Protocol):
+    """What a transport reports about one job."""
+
+    def on_data(self, stream: int, offset: int, data: bytes) -> None: ...
+    def on_exit(self, code: int) -> None: ...
+    def on_gone(self, why: str) -> None: ...
+    def on_lost(self, why: str) -> None:
+        """The transport itself went away (connection dropped): resume elsewhere."""
+
+
+class Follower(Protocol):
+    """A transport following many jobs on one host."""
+
+    closed: asyncio.Event
+
+    def watch(
+        self, job_id: str, directory: str, offsets: tuple[int, int] | None, w: Watcher
+    ) -> None:
+        """Follow a job from these byte offsets (None: only its end, not its output)."""
+
+    def unwatch(self, job_id: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class Reader(Protocol):
+    async def readexactly(self, n: int) -> bytes: ...
+
+
+class Writer(Protocol):
+    def write(self, data: bytes) -> Any: ...
+
+
+class AgentError(Exception):
+    """The agent could not start (no python3) or stopped answering."""
+
+
+class AgentClient:
+    """Reads the agent's frames and routes them to watchers. `closed` is set when the
+    agent's stream ends, for whatever reason; its watchers must then resume elsewhere."""
+
+    def __init__(self, reader: Reader, writer: Writer, close: Callable[[], None]) -> None:
+        self.reader = reader
+        self.writer = writer
+        self._close = close
+        self.watchers: dict[str, Watcher] = {}
+        self.closed = asyncio.Event()
+        self.mode = ""
+        self.last_frame = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        try:
+            header, _ = await asyncio.wait_for(self._frame(), HELLO_TIMEOUT)
+        except (asyncio.IncompleteReadError, TimeoutError, OSError, ValueError) as exc:
+            self.close()
+            raise AgentError(f"the follower agent did not start: {exc!r}") from None
+        if header.get("t") != "hello":
+            self.close()
+            raise AgentError(f"unexpected first frame from the agent: {header!r}")
+        self.mode = str(header.get("mode", ""))
+        self._task = asyncio.create_task(self._run(), name="drs-agent-reader")
+
+    async def _frame(self) -> tuple[dict[str, Any], bytes]:
+        head_len, payload_len = FRAME.unpack(await self.reader.readexactly(FRAME.size))
+        header = json.loads(await self.reader.readexactly(head_len))
+        payload = await self.reader.readexactly(payload_len) if payload_len else b""
+        self.last_frame = time.monotonic()
+        return header, payload
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                header, payload = await self._frame()
+                kind = header.get("t")
+                watcher = self.watchers.get(header.get("id", ""))
+                if kind == "hb" or watcher is None:
+                    continue
+                if kind == "data":
+                    watcher.on_data(int(header["s"]), int(header["o"]), payload)
+                elif kind == "exit":
+                    self.watchers.pop(header["id"], None)
+                    watcher.on_exit(int(header["code"]))
+                elif kind == "gone":
+                    self.watchers.pop(header["id"], None)
+                    watcher.on_gone(str(header.get("why", "")))
+        except (asyncio.IncompleteReadError, OSError, ValueError, KeyError) as exc:
+            log.info("follower agent stream ended: %r", exc)
+        except Exception:
+            log.exception("follower agent reader failed")
+        finally:
+            self.close()
+
+    def watch(
+        self, job_id: str, directory: str, offsets: tuple[int, int] | None, w: Watcher
+    ) -> None:
+        self.watchers[job_id] = w
+        self._send(
+            {"op": "watch", "id": job_id, "dir": directory, "offsets": offsets and list(offsets)}
+        )
+
+    def unwatch(self, job_id: str) -> None:
+        if self.watchers.pop(job_id, None) is not None and not self.closed.is_set():
+            self._send({"op": "unwatch", "id": job_id})
+
+    def _send(self, command: dict[str, Any]) -> None:
+        with contextlib.suppress(OSError, RuntimeError):
+            self.writer.write(json.dumps(command).encode() + b"\n")
+
+    def silent_for(self) -> float:
+        return time.monotonic() - self.last_frame
+
+    def close(self) -> None:
+        if self.closed.is_set():
+            return
+        self.closed.set()
+        with contextlib.suppress(Exception):
+            self._close()
+        if self._task is not None and self._task is not asyncio.current_task():
+            self._task.cancel()
+        watchers, self.watchers = self.watchers, {}
+        for watcher in watchers.values():
+            watcher.on_lost("the follower agent's connection ended")

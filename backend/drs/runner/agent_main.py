@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""DRS follower agent: runs on the job host (stdlib only, Python 3.6+), one per SSH
+connection, and follows the output files of every job the runner asks it to.
+
+stdin  (from the runner): JSON lines
+    {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null}
+    {"op": "unwatch", "id": JOB}
+stdout (to the runner): frames, each `>II` (header length, payload length), a JSON
+header, then the payload bytes:
+    {"t": "hello", "v": 1, "mode": "inotify"|"poll"}
+    {"t": "data", "id": JOB, "s": 0|1, "o": OFFSET} + bytes   (s: 0 stdout, 1 stderr)
+    {"t": "exit", "id": JOB, "code": N}   after every byte of both streams was sent
+    {"t": "gone", "id": JOB, "why": TEXT} the job can no longer end normally
+    {"t": "hb"}                            every second
+The agent exits when its stdin closes (the connection went away), so it never outlives
+the runner that started it. Offsets make it stateless: a new agent resumes exactly
+where the runner's persisted bytes end."""
+
+import ctypes
+import ctypes.util
+import errno
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
+import time
+
+READ_SIZE = 1 << 20
+POLL_SECONDS = 0.02  # stat polling where inotify is missing
+RESCAN_SECONDS = 1.0  # with inotify: a safety net for events that cannot be watched
+HEARTBEAT_SECONDS = 1.0
+LIVENESS_SECONDS = 1.0
+STREAMS = ("stdout", "stderr")
+
+IN_MODIFY = 0x2
+IN_CLOSE_WRITE = 0x8
+IN_MOVED_TO = 0x80
+IN_CREATE = 0x100
+IN_DELETE_SELF = 0x400
+IN_MOVE_SELF = 0x800
+WATCH_MASK = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF
+
+
+def write_all(data):
+    view = memoryview(data)
+    while view:
+        try:
+            n = os.write(1, view)
+        except InterruptedError:
+            continue
+        view = view[n:]
+
+
+def emit(header, payload=b""):
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    write_all(struct.pack(">II", len(raw), len(payload)) + raw + payload)
+
+
+class Inotify:
+    def __init__(self):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        self.add = libc.inotify_add_watch
+        self.add.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+        self.rm = libc.inotify_rm_watch
+        self.rm.argtypes = [ctypes.c_int, ctypes.c_int]
+        self.fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+
+    def watch(self, path):
+        wd = self.add(self.fd, os.fsencode(path), WATCH_MASK)
+        return wd if wd >= 0 else None
+
+    def unwatch(self, wd):
+        self.rm(self.fd, wd)
+
+    def read_wds(self):
+        wds = set()
+        while True:
+            try:
+                buf = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return wds
+            pos = 0
+            while pos + 16 <= len(buf):
+                wd, _mask, _cookie, length = struct.unpack_from("iIII", buf, pos)
+                wds.add(wd)
+                pos += 16 + length
+
+
+def process_state(pid):
+    """(state, start time) of a process, or None when it does not exist. Start time is
+    /proc's clock ticks since boot on Linux, `ps -o lstart` elsewhere: the same token the
+    job wrapper recorded, so a recycled pid never passes for the job's process."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as fh:
+            raw = fh.read()
+        fields = raw[raw.rindex(b")") + 2 :].split()
+        return fields[0].decode(), fields[19].decode()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        pass
+    try:
+        out = subprocess.run(
+            ["ps", "-o", "stat=,lstart=", "-p", str(pid)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        ).stdout.decode()
+    except OSError:
+        return ("?", "")
+    if not out.strip():
+        return None
+    state, _, start = out.strip().partition(" ")
+    return state[:1], "_".join(start.split())
+
+
+class Watch:
+    def __init__(self, job_id, directory, offsets):
+        self.id = job_id
+        self.dir = directory
+        self.data = offsets is not None  # None: follow the job's end, not its output
+        self.offsets = [int(offsets[0]), int(offsets[1])] if offsets else [0, 0]
+        self.fds = [None, None]
+        self.wd = None
+        self.done = False
+        self.pid = None  # (pid, start) of the wrapper, read from its `pid` file
+        self.next_liveness = 0.0
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def close(self):
+        for fd in self.fds:
+            if fd is not None:
+                os.close(fd)
+        self.fds = [None, None]
+
+    def exit_code(self):
+        try:
+            with open(self.path("exit_code"), "rb") as fh:
+                return int(fh.read().strip() or b"x")
+        except (OSError, ValueError):
+            return None
+
+    def drain(self):
+        if not self.data:
+            return
+        for index, name in enumerate(STREAMS):
+            if self.fds[index] is None:
+                try:
+                    self.fds[index] = os.open(self.path(name), os.O_RDONLY)
+                except FileNotFoundError:
+                    continue
+            while True:
+                data = os.pread(self.fds[index], READ_SIZE, self.offsets[index])
+                if not data:
+                    break
+                emit({"t": "data", "id": self.id, "s": index, "o": self.offsets[index]}, data)
+                self.offsets[index] += len(data)
+
+    def pump(self):
+        """Exit code first, then drain: if the code existed, every byte is sent."""
+        if self.done:
+            return
+        code = self.exit_code()
+        try:
+            self.drain()
+        except OSError as exc:
+            self.finish({"t": "gone", "id": self.id, "why": "cannot read output: %s" % exc})
+            return
+        if code is not None:
+            self.finish({"t": "exit", "id": self.id, "code": code})
+        elif not os.path.isdir(self.dir):
+            self.finish({"t": "gone", "id": self.id, "why": "the job directory vanished"})
+
+    def check_alive(self, now):
+        if self.done or now < self.next_liveness:
+            return
+        self.next_liveness = now + LIVENESS_SECONDS
+        if self.pid is None:
+            try:
+                with open(self.path("pid"), "rb") as fh:
+                    parts = fh.read().split()
+                self.pid = (int(parts[0]), parts[1].decode() if len(parts) > 1 else "")
+            except (OSError, ValueError, IndexError):
+                return  # not launched yet: the runner watches only launched jobs
+        pid, start = self.pid
+        state = process_state(pid)
+        alive = state is not None and state[0] != "Z" and (not start or state[1] == start)
+        if not alive:
+            self.pump()  # the wrapper may have written the code just before exiting
+            if not self.done:
+                self.finish(
+                    {
+                        "t": "gone",
+                        "id": self.id,
+                        "why": "the job's wrapper process (pid %d) is gone without an "
+                        "exit code (host rebooted, or the process was killed)" % pid,
+                    }
+                )
+
+    def finish(self, event):
+        self.done = True
+        self.close()
+        emit(event)
+
+
+def main():
+    try:
+        inotify = Inotify()
+        mode = "inotify"
+    except (OSError, AttributeError):
+        inotify = None
+        mode = "poll"
+    watches = {}
+    by_wd = {}
+    pending = b""
+    emit({"t": "hello", "v": 1, "mode": mode, "pid": os.getpid()})
+    next_hb = next_scan = 0.0
+    stdin = sys.stdin.fileno()
+    while True:
+        now = time.monotonic()
+        timeout = POLL_SECONDS if inotify is None else min(RESCAN_SECONDS, HEARTBEAT_SECONDS)
+        readable = [stdin] + ([inotify.fd] if inotify is not None else [])
+        try:
+            ready, _, _ = select.select(readable, [], [], timeout)
+        except InterruptedError:
+            continue
+        dirty = set()
+        if stdin in ready:
+            chunk = os.read(stdin, 65536)
+            if not chunk:
+                return
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                if not line.strip():
+                    continue
+                cmd = json.loads(line.decode())
+                job_id = cmd["id"]
+                old = watches.pop(job_id, None)
+                if old is not None:
+                    old.close()
+                    if old.wd is not None:
+                        by_wd.pop(old.wd, None)
+                        inotify.unwatch(old.wd)
+                if cmd["op"] == "watch":
+                    watch = Watch(job_id, cmd["dir"], cmd["offsets"])
+                    watches[job_id] = watch
+                    if inotify is not None:
+                        watch.wd = inotify.watch(watch.dir)
+                        if watch.wd is not None:
+                            by_wd[watch.wd] = watch
+                    dirty.add(job_id)
+        if inotify is not None and inotify.fd in ready:
+            for wd in inotify.read_wds():
+                watch = by_wd.get(wd)
+                if watch is not None:
+                    dirty.add(watch.id)
+        now = time.monotonic()
+        if inotify is None or now >= next_scan:
+            dirty.update(watches)
+            next_scan = now + RESCAN_SECONDS
+        for job_id in dirty:
+            watch = watches.get(job_id)
+            if watch is not None:
+                watch.pump()
+        for watch in list(watches.values()):
+            watch.check_alive(now)
+            if watch.done:
+                watches.pop(watch.id, None)
+                if watch.wd is not None:
+                    by_wd.pop(watch.wd, None)
+                    try:
+                        inotify.unwatch(watch.wd)
+                    except OSError:
+                        pass
+        if now >= next_hb:
+            emit({"t": "hb"})
+            next_hb = now + HEARTBEAT_SECONDS
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise

@@ -1,0 +1,68 @@
+"""How job ids reach runner processes: a Redis list (the channel layer's Redis, embedded
+or server) that every runner blocks on, so an idle one takes the next job within a
+millisecond. The list carries hints only: claiming the lease decides who runs a job,
+and each runner's reaper scan finds anything a lost message left behind."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import redis
+import redis.asyncio as aioredis
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def queue_key() -> str:
+    return f"{settings.REDIS_PREFIX}:runner:queue"
+
+
+def _url() -> str:
+    return str(settings.CHANNEL_REDIS_URL)
+
+
+_client: redis.Redis | None = None
+
+
+def _sync_client() -> redis.Redis:
+    global _client
+    if _client is None:
+        _client = redis.Redis.from_url(_url(), socket_timeout=5, socket_connect_timeout=5)
+    return _client
+
+
+def dispatch(job_ids: Iterable[object]) -> None:
+    """Wake runners for these jobs. Never fails the caller: if Redis is down, the
+    runners' reaper scan picks the jobs up within seconds."""
+    ids = [str(j) for j in job_ids]
+    if not ids:
+        return
+    try:
+        _sync_client().lpush(queue_key(), *ids)
+    except redis.RedisError as exc:
+        log.warning("dispatch to runners failed (%s); the reaper will pick the jobs up", exc)
+
+
+def submit(job_id: object) -> None:
+    """A new job: dispatch it once the transaction that created it commits."""
+    job = str(job_id)
+    transaction.on_commit(lambda: dispatch([job]))
+
+
+def async_client() -> aioredis.Redis:
+    return aioredis.Redis.from_url(_url(), socket_connect_timeout=5)
+
+
+async def adispatch(client: aioredis.Redis, job_ids: Iterable[object]) -> bool:
+    ids = [str(j) for j in job_ids]
+    if not ids:
+        return True
+    try:
+        await client.lpush(queue_key(), *ids)
+    except (redis.RedisError, OSError) as exc:
+        log.warning("dispatch to runners failed (%s); claiming directly", exc)
+        return False
+    return True

@@ -1,0 +1,131 @@
+"""`manage.py workers`: the node's worker tree, supervised.
+
+- DRS_WORKERS runner processes (`manage.py runner`), each following many jobs;
+- one django-q2 cluster (`manage.py qcluster`) for short and scheduled tasks.
+
+A child that dies is started again; when a runner dies, its leases are released at once
+(they carry its pid) and its jobs dispatched, so another runner reattaches within
+seconds instead of waiting for the leases to expire."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, connections
+
+from drs.runner import dispatch, lease
+
+log = logging.getLogger("drs.workers")
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+RESTART_DELAYS = (0.5, 1, 2, 5, 10, 30)
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    proc: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    crashes: int = 0
+    restart_at: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR)
+        self.started_at = time.monotonic()
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def exited(self) -> bool:
+        return self.proc is not None and self.proc.poll() is not None
+
+
+class Command(BaseCommand):
+    help = "Run the node's runner processes and task scheduler, restarting any that die."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runners", type=int, default=settings.DRS_WORKERS)
+        parser.add_argument("--no-scheduler", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stopping = False
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        children = [
+            Child(f"runner-{i + 1}", [sys.executable, MANAGE, "runner"])
+            for i in range(options["runners"])
+        ]
+        if not options["no_scheduler"]:
+            children.append(Child("scheduler", [sys.executable, MANAGE, "qcluster"]))
+        for child in children:
+            child.start()
+        log.info("workers: %s", ", ".join(f"{c.name} (pid {c.pid})" for c in children))
+        while not self.stopping:
+            for child in children:
+                self.supervise(child)
+            time.sleep(0.2)
+        self.stop_all(children)
+
+    def _stop(self, signum: int, frame: object) -> None:
+        self.stopping = True
+
+    def supervise(self, child: Child) -> None:
+        now = time.monotonic()
+        if child.proc is None:
+            if now >= child.restart_at:
+                child.start()
+                log.info("workers: %s started again (pid %s)", child.name, child.pid)
+            return
+        if not child.exited():
+            if now - child.started_at > 60:
+                child.crashes = 0
+            return
+        code = child.proc.returncode
+        log.warning("workers: %s (pid %s) exited with %s", child.name, child.pid, code)
+        if child.name.startswith("runner"):
+            self.hand_over(child.proc.pid)
+        child.proc = None
+        child.restart_at = now + RESTART_DELAYS[min(child.crashes, len(RESTART_DELAYS) - 1)]
+        child.crashes += 1
+
+    def hand_over(self, pid: int) -> None:
+        """A dead runner's jobs go to the live ones now (the reaper would take a lease
+        period)."""
+        try:
+            ids = lease.release_all(lease.owner_prefix(pid), prefix=True)
+        except DatabaseError:
+            log.warning("workers: could not release the leases of pid %s", pid, exc_info=True)
+            connections.close_all()
+            return
+        if ids:
+            log.info("workers: handing %d job(s) of pid %s to other runners", len(ids), pid)
+            dispatch.dispatch(ids)
+
+    def stop_all(self, children: list[Child]) -> None:
+        # Only the cluster's main process gets SIGTERM (signalling every django-q2
+        # process at once can hang it, NOTES.md); runners release their leases on TERM.
+        for child in children:
+            if child.proc is not None and child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        for child in children:
+            if child.proc is None:
+                continue
+            try:
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    child.proc.kill()
+                child.proc.wait()
