@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from drs.common.isotime import iso_time
 from drs.jobs.models import Job, LogChunk, Result
 from tests import factories
 
@@ -105,7 +106,12 @@ def test_log_page_decodes_text_and_keeps_offsets(api: APIClient, owner: Any) -> 
         (2, "stderr", 0, 1),
         (3, "stdout", 11, 2),
     ]
-    assert all(datetime.fromisoformat(r["time"]).tzinfo for r in results)
+    # Times read as the websocket sends them: UTC, microseconds always shown, `Z`.
+    stored = LogChunk.objects.filter(job=job).order_by("seq")
+    assert [r["time"] for r in results] == [iso_time(c.time) for c in stored]
+    LogChunk.objects.filter(job=job, seq=1).update(time=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    first = api.get(f"/api/jobs/{job.pk}/logs/?limit=1").json()["results"][0]
+    assert first["time"] == "2026-01-02T03:04:05.000000Z"
     assert results[1]["data"] == "invalid utf-8: \ufffd\ufffd\ufffd(\n"
     assert results[2]["data"] == "nul \x00 bytes \x00\x00\n"
 

@@ -29,6 +29,7 @@ from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from drs.common.isotime import iso_time
 from drs.jobs.choices import JobStatus
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job, LogChunk
@@ -178,7 +179,7 @@ async def stored_frames(job_id: UUID) -> list[dict[str, Any]]:
                 "seq": c.seq,
                 "stream": c.stream,
                 "offset": c.offset,
-                "time": broadcast.iso_time(c.time),
+                "time": iso_time(c.time),
                 "line": c.line,
                 "data": bytes(c.data).decode("utf-8", errors="replace"),
             }

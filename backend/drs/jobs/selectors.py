@@ -4,13 +4,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import CharField, Func, QuerySet
 from django.db.models.functions import Length
 
+from drs.common.isotime import iso_time
 from drs.jobs import logsearch
 from drs.jobs.models import Job, LogChunk
 
-CHUNK_FIELDS = ("seq", "stream", "offset", "time", "line", "data")
+
+class IsoTime(Func):
+    """A timestamptz as ISO 8601 text in UTC, formatted by PostgreSQL: parsing 1,000
+    timestamps into datetimes only to print them again was a third of a log page's time.
+    Same text as `common.isotime.iso_time` (microseconds always shown)."""
+
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    output_field = CharField()
 
 
 def job_list(*, user: Any) -> QuerySet[Job]:
@@ -57,11 +65,23 @@ def log_page(
     rows: list[dict[str, Any]] = []
     if kept:
         seqs = [seq for seq, _size in sizes[:kept]]
+        postgres = connection.vendor == "postgresql"
         rows = [
-            row | {"data": bytes(row["data"]).decode("utf-8", errors="replace")}
-            for row in chunks.filter(seq__gte=min(seqs), seq__lte=max(seqs))
+            {
+                "seq": seq,
+                "stream": chunk_stream,
+                "offset": offset,
+                "time": time if postgres else iso_time(time),
+                "line": line,
+                "data": bytes(data).decode("utf-8", errors="replace"),
+            }
+            for seq, chunk_stream, offset, time, line, data in chunks.filter(
+                seq__gte=min(seqs), seq__lte=max(seqs)
+            )
             .order_by("seq")
-            .values(*CHUNK_FIELDS)
+            .values_list(
+                "seq", "stream", "offset", IsoTime("time") if postgres else "time", "line", "data"
+            )
         ]
     first_seq = rows[0]["seq"] if rows else None
     if rows:

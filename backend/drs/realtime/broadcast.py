@@ -13,6 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from rest_framework.utils.encoders import JSONEncoder
 
+from drs.common.isotime import iso_time
+
 log = logging.getLogger(__name__)
 
 STAFF_JOBS_GROUP = "jobs.staff"
@@ -30,7 +32,7 @@ def log_event(
     *, seq: int, stream: str, offset: int, data: bytes, time: datetime, line: int
 ) -> dict[str, Any]:
     # Bytes travel as bytes (msgpack); consumers decode for the JSON frame. msgpack has no
-    # datetime: the time travels as the ISO 8601 text the REST API renders.
+    # datetime: the time travels as the ISO 8601 text the logs endpoint shows.
     return {
         "type": "log.chunk",
         "seq": seq,
@@ -40,12 +42,6 @@ def log_event(
         "time": iso_time(time),
         "line": line,
     }
-
-
-def iso_time(value: datetime) -> str:
-    """As DRF renders a datetime (`Z` for UTC), so REST pages and websocket frames agree."""
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 async def apublish_log_chunk(

@@ -34,6 +34,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
+from drs.common.isotime import iso_time
 from drs.common.metrics import WS_CLIENTS
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job, LogChunk
@@ -115,7 +116,7 @@ def chunks_after(job_id: UUID, after: int, upto: int | None, limit: int) -> list
         chunks = chunks.filter(seq__lte=upto)
     rows = chunks.order_by("seq").values_list("seq", "stream", "offset", "data", "time", "line")
     return [
-        (seq, stream, offset, bytes(data), broadcast.iso_time(time), line)
+        (seq, stream, offset, bytes(data), iso_time(time), line)
         for seq, stream, offset, data, time, line in rows[:limit]
     ]
 
