@@ -40,7 +40,7 @@ def forget_inherited_pools() -> None:
         from django.db.backends.postgresql.base import DatabaseWrapper
     except ImportError:  # psycopg not installed: no pools
         return
-    pools = DatabaseWrapper._connection_pools
+    pools: dict[str, Any] = getattr(DatabaseWrapper, "_connection_pools", {})
     if pools:
         _inherited.append(dict(pools))
         pools.clear()

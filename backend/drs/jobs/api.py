@@ -84,7 +84,7 @@ class JobViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Jobs, newest first, a page at a time: follow `next` (cursor pagination)."""
         jobs = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(summaries.summary_values(jobs))  # type: ignore[arg-type]
+        page = self.paginate_queryset(summaries.summary_values(jobs))
         assert page is not None  # the viewset always paginates
         return self.get_paginated_response([summaries.summary_row(row) for row in page])
 
