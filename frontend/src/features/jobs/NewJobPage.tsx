@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { $api, type Job, type Schemas } from "../../api/client";
@@ -98,10 +98,18 @@ export function NewJobPage() {
   const credential = watch("credential");
   const interpreter = watch("interpreter");
 
-  // Edit and rerun: fill the form once the earlier job has loaded.
+  // The form renders once its choices have loaded, so its selects can hold their values;
+  // for "Edit and rerun" it is then filled from the earlier job, once.
+  const ready = Boolean(
+    servers.data && credentials.data && interpreters.data && (!fromId || source.data),
+  );
+  const filled = useRef(false);
   useEffect(() => {
-    if (source.data) reset(fromJob(source.data));
-  }, [source.data, reset]);
+    if (ready && source.data && !filled.current) {
+      filled.current = true;
+      reset(fromJob(source.data));
+    }
+  }, [ready, source.data, reset]);
 
   const enabledServers = (servers.data?.results ?? []).filter((s) => s.enabled !== false);
   const selectedServer = enabledServers.find((s) => String(s.id) === server);
@@ -170,149 +178,159 @@ export function NewJobPage() {
           change anything, then submit a new job.
         </p>
       )}
-      <form className="form card job-form" onSubmit={submit} noValidate aria-label="New job">
-        {general.length > 0 && (
-          <div className="error-banner" role="alert">
-            {general.map((m) => (
-              <p key={m}>{m}</p>
-            ))}
-          </div>
-        )}
-        <Field label="Title" error={errors.title?.message}>
-          {(p) => <input {...p} {...register("title")} />}
-        </Field>
-        <div className="grid-3">
-          <Field label="Server" error={errors.server?.message}>
-            {(p) => (
-              <select {...p} {...register("server", { required: "Choose a server." })}>
-                <option value="">Choose…</option>
-                {enabledServers.map((s) => (
-                  <option key={s.id} value={s.id} disabled={!s.host_key && s.kind !== "local"}>
-                    {s.name}
-                    {!s.host_key && s.kind !== "local" ? " (host key not pinned)" : ""}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field
-            label="Credential"
-            error={errors.credential?.message}
-            hint={
-              server && credentials.data && serverCredentials.length === 0 ? (
-                <>
-                  None for this server yet: <Link to="/credentials">add one</Link>.
-                </>
-              ) : undefined
-            }
-          >
-            {(p) => (
-              <select
-                {...p}
-                {...register("credential", {
-                  required: "Choose a credential (add one on the Credentials page).",
-                })}
-              >
-                <option value="">Choose…</option>
-                {serverCredentials.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name || `${c.username} (${c.kind})`}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Interpreter" error={errors.interpreter?.message}>
-            {(p) => (
-              <select {...p} {...register("interpreter", { required: "Choose an interpreter." })}>
-                <option value="">Choose…</option>
-                {serverInterpreters.map((i) => (
-                  <option key={i.id} value={i.id}>
-                    {i.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        </div>
-        <Field
-          label="Program"
-          error={errors.program?.message}
-          hint="Tab indents; press Esc then Tab to move on."
-        >
-          {(p) => (
-            <Controller
-              control={control}
-              name="program"
-              render={({ field }) => (
-                <CodeEditor {...p} value={field.value} onChange={field.onChange} rows={16} />
-              )}
-            />
+      {!ready &&
+        (source.error ? (
+          <p className="error-banner">The job to copy could not be loaded.</p>
+        ) : (
+          <p className="muted">Loading…</p>
+        ))}
+      {ready && (
+        <form className="form card job-form" onSubmit={submit} noValidate aria-label="New job">
+          {general.length > 0 && (
+            <div className="error-banner" role="alert">
+              {general.map((m) => (
+                <p key={m}>{m}</p>
+              ))}
+            </div>
           )}
-        </Field>
-        <div className="grid-2">
-          <Field label="Arguments" error={errors.arguments?.message} hint="One per line.">
-            {(p) => <textarea {...p} {...register("arguments")} className="mono" rows={3} />}
+          <Field label="Title" error={errors.title?.message}>
+            {(p) => <input {...p} {...register("title")} />}
           </Field>
+          <div className="grid-3">
+            <Field label="Server" error={errors.server?.message}>
+              {(p) => (
+                <select {...p} {...register("server", { required: "Choose a server." })}>
+                  <option value="">Choose…</option>
+                  {enabledServers.map((s) => (
+                    <option key={s.id} value={s.id} disabled={!s.host_key && s.kind !== "local"}>
+                      {s.name}
+                      {!s.host_key && s.kind !== "local" ? " (host key not pinned)" : ""}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field
+              label="Credential"
+              error={errors.credential?.message}
+              hint={
+                server && credentials.data && serverCredentials.length === 0 ? (
+                  <>
+                    None for this server yet: <Link to="/credentials">add one</Link>.
+                  </>
+                ) : undefined
+              }
+            >
+              {(p) => (
+                <select
+                  {...p}
+                  {...register("credential", {
+                    required: "Choose a credential (add one on the Credentials page).",
+                  })}
+                >
+                  <option value="">Choose…</option>
+                  {serverCredentials.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name || `${c.username} (${c.kind})`}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Interpreter" error={errors.interpreter?.message}>
+              {(p) => (
+                <select {...p} {...register("interpreter", { required: "Choose an interpreter." })}>
+                  <option value="">Choose…</option>
+                  {serverInterpreters.map((i) => (
+                    <option key={i.id} value={i.id}>
+                      {i.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
           <Field
-            label="Environment"
-            error={errors.environment?.message}
-            hint="NAME=value, one per line."
+            label="Program"
+            error={errors.program?.message}
+            hint="Tab indents; press Esc then Tab to move on."
           >
             {(p) => (
-              <textarea
-                {...p}
-                {...register("environment", {
-                  validate: (v) => parseEnvironment(v).error ?? true,
-                })}
-                className="mono"
-                rows={3}
+              <Controller
+                control={control}
+                name="program"
+                render={({ field }) => (
+                  <CodeEditor {...p} value={field.value} onChange={field.onChange} rows={16} />
+                )}
               />
             )}
           </Field>
-        </div>
-        <div className="grid-3">
-          <Field
-            label="Timeout (seconds)"
-            error={errors.timeout_seconds?.message}
-            hint="Empty: no limit."
-          >
-            {(p) => (
-              <input
-                {...p}
-                {...register("timeout_seconds", {
-                  validate: (v) => v.trim() === "" || /^\d+$/.test(v.trim()) || "Whole seconds.",
-                })}
-                inputMode="numeric"
-              />
-            )}
-          </Field>
-          <Field label="Log policy" error={errors.log_policy?.message}>
-            {(p) => (
-              <select {...p} {...register("log_policy")}>
-                <option value="live">Live: stream and keep every byte</option>
-                <option value="total">Total: keep the output when the job ends</option>
-                <option value="none">None: keep no output</option>
-              </select>
-            )}
-          </Field>
-          <Field
-            label="Result patterns"
-            error={errors.result_patterns?.message}
-            hint="Globs, one per line; !glob excludes; last match wins."
-          >
-            {(p) => <textarea {...p} {...register("result_patterns")} className="mono" rows={3} />}
-          </Field>
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="btn primary" disabled={create.isPending}>
-            {create.isPending ? "Submitting…" : "Submit job"}
-          </button>
-          <Link to="/jobs" className="btn ghost">
-            Cancel
-          </Link>
-        </div>
-      </form>
+          <div className="grid-2">
+            <Field label="Arguments" error={errors.arguments?.message} hint="One per line.">
+              {(p) => <textarea {...p} {...register("arguments")} className="mono" rows={3} />}
+            </Field>
+            <Field
+              label="Environment"
+              error={errors.environment?.message}
+              hint="NAME=value, one per line."
+            >
+              {(p) => (
+                <textarea
+                  {...p}
+                  {...register("environment", {
+                    validate: (v) => parseEnvironment(v).error ?? true,
+                  })}
+                  className="mono"
+                  rows={3}
+                />
+              )}
+            </Field>
+          </div>
+          <div className="grid-3">
+            <Field
+              label="Timeout (seconds)"
+              error={errors.timeout_seconds?.message}
+              hint="Empty: no limit."
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  {...register("timeout_seconds", {
+                    validate: (v) => v.trim() === "" || /^\d+$/.test(v.trim()) || "Whole seconds.",
+                  })}
+                  inputMode="numeric"
+                />
+              )}
+            </Field>
+            <Field label="Log policy" error={errors.log_policy?.message}>
+              {(p) => (
+                <select {...p} {...register("log_policy")}>
+                  <option value="live">Live: stream and keep every byte</option>
+                  <option value="total">Total: keep the output when the job ends</option>
+                  <option value="none">None: keep no output</option>
+                </select>
+              )}
+            </Field>
+            <Field
+              label="Result patterns"
+              error={errors.result_patterns?.message}
+              hint="Globs, one per line; !glob excludes; last match wins."
+            >
+              {(p) => (
+                <textarea {...p} {...register("result_patterns")} className="mono" rows={3} />
+              )}
+            </Field>
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="btn primary" disabled={create.isPending}>
+              {create.isPending ? "Submitting…" : "Submit job"}
+            </button>
+            <Link to="/jobs" className="btn ghost">
+              Cancel
+            </Link>
+          </div>
+        </form>
+      )}
     </section>
   );
 }

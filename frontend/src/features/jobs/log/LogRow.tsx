@@ -120,7 +120,7 @@ export const LogRow = memo(function LogRow({
           {clock(line.time)}
         </time>
       )}
-      <span className="log-text">{marked(renderAnsi(text), query)}</span>
+      <span className="log-text">{marked(renderAnsi(text, line.carry), query)}</span>
     </div>
   );
 });

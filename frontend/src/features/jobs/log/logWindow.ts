@@ -6,6 +6,7 @@
 // by the page around any seq (a search hit or a #L link far from what is loaded). It never
 // holds more than `maxLines`: growing one end drops lines from the other, which the
 // `hasEarlier` / `atTail` flags then report so the view can page them back in.
+import { type Style, styleAfter } from "./ansi";
 
 export type Stream = "stdout" | "stderr";
 
@@ -30,6 +31,17 @@ export interface LogLine {
   seq: number;
   /** No newline yet: the next chunk that starts on the same line number continues it. */
   open: boolean;
+  /** ANSI style in force where the line starts (a colour set on an earlier line). */
+  carry: Style | null;
+}
+
+/** The style in force after the last line of `stream` in `lines` (looks back a little). */
+function carryFor(lines: readonly LogLine[], stream: Stream): Style | null {
+  for (let i = lines.length - 1, seen = 0; i >= 0 && seen < 200; i--, seen++) {
+    const line = lines[i] as LogLine;
+    if (line.stream === stream) return styleAfter(line.text, line.carry);
+  }
+  return null;
 }
 
 export const DEFAULT_MAX_LINES = 60_000;
@@ -58,6 +70,7 @@ export function chunksToLines(chunks: readonly Chunk[], into: LogLine[] = []): L
           time: chunk.time,
           seq: chunk.seq,
           open: nl === -1,
+          carry: carryFor(into, chunk.stream),
         });
       }
       if (nl === -1) break;
