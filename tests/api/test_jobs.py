@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_q.models import OrmQ
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from drs.jobs.models import Job
 from drs.jobs.serializers import JobSummarySerializer
+from drs.runner import dispatch
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,11 @@ def job_body(setup: dict[str, Any], **extra: Any) -> dict[str, Any]:
     } | extra
 
 
-def test_create_is_queued_and_enqueued(
-    api: APIClient, setup: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+def test_create_is_queued_and_dispatched(
+    api: APIClient, setup: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    redis = dispatch._sync_client()
+    redis.delete(dispatch.queue_key())
     with django_capture_on_commit_callbacks(execute=True):
         resp = api.post("/api/jobs/", job_body(setup), format="json")
     assert resp.status_code == 201, resp.json()
@@ -51,11 +53,9 @@ def test_create_is_queued_and_enqueued(
     assert body["arguments"] == job_body(setup)["arguments"]
     job = Job.objects.get(pk=body["id"])
     assert job.owner.username == "owner"
-    if not settings.REDIS_URL:
-        # The task payload carries the job id and nothing else (no secrets, no program).
-        payloads = [q.task for q in OrmQ.objects.all()]
-        assert len(payloads) == 1
-        assert payloads[0]["args"] == (str(job.pk),)
+    # The runners' queue carries the job id and nothing else (no secrets, no program).
+    assert redis.lrange(dispatch.queue_key(), 0, -1) == [str(job.pk).encode()]
+    redis.delete(dispatch.queue_key())
 
 
 def test_minimal_body_uses_defaults(api: APIClient, setup: dict[str, Any]) -> None:
