@@ -710,9 +710,7 @@ test("screenshots: every page in light and dark, and on a phone", async () => {
     const toggle = page.getByRole("button", { name: new RegExp(`Switch to ${theme} theme`) });
     if (await toggle.isVisible()) await toggle.click();
     // Light is the OS default here: the page follows it until the toggle is used.
-    await expect
-      .poll(background)
-      .toBe(theme === "dark" ? "rgb(13, 15, 17)" : "rgb(246, 246, 243)");
+    await expect.poll(background).toBe(theme === "dark" ? "rgb(13, 15, 17)" : "rgb(246, 246, 243)");
     for (const [name, path, ready] of pages) {
       await page.goto(path);
       await ready();
