@@ -4,7 +4,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -105,8 +105,9 @@ class KeysetPagination(pagination.BasePagination):
             direction, at, pk = data["d"], datetime.fromisoformat(data["t"]), data["k"]
             if direction not in ("n", "p") or at.tzinfo is None:
                 raise ValueError(direction)
+            at = at.astimezone(UTC)  # PostgreSQL refuses offsets beyond ±15:59
             pk = str(UUID(pk)) if isinstance(pk, str) else int(pk)
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
+        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, OverflowError):
             raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
         return direction == "p", (at, pk)
 
