@@ -219,8 +219,8 @@ def test_cancel(site: Site, start_workers: Callable[..., Workers], tmp_path: Pat
     assert Job.objects.get(title="asked").status == "cancelled"
 
 
-# A job killed by a signal: 128 + N, and the reason on stderr.
-def test_signal_exit_status(site: Site, start_workers: Callable[..., Workers]) -> None:
+# A job killed by a signal: 128 + N, and the reason on stderr; rerun --follow.
+def test_signal_exit_status_and_rerun(site: Site, start_workers: Callable[..., Workers]) -> None:
     start_workers(workers=1)
     done = site.run(
         "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--follow",
@@ -229,6 +229,13 @@ def test_signal_exit_status(site: Site, start_workers: Callable[..., Workers]) -
     assert done.stdout == b"bye\n"
     assert done.returncode == 128 + signal.SIGKILL
     assert done.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
+
+    # `rerun --follow`: the same program again, followed the same way.
+    (job,) = Job.objects.all()
+    again = site.run("rerun", str(job.pk), "--follow")
+    assert (again.stdout, again.returncode) == (b"bye\n", 137)
+    assert again.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
+    assert Job.objects.get(rerun_of=job).status == "failed"
 
 
 def test_readme_script(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
