@@ -369,7 +369,9 @@ def follow_to_end(
     async def run() -> End | None:
         loop = asyncio.get_running_loop()
         interrupted = asyncio.Event()
-        loop.add_signal_handler(signal.SIGINT, interrupted.set)
+        # Without loop signal handlers (Windows) Ctrl-C raises KeyboardInterrupt: detach.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signal.SIGINT, interrupted.set)
         task = asyncio.create_task(follower.run())
         cancelling = False
         try:
@@ -389,7 +391,8 @@ def follow_to_end(
                 cancelling = True
                 err("cancel requested; following to the end (Ctrl-C again detaches)")
         finally:
-            loop.remove_signal_handler(signal.SIGINT)
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(signal.SIGINT)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, DrsError):
                 await task
