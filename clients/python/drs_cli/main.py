@@ -117,7 +117,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     if not username or not password:
         raise DrsError("login needs a user name and a password")
     session = sessions.login(args.url, username, password)
-    me = request("login check", auth_me.sync_detailed, client=session.client())
+    with session.client() as client:
+        me = request("login check", auth_me.sync_detailed, client=client)
     path = sessions.save(session)
     name = json.loads(me.content).get("username", username) if me.content else username
     err(f"logged in to {session.url} as {name}; token stored in {path}")
