@@ -136,7 +136,8 @@ class Follower:
                     if end is not None:
                         await self._repair()
                         return end
-                    reason = f"closed with code {ws.close_code}"
+                    # Closed without `end` (1001: server going away), or we left on a gap.
+                    reason = f"closed ({ws.close_code})" if ws.close_code else "a gap in seq"
             except InvalidStatus as exc:
                 status = exc.response.status_code
                 if 400 <= status < 500:
@@ -155,7 +156,9 @@ class Follower:
                 if code == 4404:
                     raise DrsError(f"job {self.job_id} was deleted", EXIT_FAILED_TO_START) from exc
                 if code == 4400:
-                    raise DrsError(f"the server refused after={self.last_seq}", 255) from exc
+                    raise DrsError(
+                        f"the server refused after={self.last_seq}", EXIT_FAILED_TO_START
+                    ) from exc
                 reason = f"connection closed ({code or 'no close frame'})"
             except (OSError, TimeoutError, InvalidHandshake) as exc:
                 if not self.connections:
