@@ -276,7 +276,7 @@ def test_cursor_is_opaque_but_checked(api: APIClient, owner: Any) -> None:
         base64.urlsafe_b64encode(b'{"d":"n","t":"2026-01-01T00:00:00+00:00","k":"x"}').decode(),
         base64.urlsafe_b64encode(b'{"d":"q","t":"2026-01-01T00:00:00+00:00","k":1}').decode(),
         base64.urlsafe_b64encode(b"[1, 2]").decode(),
-        base64.urlsafe_b64encode(b'{"d":"n","t":"0001-01-01T00:00:00-23:59","k":1}').decode(),
+        base64.urlsafe_b64encode(b'{"d":"n","t":"0001-01-01T00:00:00+23:59","k":1}').decode(),
         "\u00e9",
     ]:
         resp = api.get("/api/jobs/", {"cursor": bad})
