@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorMessage, mapApiErrors } from "./errors";
+import { ApiError, errorKind, errorMessage, mapApiErrors } from "./errors";
 
 describe("mapApiErrors", () => {
   const fields = ["server", "program", "environment", "arguments", "timeout_seconds"] as const;
@@ -50,5 +50,27 @@ describe("mapApiErrors", () => {
     expect(mapApiErrors(["x", "y"], fields).general).toEqual(["x", "y"]);
     expect(errorMessage({ detail: "Nope." })).toBe("Nope.");
     expect(errorMessage(new Error("boom"))).toBe("boom");
+  });
+});
+
+describe("errorKind", () => {
+  it("tells not found, not allowed, offline and server errors apart", () => {
+    expect(errorKind(new ApiError(404, { detail: "Not found." }))).toBe("not-found");
+    expect(errorKind(new ApiError(403, { detail: "No." }))).toBe("forbidden");
+    expect(errorKind(new ApiError(0, null))).toBe("offline");
+    expect(errorKind(new ApiError(502, null))).toBe("server");
+    expect(errorKind(new TypeError("Failed to fetch dynamically imported module: /x.js"))).toBe(
+      "offline",
+    );
+    expect(errorKind(new Error("render bug"))).toBe("unexpected");
+  });
+
+  it("maps an ApiError's body onto fields like a plain body", () => {
+    const mapped = mapApiErrors(new ApiError(400, { name: ["Taken."] }), ["name"]);
+    expect(mapped.fields).toEqual({ name: "Taken." });
+    expect(errorMessage(new ApiError(409, { detail: "Jobs use this server." }))).toBe(
+      "Jobs use this server.",
+    );
+    expect(errorMessage(new ApiError(500, null))).toMatch(/server failed/);
   });
 });

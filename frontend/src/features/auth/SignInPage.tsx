@@ -5,6 +5,7 @@ import { $api, api } from "../../api/client";
 import { mapApiErrors } from "../../api/errors";
 import { ThemeToggle } from "../../components/ThemeToggle";
 import { useMe } from "./auth";
+import { authCache } from "./queries";
 
 function safeNext(next: string | null): string {
   // Only same-site paths: never let ?next= send the user elsewhere.
@@ -28,8 +29,7 @@ export function SignInPage() {
   const login = $api.useMutation("post", "/api/auth/login/", {
     onSuccess: (user) => {
       // Other users' data must not survive a sign-in; the render below then redirects.
-      queryClient.removeQueries({ predicate: (q) => q.queryKey[1] !== "/api/auth/me/" });
-      queryClient.setQueryData(["get", "/api/auth/me/", {}], user);
+      authCache.signedIn(queryClient, user);
     },
     onError: (body) => {
       const mapped = mapApiErrors(body, []);

@@ -1,13 +1,12 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { $api, onUnauthorized } from "../../api/client";
-
-const ME_KEY = ["get", "/api/auth/me/"] as const;
+import { authCache, authQueries } from "./queries";
 
 /** The signed-in user, or null when signed out. */
 export function useMe() {
-  const query = $api.useQuery("get", "/api/auth/me/", {}, { retry: false, staleTime: 60_000 });
+  const query = useQuery(authQueries.me());
   return { me: query.data ?? null, isLoading: query.isLoading, error: query.error };
 }
 
@@ -31,7 +30,7 @@ export function UnauthorizedRedirect() {
   useEffect(() => {
     onUnauthorized(() => {
       if (window.location.pathname === "/signin") return;
-      queryClient.removeQueries({ queryKey: ME_KEY });
+      authCache.signedOut(queryClient);
       const next = window.location.pathname + window.location.search;
       navigate(`/signin?next=${encodeURIComponent(next)}`, { replace: true });
     });

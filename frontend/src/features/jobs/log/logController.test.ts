@@ -169,6 +169,35 @@ describe("LogController paging", () => {
   });
 });
 
+describe("LogController without websockets", () => {
+  beforeEach(() => FakeWebSocket.reset());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("polls the REST endpoint after refused handshakes, then ends", async () => {
+    let total = 50;
+    fakeLogApi(50, { complete: false });
+    const c = new LogController({
+      jobId: "j",
+      live: true,
+      onChange: () => {},
+      WebSocketImpl: FakeWebSocket as unknown as typeof WebSocket,
+      retryDelay: 5,
+    });
+    await c.openTail();
+    // Three handshakes refused (closed before opening): the viewer polls instead.
+    for (let i = 1; i <= 3; i++) {
+      await vi.waitFor(() => expect(FakeWebSocket.instances.length).toBeGreaterThanOrEqual(i));
+      FakeWebSocket.instances[i - 1]?.drop();
+    }
+    await vi.waitFor(() => expect(c.state).toBe("polling"));
+    total = 60;
+    fakeLogApi(total, { complete: true });
+    await vi.waitFor(() => expect(c.state).toBe("ended"));
+    c.flush();
+    expect(numbers(c.window)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+  });
+});
+
 describe("LogWindow", () => {
   it("joins a line split across chunks, also when paging up", () => {
     const w = new LogWindow();

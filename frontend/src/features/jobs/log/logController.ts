@@ -28,6 +28,8 @@ export interface ControllerOptions {
   maxLines?: number;
   /** Give up on websockets after this many refused connections in a row, then poll. */
   maxSocketFailures?: number;
+  /** Reconnect backoff start and poll interval, in ms (tests shorten them). */
+  retryDelay?: number;
 }
 
 export interface Gap {
@@ -217,6 +219,7 @@ export class LogController {
       url: () => wsUrl(this.resume.path(this.options.jobId)),
       onMessage: (m) => this.handle(m),
       ...(this.options.WebSocketImpl ? { WebSocketImpl: this.options.WebSocketImpl } : {}),
+      ...(this.options.retryDelay != null ? { minDelay: this.options.retryDelay } : {}),
       onState: (state, { failures }) => {
         if (this.ended) return;
         if (state === "open" && ++this.opens > 1) this.stats.reconnects++;
@@ -335,7 +338,7 @@ export class LogController {
         // The server is away: try again below.
       }
       await new Promise((r) => {
-        this.pollTimer = setTimeout(r, 1500);
+        this.pollTimer = setTimeout(r, this.options.retryDelay ?? 1500);
       });
     }
   }
