@@ -111,39 +111,43 @@ async def follow_ws(env: BenchEnv, follow: WsFollow, seconds: float) -> None:
         follow.error = f"{type(exc).__name__}: {exc}"
 
 
-def persisted_clock(env: BenchEnv, job_id: str) -> LineClock:
+def persisted_clocks(env: BenchEnv, ids: list[str]) -> dict[str, LineClock]:
     """The same line latencies, with the chunk's persist time (LogChunk.time, set by the
-    worker just before its commit) as arrival: the runner's share of the latency."""
-    assert env.api is not None
-    clock = LineClock()
-    after = 0
-    while True:
-        page = env.api.get(f"/api/jobs/{job_id}/logs/", after=after, limit=5000)
-        for chunk in page["results"]:
-            if chunk["stream"] == "stdout":
-                clock.feed(chunk["data"], epoch(chunk["time"]))
-        if not page["results"]:
-            return clock
-        after = page["next_after"]
+    runner just before its commit) as arrival: the runner's share of the latency. Read
+    straight from the database in one query (a REST page per job is slow at 1,000 jobs;
+    the REST log reads are P6's business)."""
+    clocks = {job_id: LineClock() for job_id in ids}
+    with env.db() as conn:
+        rows = conn.execute(
+            "SELECT job_id::text, data, extract(epoch FROM time) FROM jobs_logchunk "
+            "WHERE job_id = ANY(%s::uuid[]) AND stream = 'stdout' ORDER BY job_id, seq",
+            (ids,),
+        )
+        for job_id, data, at in rows:
+            clocks[job_id].feed(bytes(data).decode(errors="replace"), float(at))
+    return clocks
+
+
+def persisted_clock(env: BenchEnv, job_id: str) -> LineClock:
+    return persisted_clocks(env, [job_id])[job_id]
 
 
 def wait_jobs(env: BenchEnv, ids: list[str], timeout: float) -> dict[str, dict[str, Any]]:
-    """Poll until every job is terminal (or timeout); returns the last detail of each."""
+    """Poll until every job is terminal (or timeout); returns the last detail of each
+    (through the API when few, else the status alone: one query per poll)."""
     assert env.api is not None
     deadline = time.monotonic() + timeout
-    pending = set(ids)
-    details: dict[str, dict[str, Any]] = {}
-    while pending and time.monotonic() < deadline:
-        for job_id in list(pending):
-            detail = env.api.get(f"/api/jobs/{job_id}/")
-            details[job_id] = detail
-            if detail["status"] in TERMINAL:
-                pending.discard(job_id)
-        if pending:
-            time.sleep(0.25)
-    for job_id in pending:
-        details[job_id] = env.api.get(f"/api/jobs/{job_id}/")
-    return details
+    while time.monotonic() < deadline:
+        if not sum(n for s, n in status_counts(env, ids).items() if s not in TERMINAL):
+            break
+        time.sleep(0.05 if len(ids) <= 2 else 0.25)
+    if len(ids) > 20:
+        with env.db() as conn:
+            rows = conn.execute(
+                "SELECT id::text, status FROM jobs_job WHERE id = ANY(%s::uuid[])", (ids,)
+            ).fetchall()
+        return {job_id: {"id": job_id, "status": status} for job_id, status in rows}
+    return {job_id: env.api.get(f"/api/jobs/{job_id}/") for job_id in ids}
 
 
 def status_counts(env: BenchEnv, ids: list[str]) -> dict[str, int]:
@@ -161,15 +165,29 @@ def memory(env: BenchEnv) -> dict[str, Any]:
     return totals
 
 
+KINDS = ("runners", "daphne", "scheduler", "supervisors")
+
+
+def process_kind(proc: psutil.Process) -> str:
+    """`runners` (manage.py runner), `daphne`, `scheduler` (the qcluster processes) or
+    `supervisors` (manage.py serve and manage.py workers)."""
+    cmd = " ".join(proc.cmdline())
+    if "daphne" in cmd:
+        return "daphne"
+    if "manage.py runner" in cmd:
+        return "runners"
+    if "qcluster" in cmd or "multiprocessing" in cmd:
+        return "scheduler"
+    return "supervisors"
+
+
 def cpu_by_kind(env: BenchEnv) -> dict[int, tuple[str, float]]:
-    """pid -> (kind, CPU seconds so far) for every DRS process; kind is `daphne` or
-    `workers` (the qcluster processes: workers, pusher, monitor, guard)."""
+    """pid -> (kind, CPU seconds so far) for every DRS process (kinds: `process_kind`)."""
     out: dict[int, tuple[str, float]] = {}
     for proc in env.app_processes():
         with contextlib.suppress(psutil.Error):
             t = proc.cpu_times()
-            kind = "daphne" if "daphne" in " ".join(proc.cmdline()) else "workers"
-            out[proc.pid] = (kind, t.user + t.system)
+            out[proc.pid] = (process_kind(proc), t.user + t.system)
     return out
 
 
@@ -177,11 +195,33 @@ def cpu_delta(
     before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
 ) -> dict[str, float]:
     """CPU seconds per kind between two snapshots, over processes present in both."""
-    out = {"daphne": 0.0, "workers": 0.0}
+    out = dict.fromkeys(KINDS, 0.0)
     for pid, (kind, seconds) in after.items():
         if pid in before:
             out[kind] += seconds - before[pid][1]
     return out
+
+
+def tree_cpu(root_pid: int | None) -> dict[int, float]:
+    """CPU seconds per process of ROOT_PID and its descendants; compare two snapshots by
+    pid (`cpu_sum_delta`), so processes that come and go do not count."""
+    out: dict[int, float] = {}
+    if not root_pid:
+        return out
+    try:
+        root = psutil.Process(root_pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return out
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            out[p.pid] = t.user + t.system
+    return out
+
+
+def cpu_sum_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in after if pid in before)
 
 
 def machine_busy() -> tuple[float, float]:

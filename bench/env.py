@@ -1,7 +1,8 @@
 """The world a benchmark runs in: a private sshd, a fresh PostgreSQL database, a Redis key
-prefix, a temp data dir and DRS itself in server mode (`manage.py serve`: daphne + qcluster),
-plus an authenticated API client. Everything is torn down by `close()`, which `run.py`
-calls from `finally` and from the SIGINT/SIGTERM handler."""
+prefix, a temp data dir and DRS itself in server mode (`manage.py serve`: daphne and the
+worker tree: runner processes plus a one-worker qcluster for scheduled tasks), plus an
+authenticated API client. Everything is torn down by `close()`, which `run.py` calls from
+`finally` and from the SIGINT/SIGTERM handler."""
 
 from __future__ import annotations
 
@@ -31,10 +32,39 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 ADMIN_USER = "benchadmin"
 ADMIN_PASSWORD = "bench-Passw0rd-not-secret"  # noqa: S105 (throwaway database)
 PYTHON = "/usr/bin/python3"
+RUNNER_READY = re.compile(r"drs\.runner: runner (\S+) ready")
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# 1,000 live jobs are ~2,000 processes of the test user (the detached wrapper and the
+# program) plus sshd sessions, and ~1,000 websockets on each side: the sshd (which
+# inherits our limits) and DRS must not meet a per-user process or descriptor limit
+# before they meet their own. Raised here, for the bench's children only.
+WANT_NPROC = 8_000
+WANT_NOFILE = 16_384
+
+
+def raise_limits() -> dict[str, Any]:
+    """Raise RLIMIT_NPROC / RLIMIT_NOFILE of this process (inherited by the sshd, the
+    remote jobs and DRS) where they are lower than 1,000 jobs need; returns them."""
+    import resource
+
+    out: dict[str, Any] = {}
+    for name, want in (("nproc", WANT_NPROC), ("nofile", WANT_NOFILE)):
+        which = getattr(resource, f"RLIMIT_{name.upper()}")
+        soft, hard = resource.getrlimit(which)
+        unlimited = resource.RLIM_INFINITY
+        if soft != unlimited and soft < want:
+            if hard != unlimited and hard < want and os.geteuid() == 0:
+                hard = want
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(which, (min(want, hard) if hard != unlimited else want, hard))
+        soft, hard = resource.getrlimit(which)
+        out[name] = "unlimited" if soft == unlimited else soft
+    return out
 
 
 class Api:
@@ -116,6 +146,13 @@ class PrivatePostgres:
         self.started = True
         return self
 
+    def postmaster_pid(self) -> int | None:
+        """The cluster's postmaster (its backends are its children)."""
+        try:
+            return int((self.dir / "data" / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
     def stop(self) -> None:
         if self.started:
             self._as_postgres(
@@ -145,6 +182,7 @@ class BenchEnv:
         self.app: subprocess.Popen[bytes] | None = None
         self.app_log = self.dir / "serve.log"
         self.app_workers = 0
+        self.app_log_offset = 0
         self.port = 0
         self.api: Api | None = None
         self.server_id = 0
@@ -153,6 +191,7 @@ class BenchEnv:
         self.db_created = False
         self._closed = False
         self._go = 0
+        self.limits: dict[str, Any] = {}
 
     # --- setup -------------------------------------------------------------------------------
 
@@ -179,6 +218,7 @@ class BenchEnv:
 
     def start(self) -> BenchEnv:
         log(f"workdir {self.dir}")
+        self.limits = raise_limits()
         self.sshd = Sshd(self.dir / "sshd").start()
         log(f"sshd on 127.0.0.1:{self.sshd.port}")
         if self.pg is not None:
@@ -201,13 +241,17 @@ class BenchEnv:
             stdout=subprocess.DEVNULL,
         )
 
-    def start_app(self, workers: int, *, fresh: bool = False) -> None:
-        """(Re)start `manage.py serve` with DRS_WORKERS=workers; wait for every worker."""
+    def start_app(self, workers: int | None = None, *, fresh: bool = False) -> None:
+        """(Re)start `manage.py serve` with DRS_WORKERS=workers runner processes (default:
+        the CPU count, as in production); wait until every runner and the scheduler are
+        ready. Runner v2 follows many jobs per process: the job count needs no workers."""
+        workers = workers or os.cpu_count() or 2
         if self.app is not None and self.app_workers == workers and not fresh:
             return
         self.stop_app()
         self.port = free_port()
         offset = self.app_log.stat().st_size if self.app_log.exists() else 0
+        self.app_log_offset = offset
         out = self.app_log.open("ab")
         env = self.env | {"DRS_WORKERS": str(workers), "DRS_LOG_LEVEL": "INFO"}
         self.app = subprocess.Popen(
@@ -227,13 +271,14 @@ class BenchEnv:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"serve did not get ready: {self.app_log.read_text()[-3000:]}")
             text = self.app_log.read_text(errors="replace")[offset:]
-            ready = len(re.findall(r"ready for work at", text)) >= workers
-            if ready:
+            runners = len(RUNNER_READY.findall(text))
+            scheduler = "ready for work at" in text
+            if runners >= workers and scheduler:
                 with contextlib.suppress(requests.RequestException):
                     if requests.get(base + "/api/auth/me/", timeout=2).status_code in (401, 403):
                         break
             time.sleep(0.2)
-        log(f"DRS serving on {base} with {workers} workers")
+        log(f"DRS serving on {base} with {workers} runner processes")
         self.api = Api(base)
         self.api.login(ADMIN_USER, ADMIN_PASSWORD)
         if not self.server_id:
@@ -286,25 +331,54 @@ class BenchEnv:
     def ws_base(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def submit(self, program: str, arguments: list[str] | None = None, title: str = "") -> Any:
+    def job_body(
+        self, program: str, arguments: list[str] | None = None, title: str = "", **extra: Any
+    ) -> dict[str, Any]:
+        return {
+            "title": title,
+            "server": self.server_id,
+            "credential": self.credential_id,
+            "interpreter": self.interpreter_id,
+            "program": program,
+            "arguments": arguments or [],
+        } | extra
+
+    def submit(
+        self, program: str, arguments: list[str] | None = None, title: str = "", **extra: Any
+    ) -> Any:
         assert self.api is not None
-        return self.api.post(
-            "/api/jobs/",
+        return self.api.post("/api/jobs/", self.job_body(program, arguments, title, **extra))
+
+    def new_credential(self, name: str) -> int:
+        """Another credential for the same user and key: a new pool key (a cold pool)."""
+        assert self.api is not None and self.sshd is not None
+        cred = self.api.post(
+            "/api/credentials/",
             {
-                "title": title,
                 "server": self.server_id,
-                "credential": self.credential_id,
-                "interpreter": self.interpreter_id,
-                "program": program,
-                "arguments": arguments or [],
+                "name": name,
+                "username": self.sshd.key_user.name,
+                "kind": "key",
+                "private_key": self.sshd.key_user.private_key,
             },
         )
+        return int(cred["id"])
+
+    def db_connections(self) -> int:
+        """Sessions on the DRS database now, this query's own excluded."""
+        with self.db() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                (self.db_name,),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def db(self) -> psycopg.Connection[Any]:
         return psycopg.connect(self.db_url, autocommit=True)
 
     def app_processes(self) -> list[psutil.Process]:
-        """Every DRS process: serve, daphne, the qcluster and its workers."""
+        """Every DRS process: serve, daphne, the worker supervisor, its runners and qcluster."""
         if self.app is None:
             return []
         try:
@@ -313,9 +387,10 @@ class BenchEnv:
         except psutil.Error:
             return []
 
-    def worker_pids(self) -> list[int]:
-        text = self.app_log.read_text(errors="replace")
-        return [int(m) for m in re.findall(r"ready for work at (\d+)", text)]
+    def runner_pids(self) -> dict[str, int]:
+        """Lease owner (host:pid:token) -> pid of each runner this app started."""
+        text = self.app_log.read_text(errors="replace")[self.app_log_offset :]
+        return {owner: int(owner.split(":")[-2]) for owner in RUNNER_READY.findall(text)}
 
     # --- teardown -------------------------------------------------------------------------------
 

@@ -21,12 +21,14 @@ from bench.common import (
     WsFollow,
     cpu_by_kind,
     cpu_delta,
+    cpu_sum_delta,
     dist,
     follow_ws,
     machine_busy,
     memory,
-    persisted_clock,
+    persisted_clocks,
     status_counts,
+    tree_cpu,
     wait_jobs,
 )
 from bench.env import BenchEnv, log
@@ -76,29 +78,52 @@ def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dic
     return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration))
 
 
+def submit_many(env: BenchEnv, program: str, args: list[str], count: int, title: str) -> list[str]:
+    """Submit COUNT jobs, a few requests at a time (one API session per thread), in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.env import Api
+
+    assert env.api is not None
+    token, base = env.api.token, env.api.base
+    sessions: dict[int, Api] = {}
+
+    def one(i: int) -> str:
+        import threading
+
+        api = sessions.get(threading.get_ident())
+        if api is None:
+            api = sessions[threading.get_ident()] = Api(base)
+            api.token = token
+            api.session.headers["Authorization"] = f"Token {token}"
+        body = env.job_body(program, args, f"{title} {count}/{i}")
+        return str(api.post("/api/jobs/", body)["id"])
+
+    with ThreadPoolExecutor(max_workers=4 if count > 20 else 1) as pool:
+        return list(pool.map(one, range(count)))
+
+
 async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
     go = env.go_file()
     args = [str(go), str(duration), str(rate)]
-    ids: list[str] = []
     follows: list[WsFollow] = []
     tasks: list[asyncio.Task[None]] = []
     ready_timeout = 30 + 0.5 * jobs
     timeout = ready_timeout + duration + 120
     submit_started = time.time()
     tap: LayerTap | None = LayerTap(env)
-    for i in range(jobs):
-        job = await asyncio.to_thread(env.submit, programs.TICKER, args, f"tick {jobs}/{i}")
-        ids.append(job["id"])
-        follow = WsFollow(job["id"])
+    ids = await asyncio.to_thread(submit_many, env, programs.TICKER, args, jobs, "tick")
+    submit_seconds = time.time() - submit_started
+    for job_id in ids:
+        follow = WsFollow(job_id)
         follows.append(follow)
         tasks.append(asyncio.create_task(follow_ws(env, follow, timeout)))
         if tap is not None:
             try:
-                await tap.add(job["id"])
+                await tap.add(job_id)
             except Exception as exc:  # the tap is diagnostics only
                 log(f"channel-layer tap unavailable: {exc}")
                 tap = None
-    submit_seconds = time.time() - submit_started
 
     # Barrier: every job running and every websocket connected, then printing begins.
     deadline = time.monotonic() + ready_timeout
@@ -109,7 +134,8 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         await asyncio.sleep(0.2)
     ramp_seconds = time.time() - submit_started
     at_start = await asyncio.to_thread(status_counts, env, ids)
-    start_at = time.time() + 1.0
+    # The programs poll for the go file every 0.1 s: give a thousand of them time to see it.
+    start_at = time.time() + 1.0 + jobs / 500
     tmp = go.with_suffix(".tmp")
     tmp.write_text(f"{start_at:.6f}")
     tmp.chmod(0o644)
@@ -125,16 +151,23 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     me = psutil.Process()
     cpu0, wall0, busy0 = cpu_by_kind(env), time.time(), machine_busy()
     client0 = sum(me.cpu_times()[:2])
-    with env.db() as conn:
-        db_connections = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (env.db_name,)
-        ).fetchone()[0]
-    sshd_cpu0 = _sshd_cpu(env)
+    sshd_cpu0 = tree_cpu(env.sshd.proc.pid if env.sshd and env.sshd.proc else None)
+    db_connections: list[int] = []
+
+    async def count_connections() -> None:
+        while True:
+            db_connections.append(await asyncio.to_thread(env.db_connections))
+            await asyncio.sleep(2.0)
+
+    counter = asyncio.create_task(count_connections())
     with profiling(env, f"ticker-{jobs}x{rate:g}"):
         await asyncio.sleep(max(0.0, start_at + duration - time.time()))
+    counter.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await counter
     cpu1, wall1, busy1 = cpu_by_kind(env), time.time(), machine_busy()
     client1 = sum(me.cpu_times()[:2])
-    sshd_cpu1 = _sshd_cpu(env)
+    sshd_cpu1 = tree_cpu(env.sshd.proc.pid if env.sshd and env.sshd.proc else None)
     sampler.terminate()
     sampler.wait()
     samples = []
@@ -164,8 +197,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         ws_lat += f.clock.latencies
     persisted: list[float] = []
     t0s: list[int] = []
-    for job_id in ids:
-        clock = await asyncio.to_thread(persisted_clock, env, job_id)
+    for clock in (await asyncio.to_thread(persisted_clocks, env, ids)).values():
         persisted += clock.latencies
         if clock.t0 is not None:
             t0s.append(clock.t0)
@@ -190,14 +222,16 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "not_running_at_start": {k: v for k, v in at_start.items() if k != "running"},
         "started_late": len(late),
         "max_start_delay_s": round(max(late), 2) if late else 0.0,
-        "db_connections": db_connections,
+        # Sessions on the DRS database while the lines flowed (max of samples every 2 s)
+        "db_connections": max(db_connections, default=0),
         "submit_s": round(submit_seconds, 2),
         "all_running_after_s": round(ramp_seconds, 2),
         "drs_cpu_cores": round(sum(cpu.values()) / window, 2),
-        "workers_cpu_cores": round(cpu["workers"] / window, 2),
+        "runners_cpu_cores": round(cpu["runners"] / window, 2),
         "daphne_cpu_cores": round(cpu["daphne"] / window, 2),
+        "other_drs_cpu_cores": round((cpu["scheduler"] + cpu["supervisors"]) / window, 2),
         # CPU cost per unit: robust to other load on the machine, unlike latency
-        "workers_cpu_ms_per_job_second": round(1000 * cpu["workers"] / (window * jobs), 2),
+        "runners_cpu_ms_per_job_second": round(1000 * cpu["runners"] / (window * jobs), 2),
         "daphne_cpu_ms_per_ws_message": round(
             1000 * cpu["daphne"] / max(1, sum(f.messages for f in follows)), 3
         ),
@@ -206,7 +240,8 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "bench_client_cpu_cores": round((client1 - client0) / window, 2),
         "machine_busy_fraction": round((busy1[0] - busy0[0]) / max(1e-9, busy1[1] - busy0[1]), 2),
         "load_avg_1m": round(os.getloadavg()[0], 1),
-        "sshd_cpu_cores": round(_cpu_delta(sshd_cpu0, sshd_cpu1) / max(1e-9, wall1 - wall0), 2),
+        # the remote side's SSH cost: sshd sessions and the follower agents under them
+        "sshd_cpu_cores": round(cpu_sum_delta(sshd_cpu0, sshd_cpu1) / window, 2),
         "memory": max(samples, key=lambda s: s["pss_mib"]) if samples else memory(env),
     }
     log(
@@ -216,27 +251,3 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         f"lines ws {len(ws_lat)}/{expected * jobs}, statuses {statuses}, late {len(late)}"
     )
     return result
-
-
-def _sshd_cpu(env: BenchEnv) -> dict[int, float]:
-    """CPU seconds per process of our sshd and its session processes (the remote side's
-    SSH cost); compare two snapshots by pid, so sessions that come and go do not count."""
-    import psutil
-
-    out: dict[int, float] = {}
-    if env.sshd is None or env.sshd.proc is None:
-        return out
-    try:
-        root = psutil.Process(env.sshd.proc.pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return out
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            t = p.cpu_times()
-            out[p.pid] = t.user + t.system
-    return out
-
-
-def _cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(after[pid] - before[pid] for pid in after if pid in before)

@@ -3,7 +3,7 @@
     BENCH_PYSPY=/tmp/prof .venv/bin/python bench/run.py --quick --only P2
     .venv/bin/python bench/profile.py /tmp/prof/P2-bytes.txt   # where the time goes
 
-py-spy samples the whole `manage.py serve` tree (daphne, qcluster, workers) from outside,
+py-spy samples the whole `manage.py serve` tree (daphne, runners, qcluster) from outside,
 so the code under test is unchanged. Output: collapsed stacks, one file per label."""
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 # argv: go file, duration (s), rate (lines/s). Waits (at most 10 min) for the bench to
 # write the go file holding the epoch second when printing begins: so every job is running
-# and every websocket connected before the first line. Lines `L <i> <time_ns> <pad>` carry
+# and every websocket connected before the first line. It looks for the file every 0.1 s
+# (a thousand programs looking every 20 ms would cost the machine most of a core). Lines `L <i> <time_ns> <pad>` carry
 # the time they were written.
 TICKER = """\
 import os, sys, time
@@ -14,7 +15,7 @@ out = sys.stdout
 out.write("T0 %d\\n" % time.time_ns()); out.flush()
 give_up = time.time() + 600
 while not os.path.exists(go) and time.time() < give_up:
-    time.sleep(0.02)
+    time.sleep(0.1)
 try:
     start_at = float(open(go).read())
 except (OSError, ValueError):
@@ -54,6 +55,13 @@ batch = 65536
 for start in range(0, n, batch):
     out.write(b"".join(b"%07d\\n" % i for i in range(start, min(n, start + batch))))
 out.flush()
+"""
+
+# argv: seconds. Prints its T0 line, then nothing: an idle job to follow.
+IDLE = """\
+import sys, time
+print("T0 %d" % time.time_ns(), flush=True)
+time.sleep(float(sys.argv[1]))
 """
 
 # Start-time probe for P3.

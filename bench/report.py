@@ -34,8 +34,7 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
 
     if "P1" in m and "runs" in m["P1"]:
         p1 = m["P1"]
-        for i, r in enumerate(p1["runs"]):
-            last = i == len(p1["runs"]) - 1
+        for r in p1["runs"]:
             out.append(
                 [
                     f"P1 latency, {r['jobs']} jobs x 10 lines/s (p50/p95/p99)",
@@ -45,8 +44,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"{_ms(r.get('published_ms'))}; DRS CPU {r['drs_cpu_cores']} cores; "
                     f"machine {r.get('machine_busy_fraction', 0):.0%} busy",
                     "",
-                    p1["goal"] if last else "",
-                    _met(p1["goal_met"]) if last else "",
+                    r.get("goal", ""),
+                    _met(r.get("goal_met")) if r.get("goal") else "",
                 ]
             )
     if "P2" in m and "bytes" in m["P2"]:
@@ -80,29 +79,45 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _met(p2["goal_met"]),
             ]
         )
-    if "P3" in m and "drs_submit_to_start_ms" in m["P3"]:
+    if "P3" in m and "cold" in m["P3"]:
         p3 = m["P3"]
-        out.append(
-            [
-                "P3 submit → remote start (p50)",
-                f"{p3['drs_submit_to_start_ms']['p50']} ms",
-                f"asyncssh connect+exec {p3['raw_asyncssh_connect_exec_ms']['p50']} ms; "
-                f"`ssh true` {p3['raw_ssh_cli_true_ms']['p50']} ms",
-                f"{p3['ratio_vs_asyncssh']}x / {p3['ratio_vs_ssh_cli']}x",
-                p3["goal"],
-                _met(p3["goal_met"]),
-            ]
-        )
-        out.append(
-            [
-                "P3 with connection reuse (estimate)",
-                f"~{p3['with_connection_reuse_estimate_ms']} ms",
-                f"exec on open connection {p3['raw_exec_on_open_connection_ms']['p50']} ms",
-                "",
-                "",
-                "",
-            ]
-        )
+        for kind in ("cold", "warm"):
+            d = p3[kind]
+            if not d.get("n"):
+                continue
+            phases = "; ".join(
+                f"{name.replace('_', ' ')} {d[f'{name}_ms']}"
+                for name in (
+                    "post",
+                    "queue",
+                    "claim_to_directory",
+                    "directory_to_uploaded",
+                    "uploaded_to_launched",
+                    "launched_to_start",
+                )
+                if d.get(f"{name}_ms") is not None
+            )
+            if kind == "cold":
+                base = (
+                    f"asyncssh connect+exec {p3['raw_asyncssh_connect_exec_ms']['p50']} ms; "
+                    f"`ssh true` {p3['raw_ssh_cli_true_ms']['p50']} ms"
+                )
+                ratio = f"{p3['ratio_vs_asyncssh']}x"
+                goal, met = "<= 1.5x asyncssh connect+exec", p3.get("goal_met_cold")
+            else:
+                base = f"asyncssh exec on an open connection {p3['raw_exec_on_open_connection_ms']['p50']} ms"
+                ratio = f"{p3['warm_ratio_vs_exec_on_open']}x"
+                goal, met = "<= 40 ms", p3.get("goal_met_warm")
+            out.append(
+                [
+                    f"P3 submit → remote start, {kind} pool (p50, n={d['n']})",
+                    f"{d['submit_to_start_ms']['p50']} ms (p90 {d['submit_to_start_ms']['p90']})",
+                    f"{base}. Phases (ms): {phases}",
+                    ratio,
+                    goal,
+                    _met(met),
+                ]
+            )
     if "P4" in m and "curve" in m["P4"]:
         p4 = m["P4"]
         for r in p4["curve"]:
@@ -113,10 +128,10 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 [
                     f"P4 {r['jobs']} jobs x 1 line/s",
                     f"{kind} {_ms(lat, ('p50', 'p99'))} (persisted "
-                    f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU workers "
-                    f"{r.get('workers_cpu_cores')} + daphne {r.get('daphne_cpu_cores')} + sshd "
-                    f"{r['sshd_cpu_cores']} cores ({r.get('workers_cpu_ms_per_job_second')} ms "
-                    f"per job-second); machine {r.get('machine_busy_fraction', 0):.0%} busy",
+                    f"{_ms(r['persisted_ms'], ('p50', 'p99'))}); CPU {r.get('runners', '?')} "
+                    f"runners {r.get('runners_cpu_cores')} + daphne {r.get('daphne_cpu_cores')} "
+                    f"+ sshd {r['sshd_cpu_cores']} cores ({r.get('runners_cpu_ms_per_job_second')} "
+                    f"ms per job-second); machine {r.get('machine_busy_fraction', 0):.0%} busy",
                     f"PSS {mem['pss_mib']:.0f} MiB ({r['pss_mib_per_job']}/job), "
                     f"USS {mem['uss_mib']:.0f} MiB, {mem['processes']} procs, "
                     f"{r.get('db_connections', '?')} DB connections; "
@@ -134,6 +149,24 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 "",
                 p4["goal"],
                 _met(p4["goal_met"]),
+            ]
+        )
+    if "IDLE" in m and "with_jobs" in m["IDLE"]:
+        idle = m["IDLE"]
+        w, e = idle["with_jobs"], idle["no_jobs"]
+        pg = f"; PostgreSQL {100 * w['postgres_cores']:.2f} %" if w.get("postgres_cores") else ""
+        out.append(
+            [
+                f"Idle cost, {idle['jobs']} quiet jobs followed",
+                f"{100 * w['total_cores']:.2f} % of a core",
+                f"runners {100 * w['runners_cores']:.2f} %, daphne {100 * w['daphne_cores']:.2f} %, "
+                f"scheduler {100 * w['scheduler_cores']:.2f} %, supervisors "
+                f"{100 * w['supervisors_cores']:.2f} %, sshd side {100 * w['sshd_side_cores']:.2f} %"
+                f"{pg}; DRS with no job {100 * e['total_cores']:.2f} %; machine "
+                f"{w.get('machine_busy_fraction', 0):.0%} busy",
+                "",
+                "<= 1 % of a core",
+                _met(idle["goal_met"]),
             ]
         )
     if "P6" in m and "jobs_list_ms" in m["P6"]:

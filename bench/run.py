@@ -5,8 +5,8 @@
     .venv/bin/python bench/run.py --only P1,P6 --p1-levels 1,10 --p6-jobs 20000
 
 Starts its own sshd, a fresh PostgreSQL database, a Redis key prefix and `manage.py serve`
-(daphne + qcluster), runs the measures, prints a table and writes bench/results.json.
-Everything it started is stopped and removed at the end, on failure and on Ctrl-C.
+(daphne, runner processes, scheduler), runs the measures, prints a table and writes
+bench/results.json. Everything it started is stopped and removed at the end, on failure and on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -39,24 +39,27 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p2_mb": 1, "p2_lines": 20_000,
         "p3_samples": 2,
         "p4_levels": [2], "p4_duration": 3.0,
+        "idle_jobs": 3, "idle_window": 1.5,
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
     },
     "quick": {
         "p1_levels": [1, 10], "p1_duration": 4.0,
         "p2_mb": 20, "p2_lines": 200_000,
         "p3_samples": 5,
-        "p4_levels": [10, 25], "p4_duration": 5.0,
+        "p4_levels": [10, 50], "p4_duration": 5.0,
+        "idle_jobs": 100, "idle_window": 8.0,
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
     },
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
         "p2_mb": 200, "p2_lines": 2_000_000,
         "p3_samples": 30,
-        "p4_levels": [10, 25, 50, 100, 200, 400, 700, 1000], "p4_duration": 20.0,
+        "p4_levels": [25, 100, 250, 500, 1000], "p4_duration": 20.0,
+        "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "P6"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -65,7 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--quick", action="store_const", dest="profile", const="quick")
     mode.add_argument("--smoke", action="store_const", dest="profile", const="smoke")
     parser.set_defaults(profile="full")
-    parser.add_argument("--only", default=",".join(ALL), help="e.g. P1,P6")
+    parser.add_argument("--only", default=",".join(ALL), help="e.g. P1,IDLE")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--memory-limit-gib", type=float, default=8.0, help="P4 guard")
     parser.add_argument(
@@ -80,7 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
     for name, kind in [
         ("p1_levels", ints), ("p1_duration", float), ("p2_mb", int), ("p2_lines", int),
-        ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("p6_jobs", int),
+        ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
+        ("idle_window", float), ("p6_jobs", int),
         ("p6_chunks", int), ("p6_requests", int),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
@@ -133,6 +137,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     t_all = time.perf_counter()
     try:
         env.start()
+        results["limits"] = env.limits
         steps = {
             "P1": lambda: measures.p1_latency(
                 env, levels=args.p1_levels, duration=args.p1_duration
@@ -145,6 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 duration=args.p4_duration,
                 memory_limit_gib=args.memory_limit_gib,
             ),
+            "IDLE": lambda: measures.idle_cost(env, jobs=args.idle_jobs, window=args.idle_window),
             "P6": lambda: measures.p6_api(
                 env, jobs=args.p6_jobs, chunks=args.p6_chunks, requests_=args.p6_requests
             ),

@@ -44,7 +44,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
     results = json.loads(out.read_text())
     assert results["machine"]["cores"] >= 1
     measures = results["measures"]
-    assert sorted(measures) == ["P1", "P2", "P3", "P4", "P6"]
+    assert sorted(measures) == ["IDLE", "P1", "P2", "P3", "P4", "P6"]
     for name, data in measures.items():
         assert "error" not in data, (name, data)
 
@@ -56,12 +56,17 @@ def test_bench_smoke(tmp_path: Path) -> None:
         p2 = measures["P2"][kind]
         assert p2["drs"]["every_byte_persisted"], p2["drs"]
         assert p2["ratio"] is not None and p2["ratio"] > 0
-    assert measures["P3"]["drs_submit_to_start_ms"]["p50"] > 0
+    for kind in ("cold", "warm"):  # 2 rounds of 4 jobs on 1+ runners: both kinds occur
+        assert measures["P3"][kind]["submit_to_start_ms"]["p50"] > 0, measures["P3"]
     assert measures["P3"]["raw_asyncssh_connect_exec_ms"]["p50"] > 0
     assert measures["P3"]["raw_ssh_cli_true_ms"]["p50"] > 0
     curve = measures["P4"]["curve"]
     assert curve and curve[0]["memory"]["pss_mib"] > 0
     assert curve[0]["persisted_ms"]["p50"] is not None
+    assert curve[0]["db_connections"] > 0
+    idle = measures["IDLE"]
+    assert idle["with_jobs"]["runners_cores"] >= 0 and idle["with_jobs"]["window_s"] > 0
+    assert idle["statuses_after_cancel"] == {"cancelled": idle["jobs"]}, idle
     for key in ("jobs_list_ms", "logs_default_limit_ms"):
         assert measures["P6"][key]["p99"] > 0
     assert all(n == n for n in _numbers(measures))  # no NaN anywhere
