@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 
 from drs.common.dbpool import pool_options
 from drs.common.env import (
@@ -300,6 +301,11 @@ DRS_CANCEL_GRACE_SECONDS = env_int("DRS_CANCEL_GRACE_SECONDS", 5, minimum=0)
 DRS_SSH_GIVE_UP_SECONDS = env_int("DRS_SSH_GIVE_UP_SECONDS", 600, minimum=1)
 DRS_SSH_IDLE_SECONDS = env_int("DRS_SSH_IDLE_SECONDS", 60, minimum=1)  # unused connections close
 DRS_SSH_MAX_SESSIONS = env_int("DRS_SSH_MAX_SESSIONS", 10, minimum=3)  # the hosts' MaxSessions
+# How runners follow job output: `auto` (the follower agent where the host has python3,
+# SFTP polling elsewhere) or `sftp` (always poll).
+DRS_FOLLOW_TRANSPORT = env_str("DRS_FOLLOW_TRANSPORT", "auto")
+if DRS_FOLLOW_TRANSPORT not in {"auto", "sftp"}:
+    raise ImproperlyConfigured("DRS_FOLLOW_TRANSPORT must be 'auto' or 'sftp'")
 DRS_TOTAL_LOG_MAX_BYTES = env_int("DRS_TOTAL_LOG_MAX_BYTES", 256 * 1024 * 1024, minimum=1)
 
 LANGUAGE_CODE = "en-us"

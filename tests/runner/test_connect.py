@@ -158,6 +158,12 @@ def test_local_server_kind(owner: Any, settings: Any, make_job: Callable[..., Jo
     assert "DRS_ENABLE_LOCAL" in job.error
 
     settings.DRS_ENABLE_LOCAL = True
+    job = run(make_job("print('not staff')\n", server=local, credential=None))
+    assert job.status == "failed"
+    assert "Only staff" in job.error  # checked at submit too; the runner checks again
+
+    owner.is_staff = True
+    owner.save()
     job = run(
         make_job("import sys\nprint('local ok')\nsys.exit(4)\n", server=local, credential=None)
     )

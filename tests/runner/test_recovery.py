@@ -170,8 +170,8 @@ def test_claim_is_exclusive(make_job: Callable[..., Job]) -> None:
     assert lease.reserve_slots(job.server_id) == [str(job.pk)]
     assert lease.claim(str(job.pk), "a")
     assert not lease.claim(str(job.pk), "b")
-    assert lease.renew(str(job.pk), "a")
-    assert not lease.renew(str(job.pk), "b")
+    assert str(job.pk) in lease.renew_and_check("a", [str(job.pk)], renew=True)
+    assert str(job.pk) not in lease.renew_and_check("b", [str(job.pk)], renew=True)
 
 
 def test_queue_limit_and_fifo_reservation(make_job: Callable[..., Job], server: Any) -> None:

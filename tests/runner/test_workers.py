@@ -1,4 +1,5 @@
-"""Real qcluster workers: recovery after SIGKILL, per-server concurrency, FIFO."""
+"""A real worker tree (runner processes): recovery after SIGKILL, graceful stop,
+per-server concurrency, FIFO."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ import pytest
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job
 from drs.jobs.services import job_create
-from drs.jobs.tasks import enqueue_job
-from drs.runner.lease import reap
+from drs.runner.dispatch import dispatch
 from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
 from tests.runner.conftest import assert_log_consistent, log_bytes
@@ -62,16 +62,6 @@ def finished(*jobs: Job) -> bool:
     return all(Job.objects.get(pk=job.pk).status in TERMINAL_STATUSES for job in jobs)
 
 
-def reap_until_finished(*jobs: Job, timeout: float = 180) -> None:
-    """The scheduler wakes only every ~30 s: drive the reaper ourselves."""
-    deadline = time.monotonic() + timeout
-    while not finished(*jobs):
-        if time.monotonic() > deadline:
-            pytest.fail("jobs did not finish after recovery")
-        reap()
-        time.sleep(0.5)
-
-
 def worker_pid(job: Job) -> int:
     job.refresh_from_db()
     return int(job.lease_owner.split(":")[1])
@@ -86,12 +76,10 @@ def test_worker_sigkill_mid_job_loses_and_duplicates_nothing(
 ) -> None:
     workers = start_workers(workers=count, lease_seconds=3)
     jobs = [make_job(NUMBERS, title=f"numbers {n}") for n in range(count)]
-    for job in jobs:
-        enqueue_job(job.pk)
-    # Kill each job's worker once the first half of its output is stored.
+    dispatch(job.pk for job in jobs)
+    # Kill the runners of the jobs once the first half of each output is stored.
     wait_for(lambda: all(half_stored(j) for j in jobs), "the first halves")
     killed = {worker_pid(job) for job in jobs}
-    assert len(killed) == count
     for pid in killed:
         workers.kill(pid)
     for job in jobs:
@@ -99,7 +87,8 @@ def test_worker_sigkill_mid_job_loses_and_duplicates_nothing(
         assert job.status == "running"
         assert FIRST_HALF <= job.stdout_offset < len(EXPECTED)
         release(sshd, job)
-    reap_until_finished(*jobs)
+    # No reaper call and no lease expiry: the supervisor hands the jobs over at once.
+    wait_for(lambda: finished(*jobs), "the jobs to finish after the kill", timeout=120)
     for job in jobs:
         job.refresh_from_db()
         assert job.status == "succeeded", job.error
@@ -148,14 +137,34 @@ def test_twenty_jobs_on_a_server_capped_at_two(
         assert done_before >= k - 1, (k, done_before)
 
 
+def test_graceful_stop_releases_the_lease_at_once(
+    make_job: Callable[..., Job], start_workers: Callable[..., Workers], sshd: Sshd
+) -> None:
+    workers = start_workers(workers=1, lease_seconds=30)
+    job = make_job(NUMBERS)
+    dispatch([job.pk])
+    wait_for(lambda: half_stored(job), "the first half")
+    workers.stop()
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert job.lease_owner == ""  # not 30 s of waiting for the lease to expire
+    release(sshd, job)
+    workers.start()
+    wait_for(lambda: finished(job), "the job to finish after the restart", timeout=60)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert log_bytes(job, "stdout") == EXPECTED
+    assert_log_consistent(job)
+
+
 def test_cluster_start_reaps_orphaned_jobs(
     make_job: Callable[..., Job], start_workers: Callable[..., Workers], sshd: Sshd
 ) -> None:
-    """The node dies with a job running; when qcluster starts again it picks the job up
-    by itself (no reaper call from the test, no 30 s scheduler wait)."""
+    """The node dies with a job running; when the runners start again they pick the job
+    up by themselves (their reaper scan), with no call from the test."""
     workers = start_workers(workers=1, lease_seconds=3)
     job = make_job(NUMBERS)
-    enqueue_job(job.pk)
+    dispatch([job.pk])
     wait_for(lambda: half_stored(job), "the first half")
     workers.crash()
     from django.utils import timezone
@@ -168,6 +177,3 @@ def test_cluster_start_reaps_orphaned_jobs(
     assert job.status == "succeeded", job.error
     assert log_bytes(job, "stdout") == EXPECTED
     assert_log_consistent(job)
-    from django_q.models import Schedule
-
-    assert Schedule.objects.filter(name="drs-reaper", func="drs.jobs.tasks.reap").exists()

@@ -40,6 +40,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_BLOCK = 1024 * 1024
+# A connection that went away (or refused a channel): retry, the launch is idempotent.
+DROPPED = (
+    ConnectionError,
+    asyncssh.ConnectionLost,
+    asyncssh.DisconnectError,
+    asyncssh.ChannelOpenError,
+)
 
 
 class JobEnd(Exception):
@@ -94,6 +101,9 @@ class JobRun:
         self.kill_sent = False
         self.stop_note = ""
         self.finishing = False
+        # No launch was ever attempted (no directory recorded): a failed connect fails the
+        # job at once; afterwards the job may be running and outages are waited out.
+        self.never_launched = not job.remote_directory
 
     # --- Watcher ---------------------------------------------------------------------------
 
@@ -183,15 +193,18 @@ class JobRun:
             try:
                 remote = await self.link.remote()
             except PermanentConnectError as exc:
-                kind = "auth" if isinstance(exc, AuthError) else "host_key"
+                kind = (
+                    "auth" if isinstance(exc, AuthError)
+                    else "host_key" if isinstance(exc, HostKeyError)
+                    else "connect"
+                )  # fmt: skip
                 metrics.SSH_ERRORS.labels(server=self.job.server.name, kind=kind).inc()
-                if isinstance(exc, HostKeyError):
-                    raise JobEnd(JobStatus.FAILED, str(exc)) from None
-                raise JobEnd(
-                    JobStatus.FAILED, f"{exc} Nothing more can be done for this job."
-                ) from None
+                raise JobEnd(JobStatus.FAILED, str(exc)) from None
             except ConnectError as exc:
                 metrics.SSH_ERRORS.labels(server=self.job.server.name, kind="connect").inc()
+                if self.never_launched:
+                    # Nothing exists on the host yet: say so now rather than in 10 min.
+                    raise JobEnd(JobStatus.FAILED, f"Could not start: {exc}") from None
                 if outage_started is None:
                     outage_started = time.monotonic()
                     await self.runner.db(
@@ -259,20 +272,23 @@ class JobRun:
             ):
                 raise LeaseLost(self.job_id)
         directory = job.remote_directory
+        never_launched, self.never_launched = self.never_launched, False
         argv = [*job.interpreter.argv, "./program", *[str(a) for a in job.arguments]]
         try:
             command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
         except ValueError as exc:
             raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
         while True:
+            self.never_launched = never_launched
             remote = await self.remote()
+            self.never_launched = never_launched = False
             try:
                 await remote.makedirs(directory)
                 await remote.write_file(f"{directory}/program", job.program.encode())
                 result = await remote.run(launch_script(directory, command))
                 break
             except (OSError, asyncssh.Error) as exc:
-                if remote.is_closed or isinstance(exc, asyncssh.ChannelOpenError):
+                if remote.is_closed or isinstance(exc, DROPPED):
                     # The connection dropped mid-start: the launch is idempotent, so
                     # reconnect and run it again (it reports the job if it already runs).
                     log.info(
@@ -348,6 +364,9 @@ class JobRun:
             if self.transport_lost:
                 self.transport_lost = False
                 await self.watch()
+                log.info(
+                    "job %s: reconnected; following again from the stored offsets", self.job_id
+                )
                 continue
             if self.stop_reason:
                 await self.stop_step()

@@ -97,6 +97,8 @@ class Link:
         async with self.lock:
             if self.follower is not None and not self.follower.closed.is_set():
                 return self.follower
+            if settings.DRS_FOLLOW_TRANSPORT == "sftp":
+                self.agent_unusable = True
             if not self.agent_unusable:
                 try:
                     self.follower = await primary.start_agent()

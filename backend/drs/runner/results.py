@@ -16,6 +16,7 @@ from drs.jobs.models import Job, Result
 from drs.runner.remote import CONTROL_FILES, Remote, ResultTooLarge, results_script
 
 log = logging.getLogger(__name__)
+MAX_NOTES = 10  # skipped files named in the job's error; the rest are counted
 
 
 def selected(path: str, patterns: list[str]) -> bool:
@@ -108,6 +109,8 @@ async def collect_results(remote: Remote, job: Job) -> list[str]:
             await sync_to_async(save_result)(job, path, size, sha256, tmp)
         budget -= size
         slots -= 1
+    if len(notes) > MAX_NOTES:  # one line per skipped file would flood the job's error
+        notes[MAX_NOTES:] = [f"{len(notes) - MAX_NOTES} more result file(s) skipped likewise."]
     if over_count:
         notes.append(
             f"{over_count} more result file(s) matched but were not kept: at most "

@@ -55,7 +55,7 @@ async def resolve_target(host: str, port: int) -> str:
     other non-public ranges are refused unless listed in DRS_ALLOWED_SSH_NETWORKS. We
     connect to the checked address itself, so a second DNS answer cannot sneak past."""
     if not host:
-        raise ConnectError("The server has no hostname.")
+        raise PermanentConnectError("The server has no hostname.")
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -74,7 +74,7 @@ async def resolve_target(host: str, port: int) -> str:
             refused = address
             continue
         return address
-    raise ConnectError(
+    raise PermanentConnectError(
         f"{host} resolves to {refused}, a loopback, private or link-local address; "
         "add its network to DRS_ALLOWED_SSH_NETWORKS to allow it."
     )

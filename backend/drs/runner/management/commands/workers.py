@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connections
 
+from drs.common.supervise import StallWatch, kill_descendants
 from drs.runner import dispatch, lease
 
 log = logging.getLogger("drs.workers")
@@ -72,9 +73,13 @@ class Command(BaseCommand):
         for child in children:
             child.start()
         log.info("workers: %s", ", ".join(f"{c.name} (pid {c.pid})" for c in children))
+        watch = StallWatch()
         while not self.stopping:
             for child in children:
                 self.supervise(child)
+            if reason := watch.stalled():
+                self.restart_stalled(children, reason)
+                watch.restarted()
             time.sleep(0.2)
         self.stop_all(children)
 
@@ -99,6 +104,20 @@ class Command(BaseCommand):
         child.proc = None
         child.restart_at = now + RESTART_DELAYS[min(child.crashes, len(RESTART_DELAYS) - 1)]
         child.crashes += 1
+
+    def restart_stalled(self, children: list[Child], reason: str) -> None:
+        """The whole tree is stuck, not dead (drs.common.supervise): kill every process
+        below this one, hand the runners' jobs over and start everything again."""
+        log.error("workers: %s; restarting the whole tree", reason)
+        kill_descendants()
+        for child in children:
+            if child.proc is not None:
+                child.proc.wait()
+                if child.name.startswith("runner"):
+                    self.hand_over(child.proc.pid)
+                child.proc = None
+            child.restart_at = 0.0
+            child.crashes = 0
 
     def hand_over(self, pid: int) -> None:
         """A dead runner's jobs go to the live ones now (the reaper would take a lease
