@@ -44,10 +44,8 @@ def running(job: Job) -> Callable[[], bool]:
 def kill_group(job: Job) -> None:
     job.refresh_from_db()
     if job.remote_pgid:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(job.remote_pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture
