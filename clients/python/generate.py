@@ -78,6 +78,7 @@ def generate(schema: Path, into: Path) -> Path:
     if "Warning" in done.stdout or "Warning" in done.stderr:
         # The generator skips what it cannot model; a silently missing endpoint is a bug.
         sys.exit(f"openapi-python-client warned:\n{done.stdout}{done.stderr}")
+    (out / "py.typed").write_text("")  # PEP 561: the models' types reach users' mypy
     return out
 
 
