@@ -3,9 +3,13 @@ one line with a non-zero status (no traceback)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import socketserver
 import stat
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -125,3 +129,67 @@ def test_errors_are_one_line(site: Site) -> None:
     # --debug shows the traceback instead.
     debug = site.run("--debug", "show", theirs)
     assert debug.returncode == 1 and b"Traceback" in debug.stderr
+
+
+class NoWebsocketProxy(socketserver.ThreadingTCPServer):
+    """A proxy in front of daphne that passes HTTP and refuses websocket upgrades with
+    403, as some corporate proxies and misconfigured ingresses do."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        super().__init__(("127.0.0.1", 0), self.Handler)
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            client: socket.socket = self.request
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = client.recv(65536)
+                if not data:
+                    return
+                head += data
+            if b"upgrade: websocket" in head.lower():
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                return
+            upstream = socket.create_connection(self.server.upstream)  # type: ignore[attr-defined]
+            upstream.sendall(head)
+
+            def pump(source: socket.socket, target: socket.socket) -> None:
+                with contextlib.suppress(OSError):
+                    while data := source.recv(65536):
+                        target.sendall(data)
+                with contextlib.suppress(OSError):
+                    target.shutdown(socket.SHUT_WR)
+
+            back = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+            back.start()
+            pump(client, upstream)
+            back.join(30)
+            upstream.close()
+
+
+def test_websocket_refused_by_a_proxy(site: Site) -> None:
+    with NoWebsocketProxy((site.daphne.host, site.daphne.port)) as proxy:
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{proxy.server_address[1]}"
+        try:
+            assert site.run("jobs", DRS_URL=url).returncode == 0  # REST passes
+            done = site.run(
+                "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--follow",
+                input=b"print(1)", DRS_URL=url,
+            )  # fmt: skip
+        finally:
+            proxy.shutdown()
+    job = Job.objects.get()
+    assert done.returncode == 255
+    assert done.stdout == b""
+    assert (
+        done.stderr
+        == (
+            f"drs: the server refused to follow job {job.pk} (HTTP 403): no such job of yours, "
+            f"or your token is not accepted (job {job.pk} was submitted)\n"
+        ).encode()
+    )

@@ -269,9 +269,12 @@ def started(args: argparse.Namespace, client: AuthenticatedClient, job: Any) -> 
         return 0
     if sys.stderr.isatty():
         err(f"job {job.id}")
-    session = args.session
     routes = split_outputs(sys.stdout.buffer, sys.stderr.buffer)
-    return follow_to_end(session, client, job.id, routes, quiet=not sys.stderr.isatty())
+    try:
+        return follow_to_end(args.session, client, job.id, routes, quiet=not sys.stderr.isatty())
+    except DrsError as exc:
+        # The job exists and runs on: say which one, or nobody could find it again.
+        raise DrsError(f"{exc.message} (job {job.id} was submitted)", exc.code) from exc
 
 
 def cmd_logs(args: argparse.Namespace, client: AuthenticatedClient) -> int:
