@@ -466,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("job")
     p.add_argument("--follow", "-f", action="store_true", help="follow until the job ends")
     p.add_argument("--stream", choices=["all", "stdout", "stderr"], default="all",
-                   help="which stream (all: both, interleaved as written)")  # fmt: skip
+                   help="which stream (all: both, in the order DRS received them)")  # fmt: skip
     p = command("results", cmd_results, "list a job's result files", parents=[json_flag])
     p.add_argument("job")
     p.add_argument("--download", metavar="DIR", help="download them into DIR, sha256 checked")
