@@ -1,0 +1,80 @@
+"""Whole-tree restarts for a stalled worker node (used by `manage.py workers`).
+
+A child that dies is easy: its parent sees it exit and starts it again. A tree that is
+alive but stuck (every runner blocked, stopped, or starved) exits nothing; what shows it
+is the runners' heartbeat: stale on this node while jobs wait (`health._node`). Then
+the only sure cure is to kill the whole tree and start it anew, as an operator would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from drs.common import health
+
+log = logging.getLogger("drs.workers")
+
+
+class StallWatch:
+    """Asks every `interval` seconds whether this node's tree is stalled; a tree (re)started
+    less than `grace` seconds ago is never stalled: its runners have not beaten yet."""
+
+    def __init__(self, *, interval: float = 10.0, grace: float | None = None) -> None:
+        self.interval = interval
+        self.grace = float(settings.DRS_HEALTH_HEARTBEAT_MAX_AGE if grace is None else grace)
+        self.started = time.monotonic()
+        self.next_check = self.started + interval
+
+    def restarted(self) -> None:
+        self.started = time.monotonic()
+
+    def stalled(self) -> str | None:
+        """A reason when the tree must be restarted now, else None."""
+        now = time.monotonic()
+        if now < self.next_check:
+            return None
+        self.next_check = now + self.interval
+        if now - self.started < self.grace:
+            return None
+        try:
+            result = health._node()
+        except Exception:  # no database, no verdict: a restart would not help
+            log.warning("workers: stall check failed", exc_info=True)
+            return None
+        return str(result.get("error")) if result.get("stalled") else None
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, children before grandchildren (read from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name (field 2) may hold spaces and parentheses: split after it.
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    queue = [pid]
+    while queue:
+        children = parents.get(queue.pop(0), [])
+        found.extend(children)
+        queue.extend(children)
+    return found
+
+
+def kill_descendants() -> list[int]:
+    """SIGKILL every process below this one (a stopped process dies too)."""
+    killed = []
+    for pid in descendants(os.getpid()):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+    return killed
