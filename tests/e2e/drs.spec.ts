@@ -272,10 +272,12 @@ test("submit a job, see its lines live, succeeded with exit 0, download a result
         "    time.sleep(0.25)",
         "open('result.txt', 'w').write('forty-two\\n')",
         "open('skip.log', 'w').write('no')",
+        "import base64",
+        "open('dot.png', 'wb').write(base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='))",
       ].join("\n"),
     );
   await form.getByLabel("Arguments").fill("alpha\nbeta gamma");
-  await form.getByLabel("Result patterns").fill("*.txt");
+  await form.getByLabel("Result patterns").fill("*.txt\n*.png");
   await shot("06-new-job");
   await form.getByRole("button", { name: "Submit job" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
@@ -330,6 +332,10 @@ test("submit a job, see its lines live, succeeded with exit 0, download a result
   await expect(page.getByRole("cell", { name: "result.txt", exact: true })).toBeVisible();
   await expect(page.getByRole("cell", { name: "skip.log", exact: true })).toHaveCount(0);
   // Small text results preview in the page.
+  await page.getByRole("button", { name: "Preview dot.png" }).click();
+  const image = page.getByRole("img", { name: "dot.png" });
+  await expect(image).toBeVisible();
+  expect(await image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
   await page.getByRole("button", { name: "Preview result.txt" }).click();
   await expect(page.getByTestId("result-preview")).toHaveText("forty-two\n");
   const [download] = await Promise.all([
@@ -398,7 +404,20 @@ test("a failing job shows its exit code and error; rerun submits a new one", asy
   await expect(page).toHaveTitle(/succeeded · fails no more/);
 });
 
-test("cancel a long job", async () => {
+test("cancel a long job; the watcher is notified when it ends", async () => {
+  // The browser's notifications, recorded (headless Chromium shows none).
+  await page.addInitScript(() => {
+    const shown: string[] = [];
+    (window as unknown as { __shown: string[] }).__shown = shown;
+    class Recorder {
+      static permission = "granted";
+      static requestPermission = async () => "granted";
+      constructor(title: string) {
+        shown.push(title);
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = Recorder;
+  });
   const job = await submitViaApi(
     "sleepy",
     "import time\nprint('going to sleep', flush=True)\ntime.sleep(600)\nprint('woke up')",
@@ -412,8 +431,14 @@ test("cancel a long job", async () => {
   await expect(page.getByRole("link", { name: "Edit and rerun" })).toHaveCount(0);
   const elapsed = await page.getByTestId("job-elapsed").textContent();
   await expect(page.getByTestId("job-elapsed")).not.toHaveText(elapsed ?? "", { timeout: 5_000 });
+  await page.getByLabel("Notify me when it ends").check();
+  await expect(page).toHaveTitle(/running · sleepy/);
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 60_000 });
+  await expect(page).toHaveTitle(/cancelled · sleepy/);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown))
+    .toEqual(["Job cancelled"]);
   expect((await shownLines()).join("\n")).not.toContain("woke up");
   await shot("10-job-cancelled");
 });
@@ -653,6 +678,13 @@ test("the route error boundary tells the failures apart", async () => {
   await expect(page.getByRole("heading", { name: "Something went wrong" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await shot("19-error-boundary");
+  // Not allowed.
+  await page.unroute(`**/api/jobs/${id}/`);
+  await page.route(`**/api/jobs/${id}/`, (route) =>
+    route.fulfill({ status: 403, json: { detail: "You do not have permission to do this." } }),
+  );
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   // A server error.
   await page.unroute(`**/api/jobs/${id}/`);
   await page.route(`**/api/jobs/${id}/`, (route) =>
