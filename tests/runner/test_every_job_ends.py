@@ -304,3 +304,86 @@ def test_missing_interpreter_is_named(make_job: Callable[..., Job]) -> None:
     assert job.status == "failed"
     assert job.exit_code == 127
     assert "/nonexistent/python9" in log_bytes(job, "stderr").decode()
+
+
+# --- transports and the pool ------------------------------------------------------------------
+
+BOTH_STREAMS = (
+    "import sys\n"
+    "for i in range(20000):\n"
+    "    sys.stdout.write(f'{i:05d} héllo wörld ✓\\n')\n"
+    "    if i % 997 == 0:\n"
+    "        sys.stderr.write(f'progress {i}\\r'); sys.stderr.flush()\n"
+    "sys.stdout.buffer.write(b'bad \\xff\\xfe bytes\\n')\n"
+    "sys.exit(7)\n"
+)
+
+
+@pytest.mark.parametrize("transport", ["auto", "sftp"])
+def test_both_transports_feed_the_same_exact_log(
+    make_job: Callable[..., Job], settings: Any, transport: str
+) -> None:
+    settings.DRS_FOLLOW_TRANSPORT = transport
+    job = run(make_job(BOTH_STREAMS))
+    assert job.status == "failed" and job.exit_code == 7, job.error
+    expected = "".join(f"{i:05d} héllo wörld ✓\n" for i in range(20000)).encode()
+    assert log_bytes(job, "stdout") == expected + b"bad \xff\xfe bytes\n"
+    assert (
+        log_bytes(job, "stderr")
+        == "".join(f"progress {i}\r" for i in range(0, 20000, 997)).encode()
+    )
+    assert_log_consistent(job)
+    lines = [c.line for c in job.log_chunks.order_by("seq")]
+    assert lines == sorted(lines) and lines[0] == 0
+    assert job.line_count == 20001
+
+
+def pooled_run(job_ids: list[str], sessions: Callable[[], int]) -> tuple[int, int]:
+    """Run jobs concurrently in one runner: (connections it opened, most sshd sessions seen)."""
+    from asgiref.sync import async_to_sync
+
+    from drs.runner.process import Runner
+
+    async def go() -> tuple[int, int]:
+        runner = Runner()
+        runner.start(listen=False)
+        most = 0
+        try:
+            for job_id in job_ids:
+                await runner.take(job_id)
+            tasks = list(runner.tasks.values())
+            while not all(t.done() for t in tasks):
+                most = max(most, sessions())
+                await asyncio.sleep(0.05)
+            (link,) = runner.pool.links.values()
+            return len(link.remotes), most
+        finally:
+            await runner.close()
+
+    return async_to_sync(go)()
+
+
+def test_jobs_share_one_connection_and_one_agent(make_job: Callable[..., Job], sshd: Sshd) -> None:
+    jobs = [make_job(f"import time\nprint({n})\ntime.sleep(1)\nprint('done')\n") for n in range(6)]
+    connections, most = pooled_run(
+        [str(j.pk) for j in jobs], lambda: len(sshd.session_pids(sshd.key_user.name))
+    )
+    assert connections == 1
+    assert most <= 1 + 1  # this runner's one connection (+ another test run's, at most)
+    for n, job in enumerate(jobs):
+        job.refresh_from_db()
+        assert job.status == "succeeded", job.error
+        assert log_bytes(job) == f"{n}\ndone\n".encode()
+
+
+def test_pool_opens_another_connection_before_the_session_limit(
+    make_job: Callable[..., Job], sshd: Sshd, settings: Any
+) -> None:
+    settings.DRS_SSH_MAX_SESSIONS = 3  # agent + SFTP + one exec channel per connection
+    jobs = [make_job(f"print({n})\n") for n in range(6)]
+    connections, _ = pooled_run([str(j.pk) for j in jobs], lambda: 0)
+    assert 1 < connections <= 8
+    for n, job in enumerate(jobs):
+        job.refresh_from_db()
+        assert job.status == "succeeded", job.error
+        assert log_bytes(job) == f"{n}\n".encode()
