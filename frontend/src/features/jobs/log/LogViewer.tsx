@@ -17,6 +17,10 @@ function lineFromHash(hash: string): number | null {
   return m ? Number(m[1]) - 1 : null;
 }
 
+/**
+ * A job's log. The controller (REST reads, websocket) lives as long as the effect that
+ * made it, so a StrictMode remount or a move to another job starts a fresh one.
+ */
 export function LogViewer({
   jobId,
   live,
@@ -26,19 +30,35 @@ export function LogViewer({
   live: boolean;
   onEnd?: (end: EndMessage) => void;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
   const onEndRef = useRef(onEnd);
   onEndRef.current = onEnd;
+  // Whether to follow is decided when a job's viewer opens; the controller then follows
+  // the log to its end by itself (a job that finishes later does not restart it).
+  const liveRef = useRef(live);
+  liveRef.current = live;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const [controller] = useState(
-    () =>
-      new LogController({
-        jobId,
-        live,
-        onChange: () => rerender(),
-        onEnd: (end) => onEndRef.current?.(end),
-      }),
-  );
+  const [controller, setController] = useState<LogController | null>(null);
+  useEffect(() => {
+    const c = new LogController({
+      jobId,
+      live: liveRef.current,
+      onChange: () => rerender(),
+      onEnd: (end) => onEndRef.current?.(end),
+    });
+    setController(c);
+    return () => c.stop();
+  }, [jobId]);
+  if (!controller || controller.jobId !== jobId) {
+    return <p className="muted">Loading the log…</p>;
+  }
+  return <LogView key={jobId} controller={controller} jobId={jobId} />;
+}
+
+function LogView({ controller, jobId }: { controller: LogController; jobId: string }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // The parent re-renders on every model change; this view re-renders with it, and on its
+  // own after paging (it passes `rerender` to the scroll handlers below).
   const [follow, setFollow] = useState(true);
   const [timestamps, setTimestamps] = useState(false);
   const [wrap, setWrap] = useState(false);
@@ -76,7 +96,6 @@ export function LogViewer({
     })();
     return () => {
       cancelled = true;
-      controller.stop();
     };
   }, [controller, w]);
 

@@ -67,6 +67,10 @@ export class LogController {
     this.window = new LogWindow(options.maxLines);
   }
 
+  get jobId(): string {
+    return this.options.jobId;
+  }
+
   private changed(): void {
     if (!this.stopped) this.options.onChange();
   }
