@@ -13,7 +13,7 @@ from typing import Any
 
 import psutil
 
-from bench.env import BenchEnv
+from bench.env import BenchEnv, log
 from bench.memsample import memory_of
 
 TERMINAL = {"succeeded", "failed", "cancelled", "timed_out", "lost"}
@@ -75,22 +75,40 @@ class WsFollow:
     error: str = ""
     messages: int = 0
     last_seq: int = 0
+    handshake_retries: int = 0
 
 
-async def follow_ws(env: BenchEnv, follow: WsFollow, seconds: float) -> None:
-    """Follow /ws/jobs/<id>/logs/ until the `end` message (or timeout), timing each line."""
+async def follow_ws(
+    env: BenchEnv, follow: WsFollow, seconds: float, gate: asyncio.Semaphore | None = None
+) -> None:
+    """Follow /ws/jobs/<id>/logs/ until the `end` message (or timeout), timing each line.
+
+    GATE bounds the handshakes in flight: a thousand at once would each wait behind the
+    others' database checks past daphne's 5 s handshake timeout. A refused or dropped
+    handshake is retried (a client reconnects); `?after=0` replays anything missed."""
     import websockets
 
     assert env.api is not None
     url = f"{env.ws_base}/ws/jobs/{follow.job_id}/logs/?after=0"
     try:
         async with asyncio.timeout(seconds):
-            async with websockets.connect(
-                url,
-                additional_headers={"Authorization": f"Token {env.api.token}"},
-                max_size=None,
-                open_timeout=30,
-            ) as ws:
+            for attempt in range(5):
+                try:
+                    async with gate or contextlib.nullcontext():
+                        ws = await websockets.connect(
+                            url,
+                            additional_headers={"Authorization": f"Token {env.api.token}"},
+                            max_size=None,
+                            open_timeout=30,
+                        )
+                    break
+                except (websockets.InvalidHandshake, OSError, TimeoutError) as exc:
+                    follow.handshake_retries += 1
+                    if attempt == 4:
+                        raise
+                    log(f"websocket handshake for {follow.job_id} failed ({exc}); retrying")
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            async with ws:
                 follow.connected = True
                 async for raw in ws:
                     now = time.time()

@@ -114,10 +114,11 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     tap: LayerTap | None = LayerTap(env)
     ids = await asyncio.to_thread(submit_many, env, programs.TICKER, args, jobs, "tick")
     submit_seconds = time.time() - submit_started
+    gate = asyncio.Semaphore(8)
     for job_id in ids:
         follow = WsFollow(job_id)
         follows.append(follow)
-        tasks.append(asyncio.create_task(follow_ws(env, follow, timeout)))
+        tasks.append(asyncio.create_task(follow_ws(env, follow, timeout, gate)))
         if tap is not None:
             try:
                 await tap.add(job_id)
@@ -217,6 +218,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         # published: the worker's group_send reached a channel-layer subscriber
         "published_ms": dist(layer_lat),
         "ws_errors": len(errors),
+        "ws_handshake_retries": sum(f.handshake_retries for f in follows),
         "ws_error_sample": errors[:3],
         "statuses": statuses,
         "not_running_at_start": {k: v for k, v in at_start.items() if k != "running"},

@@ -144,7 +144,12 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
         out.append(
             [
                 "P4 where it stops",
-                p4["stopped"],
+                f"{p4['stopped']}; within every bound up to {p4.get('max_jobs_ok')} jobs"
+                + (
+                    f"; first bound missed at {p4['first_bound_missed']}"
+                    if p4.get("first_bound_missed")
+                    else ""
+                ),
                 _projection(p4.get("projection")),
                 "",
                 p4["goal"],
