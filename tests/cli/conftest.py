@@ -33,6 +33,7 @@ class Site:
     server with a pinned host key, an interpreter and the user's key credential."""
 
     daphne: Daphne
+    sshd: Sshd
     home: Path
     user: Any
     token: str
@@ -115,4 +116,4 @@ def site(daphne: Daphne, sshd: Sshd, tmp_path: Path, transactional_db: None) -> 
     token, _ = Token.objects.get_or_create(user=user)
     server = ssh_server(sshd, SERVER_NAME)
     credential = key_credential(user, server, sshd)
-    return Site(daphne, tmp_path, user, token.key, server, credential)
+    return Site(daphne, sshd, tmp_path, user, token.key, server, credential)

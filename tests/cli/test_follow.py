@@ -20,6 +20,7 @@ import pytest
 
 from drs.jobs.models import Job, Result
 from tests.cli.conftest import CLIENT_DIR, SERVER_NAME, Site, job_status, wait_for
+from tests.fixtures.sshd import PASSWORD_USER, key_credential
 from tests.fixtures.workers import Workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -219,13 +220,13 @@ def test_cancel(site: Site, start_workers: Callable[..., Workers], tmp_path: Pat
     assert Job.objects.get(title="asked").status == "cancelled"
 
 
-# A job killed by a signal: 128 + N, and the reason on stderr; rerun --follow.
-def test_signal_exit_status_and_rerun(site: Site, start_workers: Callable[..., Workers]) -> None:
+def test_exit_statuses_and_rerun(site: Site, start_workers: Callable[..., Workers]) -> None:
+    """Killed by a signal: 128 + N; timed out: 124; failed to start: 255; each with its
+    one-line reason on stderr."""
     start_workers(workers=1)
-    done = site.run(
-        "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--follow",
-        input=b"import os, signal\nprint('bye', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n",
-    )  # fmt: skip
+    submit = ["submit", "-", "--server", SERVER_NAME, "--interpreter", "python3"]
+    killed = b"import os, signal\nprint('bye', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n"
+    done = site.run(*submit, "--follow", input=killed)
     assert done.stdout == b"bye\n"
     assert done.returncode == 128 + signal.SIGKILL
     assert done.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
@@ -236,6 +237,23 @@ def test_signal_exit_status_and_rerun(site: Site, start_workers: Callable[..., W
     assert (again.stdout, again.returncode) == (b"bye\n", 137)
     assert again.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
     assert Job.objects.get(rerun_of=job).status == "failed"
+
+    slow = b"import time\nprint('waiting', flush=True)\ntime.sleep(60)\n"
+    timed_out = site.run(*submit, "--timeout", "1", "--title", "timeout", "--follow", input=slow)
+    assert (timed_out.stdout, timed_out.returncode) == (b"waiting\n", 124)
+    assert timed_out.stderr == b"drs: job timed out: Timed out after 1 s.\n"
+
+    # A second credential, refused by the host: the job fails before it starts.
+    refused = key_credential(site.user, site.server, site.sshd)
+    refused.username = PASSWORD_USER  # the key is not in this user's authorized_keys
+    refused.save()
+    failed = site.run(*submit, "--credential", PASSWORD_USER, "--follow", input=b"print(1)")
+    assert (failed.stdout, failed.returncode) == (b"", 255)
+    assert failed.stderr.startswith(b"drs: job failed to start: ")
+    assert failed.stderr.count(b"\n") == 1
+    several = site.run(*submit, input=b"print(1)")
+    assert several.returncode == 1
+    assert b"several credentials" in several.stderr and b"--credential" in several.stderr
 
 
 def test_readme_script(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
