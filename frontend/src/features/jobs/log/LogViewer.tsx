@@ -257,7 +257,7 @@ function LogView({ controller, jobId }: { controller: LogController; jobId: stri
         >
           {fullscreen ? "Exit full screen" : "Full screen"}
         </button>
-        <LogSearch jobId={jobId} stream={controller.stream} onHit={onHit} />
+        <LogSearch key={controller.stream} jobId={jobId} stream={controller.stream} onHit={onHit} />
         <a className="btn small" href={`${urls.logText(jobId)}&download=true`} download>
           Download full log
         </a>
