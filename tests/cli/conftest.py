@@ -24,6 +24,9 @@ from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_DIR = ROOT / "clients" / "python"
+# A few tests drive drs_cli's helpers in-process (the CLI itself always runs as a subprocess).
+if str(CLIENT_DIR) not in sys.path:
+    sys.path.append(str(CLIENT_DIR))
 SERVER_NAME = "cli-sshd"
 
 
@@ -43,6 +46,13 @@ class Site:
     @property
     def url(self) -> str:
         return self.daphne.origin
+
+    @property
+    def session(self) -> Any:
+        """drs_cli's Session for in-process helpers."""
+        from drs_cli.session import Session
+
+        return Session(self.url, self.token)
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {

@@ -3,14 +3,7 @@ the end-to-end tests cover the common ones against a real job."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
-
-from tests.cli.conftest import CLIENT_DIR
-
-sys.path.insert(0, str(CLIENT_DIR))
-
 from drs_cli.follow import End, exit_status
 
 

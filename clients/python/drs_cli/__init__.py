@@ -3,7 +3,7 @@ the OpenAPI schema and never edited): sign-in and stored config (`session`), err
 and paging over `next` links (`api`), websocket log following with exact bytes and resume
 (`follow`), checked result downloads (`results`) and the `drs` command line (`main`)."""
 
-from drs_cli.api import call, iter_results, list_all
+from drs_cli.api import call, iter_all, iter_results, list_all
 from drs_cli.errors import DrsError
 from drs_cli.follow import End, Follower, Output, exit_status, split_outputs, stream_outputs
 from drs_cli.results import download_results
@@ -19,6 +19,7 @@ __all__ = [
     "call",
     "download_results",
     "exit_status",
+    "iter_all",
     "iter_results",
     "list_all",
     "load_session",

@@ -8,7 +8,8 @@ not DRS) is turned into a `DrsError` here, so commands stay thin.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -103,39 +104,68 @@ def call(
     return response.parsed
 
 
-def _next_link(page: Any) -> str | None:
+def _body_next(page: Any) -> str | None:
     link = getattr(page, "next_", None)
     return link if isinstance(link, str) and link and not isinstance(link, Unset) else None
 
 
-def iter_results(client: AuthenticatedClient, first: Any) -> Iterator[Any]:
-    """Every item of a list endpoint's answer, following `next` links to the end.
+def _header_next(headers: Mapping[str, str] | None) -> str | None:
+    """The `rel="next"` target of an RFC 8288 `Link` header, if any."""
+    for part in (headers or {}).get("link", "").split(","):
+        target, _, params = part.partition(";")
+        if re.search(r'\brel="?next"?', params):
+            return target.strip().strip("<>")
+    return None
 
-    `first` is what a generated list endpoint returned: a page (`results` + `next`, for
-    page-number and cursor pagination alike: the link is opaque, fetched as given) or a
-    plain list (an unpaginated endpoint). Later pages are parsed with the first page's
-    own model class, so nothing here depends on a page's other fields (`count`, …)."""
-    page = first
+
+def iter_results(
+    client: AuthenticatedClient, first: Any, headers: Mapping[str, str] | None = None
+) -> Iterator[Any]:
+    """Every item of a list endpoint's answer, following next links to the end.
+
+    `first` is what a generated list endpoint parsed: a page object (`results` and a
+    `next` link: page-number and cursor pagination alike, the link is fetched as given)
+    or a plain array whose next page is in the `Link` header (`headers`: the answer's).
+    Later pages are parsed with the first page's own model classes, so nothing here
+    depends on a page's other fields (`count`, …)."""
+    body = first
     while True:
-        if isinstance(page, list):
-            yield from page
+        items = body if isinstance(body, list) else body.results
+        yield from items
+        link = _header_next(headers) if isinstance(body, list) else _body_next(body)
+        if link is None or not items:
             return
-        yield from page.results
-        link = _next_link(page)
-        if link is None:
-            return
-        base = str(client._base_url)
+        base = str(client._base_url)  # the generated client keeps it private
         try:
             response = client.get_httpx_client().get(link)
         except httpx.HTTPError as exc:
             raise transport_error(base, exc) from exc
         if response.status_code != 200:
             raise status_error(f"next page {link}", response, base)
-        page = type(page).from_dict(response.json())
+        headers = response.headers
+        if isinstance(body, list):
+            parse = type(items[0]).from_dict
+            body = [parse(item) for item in response.json()]
+        else:
+            body = type(body).from_dict(response.json())
+
+
+def iter_all(
+    what: str,
+    endpoint: Callable[..., Response[Any]],
+    *args: Any,
+    client: AuthenticatedClient,
+    **params: Any,
+) -> Iterator[Any]:
+    """Call a generated list endpoint and yield every item of every page."""
+    response = request(what, endpoint, *args, client=client, **params)
+    if response.parsed is None:
+        raise DrsError(f"unexpected answer from the server for {what}")
+    yield from iter_results(client, response.parsed, response.headers)
 
 
 def list_all(
     what: str, endpoint: Callable[..., Response[Any]], client: AuthenticatedClient, **params: Any
 ) -> list[Any]:
     """All items of a list endpoint (servers, interpreters, credentials: a few)."""
-    return list(iter_results(client, call(what, endpoint, client=client, **params)))
+    return list(iter_all(what, endpoint, client=client, **params))

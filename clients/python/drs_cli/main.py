@@ -24,7 +24,7 @@ from uuid import UUID
 import httpx
 
 from drs_cli import session as sessions
-from drs_cli.api import call, iter_results, list_all, request, status_error, transport_error
+from drs_cli.api import call, iter_all, list_all, request, status_error, transport_error
 from drs_cli.errors import DrsError
 from drs_cli.follow import (
     EXIT_DETACHED,
@@ -173,9 +173,8 @@ def cmd_jobs(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         except ValueError as exc:
             known = ", ".join(s.value for s in JobsListStatusItem)
             raise DrsError(f"{exc}; statuses: {known}") from None
-    first = call("jobs", jobs_list.sync_detailed, client=client, **params)
     jobs = []
-    for job in iter_results(client, first):
+    for job in iter_all("jobs", jobs_list.sync_detailed, client=client, **params):
         jobs.append(job)
         if args.limit and len(jobs) >= args.limit:
             break

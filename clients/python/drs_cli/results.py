@@ -18,7 +18,7 @@ from uuid import UUID
 
 import httpx
 
-from drs_cli.api import call, iter_results, status_error, transport_error
+from drs_cli.api import iter_all, status_error, transport_error
 from drs_cli.errors import DrsError
 from drs_client import AuthenticatedClient
 from drs_client.api.jobs import jobs_results_list
@@ -71,8 +71,7 @@ def human(size: float) -> str:
 
 
 def list_results(client: AuthenticatedClient, job_id: UUID) -> list[Any]:
-    page = call(f"job {job_id}", jobs_results_list.sync_detailed, job_id, client=client)
-    return list(iter_results(client, page))
+    return list(iter_all(f"job {job_id}", jobs_results_list.sync_detailed, job_id, client=client))
 
 
 def safe_target(directory: Path, path: str) -> Path:
