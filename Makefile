@@ -9,7 +9,7 @@ REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run install venv frontend frontend-build migrate test test-deps test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
-        audit
+        audit chaos fuzz
 
 run: install migrate
 	$(MANAGE) bootstrap_admin
@@ -101,6 +101,15 @@ check-client: venv frontend
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Fault scenarios (web restart, Redis down, database restart, SSH link cut) in server mode
+# against a private PostgreSQL and redis-server started for them: tests/hardening/chaos.py.
+chaos: test-deps
+	$(PY) tests/hardening/chaos.py
+
+# schemathesis against a live daphne until it answered DRS_FUZZ_REQUESTS (20,000) requests.
+fuzz: venv
+	DRS_FUZZ=1 $(PY) -m pytest -q -s -p no:cacheprovider -m fuzz tests/hardening
 
 # Build the images, start docker/compose.yaml and run a job through it (tests/deploy/run.py).
 # Installs docker.io, docker-compose and debootstrap when missing and starts dockerd as root.
