@@ -412,6 +412,19 @@ class BenchEnv:
         self.api = None
         self.app_workers = 0
 
+    def kill_remote_groups(self) -> int:
+        """SIGKILL the process group of every running remote job of ours; their job dirs
+        stay, so DRS sees each end (killed) and finishes it. Returns how many."""
+        if self.sshd is None:
+            return 0
+        killed = 0
+        for pgid_file in (self.sshd.key_user.home / self.jobs_directory).glob("*/pgid"):
+            with contextlib.suppress(ValueError, OSError):
+                if not (pgid_file.parent / "exit_code").exists():
+                    os.killpg(int(pgid_file.read_text().split()[0]), signal.SIGKILL)
+                    killed += 1
+        return killed
+
     def kill_remote_jobs(self) -> None:
         """Kill the process groups of our remote jobs (they are setsid'd: they outlive
         their SSH connection and our sshd) and remove our job dirs."""
@@ -422,7 +435,7 @@ class BenchEnv:
             return
         for pgid_file in base.glob("*/pgid"):
             with contextlib.suppress(ValueError, OSError):
-                pgid = int(pgid_file.read_text().strip())
+                pgid = int(pgid_file.read_text().split()[0])
                 if not (pgid_file.parent / "exit_code").exists():
                     os.killpg(pgid, signal.SIGKILL)
         shutil.rmtree(base, ignore_errors=True)

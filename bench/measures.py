@@ -364,6 +364,67 @@ P4_MAX_DB_CONNECTIONS = 30
 P4_GIVE_UP_MS = 10_000  # past this p99 a bigger level only takes longer to say the same
 
 
+def _capacity_probe(env: BenchEnv, jobs: int) -> dict[str, Any]:
+    """JOBS quiet jobs at once (they print one line, then sleep): do they all run, and
+    what do DRS's memory, database connections and CPU come to while it follows them?
+    Run when the latency curve stopped short of JOBS, so the other P4 bounds are still
+    measured there. The jobs are then killed on the host (SIGKILL to their process
+    groups: a thousand cancel requests through the API would take minutes here)."""
+    assert env.sshd is not None
+    log(f"P4 probe: {jobs} quiet jobs")
+    t = time.time()
+    ids = submit_many(env, programs.IDLE, ["3600"], jobs, "probe")
+    submit_s = time.time() - t
+    deadline = time.monotonic() + 120 + jobs * 0.5
+    counts: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        counts = status_counts(env, ids)
+        if counts.get("running", 0) == jobs:
+            break
+        time.sleep(0.5)
+    running_after = time.time() - t
+    out: dict[str, Any] = {
+        "jobs": jobs,
+        "submit_s": round(submit_s, 1),
+        "all_running": counts.get("running", 0) == jobs,
+        "statuses": counts,
+        "all_running_after_s": round(running_after, 1),
+    }
+    time.sleep(3.0)
+    cpu0, sshd0, t0 = (
+        cpu_by_kind(env),
+        tree_cpu(env.sshd.proc.pid if env.sshd.proc else None),
+        time.time(),
+    )
+    connections = []
+    for _ in range(5):
+        connections.append(env.db_connections())
+        time.sleep(2.0)
+    cpu1, sshd1, t1 = (
+        cpu_by_kind(env),
+        tree_cpu(env.sshd.proc.pid if env.sshd.proc else None),
+        time.time(),
+    )
+    kinds = cpu_delta(cpu0, cpu1)
+    out["memory"] = memory(env)
+    out["db_connections"] = max(connections)
+    out["following_cpu_cores"] = {k: round(v / (t1 - t0), 3) for k, v in kinds.items()}
+    out["sshd_cpu_cores"] = round(cpu_sum_delta(sshd0, sshd1) / (t1 - t0), 3)
+    killed = env.kill_remote_groups()
+    details = wait_jobs(env, ids, 120 + jobs * 0.2)
+    ended: dict[str, int] = {}
+    for d in details.values():
+        ended[d["status"]] = ended.get(d["status"], 0) + 1
+    out["killed_groups"] = killed
+    out["statuses_after_kill"] = ended
+    log(
+        f"P4 probe: {jobs} jobs, all running: {out['all_running']} after "
+        f"{out['all_running_after_s']} s ({counts}); PSS {out['memory']['pss_mib']:.0f} MiB, "
+        f"{out['db_connections']} DB connections"
+    )
+    return out
+
+
 def p4_concurrency(
     env: BenchEnv, *, levels: list[int], duration: float, memory_limit_gib: float
 ) -> dict[str, Any]:
@@ -473,11 +534,19 @@ def p4_concurrency(
             ),
         }
     reached = curve[-1] if curve and curve[-1]["jobs"] >= 1000 else None
+    probe = None
+    top = max(levels)
+    if (not curve or curve[-1]["jobs"] < top) and top >= 100 and "guard" not in stopped:
+        try:
+            probe = _capacity_probe(env, top)
+        except Exception as exc:  # the probe is extra information; the curve stands
+            probe = {"jobs": top, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     return {
         "curve": curve,
         "stopped": stopped or f"completed all levels up to {levels[-1]}",
         "first_bound_missed": first_miss,
         "max_jobs_ok": best,
+        "probe": probe,
         "projection": projection,
         "limits": env.limits,
         "goal": "1,000 live jobs, all running, ws p99 <= 1 s, PSS <= 4 GiB, <= 30 DB connections",

@@ -156,6 +156,28 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _met(p4["goal_met"]),
             ]
         )
+    probe = m.get("P4", {}).get("probe")
+    if probe and "memory" in probe:
+        cpu = probe["following_cpu_cores"]
+        out.append(
+            [
+                f"P4 probe: {probe['jobs']} quiet jobs at once",
+                ("all running" if probe["all_running"] else f"NOT all running: {probe['statuses']}")
+                + f" after {probe['all_running_after_s']} s (submitting took {probe['submit_s']} s)",
+                f"PSS {probe['memory']['pss_mib']:.0f} MiB, {probe['db_connections']} DB "
+                f"connections; following them: runners {cpu['runners']} + daphne "
+                f"{cpu['daphne']} + sshd {probe['sshd_cpu_cores']} cores",
+                "",
+                "all running, PSS <= 4 GiB, <= 30 DB connections",
+                _met(
+                    probe["all_running"]
+                    and probe["memory"]["pss_mib"] <= 4096
+                    and probe["db_connections"] <= 30
+                ),
+            ]
+        )
+    elif probe:
+        out.append(["P4 probe", "error", str(probe.get("error", ""))[:160], "", "", ""])
     if "IDLE" in m and "with_jobs" in m["IDLE"]:
         idle = m["IDLE"]
         w, e = idle["with_jobs"], idle["no_jobs"]

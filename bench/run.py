@@ -53,7 +53,7 @@ PROFILES: dict[str, dict[str, Any]] = {
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
         "p2_mb": 200, "p2_lines": 2_000_000,
-        "p3_samples": 30,
+        "p3_samples": 20,
         "p4_levels": [25, 100, 250, 500, 1000], "p4_duration": 20.0,
         "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
