@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from "react";
+import { errorKind } from "../api/errors";
 import { ErrorView } from "./ErrorView";
 
 /**
