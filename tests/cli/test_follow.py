@@ -115,6 +115,8 @@ def test_submit_follow_exact_bytes_exit_code_and_results(
     assert not (tmp_path / "again" / "result.txt").exists()
     assert b"Traceback" not in again.stderr
 
+    check_readme_script(site, tmp_path)  # shares this test's workers: each tree costs seconds
+
 
 @pytest.fixture
 def release() -> Iterator[Path]:
@@ -169,7 +171,9 @@ def test_logs_follow_interrupted_and_resumed(
     assert site.run("logs", job_id, "--stream", "stderr").stdout == SLOW_STDERR
 
 
-def test_cancel(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
+def test_cancel_and_exit_statuses(
+    site: Site, start_workers: Callable[..., Workers], tmp_path: Path
+) -> None:
     start_workers(workers=1)
     sleeper = "import time\nprint('started', flush=True)\ntime.sleep(300)\n"
     job_id = site.submit(sleeper)
@@ -219,20 +223,21 @@ def test_cancel(site: Site, start_workers: Callable[..., Workers], tmp_path: Pat
     assert b"cancel requested" in err and err.endswith(b"drs: job cancelled\n")
     assert Job.objects.get(title="asked").status == "cancelled"
 
+    check_exit_statuses_and_rerun(site)  # shares this test's workers
 
-def test_exit_statuses_and_rerun(site: Site, start_workers: Callable[..., Workers]) -> None:
+
+def check_exit_statuses_and_rerun(site: Site) -> None:
     """Killed by a signal: 128 + N; timed out: 124; failed to start: 255; each with its
-    one-line reason on stderr."""
-    start_workers(workers=1)
+    one-line reason on stderr (workers running)."""
     submit = ["submit", "-", "--server", SERVER_NAME, "--interpreter", "python3"]
     killed = b"import os, signal\nprint('bye', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n"
-    done = site.run(*submit, "--follow", input=killed)
+    done = site.run(*submit, "--title", "killed", "--follow", input=killed)
     assert done.stdout == b"bye\n"
     assert done.returncode == 128 + signal.SIGKILL
     assert done.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
 
     # `rerun --follow`: the same program again, followed the same way.
-    (job,) = Job.objects.all()
+    job = Job.objects.get(title="killed", rerun_of=None)
     again = site.run("rerun", str(job.pk), "--follow")
     assert (again.stdout, again.returncode) == (b"bye\n", 137)
     assert again.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
@@ -256,8 +261,8 @@ def test_exit_statuses_and_rerun(site: Site, start_workers: Callable[..., Worker
     assert b"several credentials" in several.stderr and b"--credential" in several.stderr
 
 
-def test_readme_script(site: Site, start_workers: Callable[..., Workers], tmp_path: Path) -> None:
-    """The script in clients/python/README.md, run as written."""
+def check_readme_script(site: Site, tmp_path: Path) -> None:
+    """The script in clients/python/README.md, run as written (workers running)."""
     readme = (CLIENT_DIR / "README.md").read_text()
     script = re.search(r"```python\n(.*?)```", readme, re.DOTALL)
     assert script is not None
@@ -269,7 +274,6 @@ def test_readme_script(site: Site, start_workers: Callable[..., Workers], tmp_pa
         "open('fit.json', 'w').write('{\"chi2\": 1.5}')\n"
         "os.makedirs('plots'); open('plots/a.png', 'wb').write(b'\\x89PNG')\n"
     )
-    start_workers(workers=1)
     done = subprocess.run(
         [sys.executable, "fit_job.py", "fit.py", SERVER_NAME],
         cwd=tmp_path, env=site.env(), capture_output=True, timeout=120, check=False,
