@@ -5,6 +5,7 @@ the commit (`drs.jobs.events`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.utils import timezone
@@ -83,15 +84,21 @@ def finish(
     )
 
 
-def cancel_queued(job_id: JobId) -> bool:
-    """A queued job has no runner yet: cancelling ends it here and now."""
+def reserve(job_ids: list[str], *, expires_at: datetime) -> int:
+    """queued → starting: the job has a slot on its server; no runner owns it yet, and
+    another dispatch is due if none claims it by `expires_at`."""
+    return Job.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED).update(
+        status=JobStatus.STARTING, lease_owner="", lease_expires_at=expires_at
+    )
+
+
+def request_cancel(job_id: JobId) -> None:
+    """A queued job has no runner yet: it ends here and now. An active one is stopped by
+    its runner, which sees `cancel_requested_at` on its next tick."""
     now = timezone.now()
-    return (
-        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.CANCELLED,
-            finished_at=now,
-            error="Cancelled before it started.",
-            cancel_requested_at=now,
-        )
-        == 1
+    Job.objects.filter(pk=job_id, cancel_requested_at=None).exclude(
+        status__in=TERMINAL_STATUSES
+    ).update(cancel_requested_at=now)
+    Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.CANCELLED, finished_at=now, error="Cancelled before it started."
     )

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from drs.common.exceptions import Conflict, DomainError, Forbidden
+from drs.jobs import lifecycle
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
 from drs.jobs.events import notify_job_changed
 from drs.jobs.models import Job
@@ -31,17 +31,8 @@ def job_cancel(*, job: Job) -> Job:
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.status in TERMINAL_STATUSES:
         raise Conflict(f"The job has already ended ({job.status}).")
-    now = timezone.now()
-    job.cancel_requested_at = job.cancel_requested_at or now
-    fields = ["cancel_requested_at"]
-    if job.status == JobStatus.QUEUED:
-        job.status, job.finished_at, job.error = (
-            JobStatus.CANCELLED,
-            now,
-            "Cancelled before it started.",
-        )
-        fields += ["status", "finished_at", "error"]
-    job.save(update_fields=fields)
+    lifecycle.request_cancel(job.pk)
+    job.refresh_from_db()
     notify_job_changed(job)
     return job
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from drs.jobs import lifecycle
 from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
 from drs.jobs.models import Job
 from drs.servers.models import Server
@@ -59,9 +60,7 @@ def reserve_slots(server_id: int) -> list[str]:
         )
         if not ids:
             return []
-        Job.objects.filter(pk__in=ids, status=JobStatus.QUEUED).update(
-            status=JobStatus.STARTING, lease_owner="", lease_expires_at=now + pending_expiry()
-        )
+        lifecycle.reserve([str(pk) for pk in ids], expires_at=now + pending_expiry())
     return [str(pk) for pk in ids]
 
 
