@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -35,6 +35,8 @@ from drs.jobs.serializers import (
     LogTextQuerySerializer,
     ResultSerializer,
 )
+
+Row = TypeVar("Row")
 
 
 class PlainTextRenderer(renderers.BaseRenderer):
@@ -73,6 +75,11 @@ class JobViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Job.objects.none()
         return selectors.job_list(user=self.request.user)
+
+    def filter_queryset(self, queryset: QuerySet[Job, Row]) -> QuerySet[Job, Row]:
+        # The list's filters are for the list: a job's own endpoints (logs, search,
+        # results) would only pay for building them on every request.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "list":
