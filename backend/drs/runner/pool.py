@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from drs.common import metrics
-from drs.runner.agent import AgentError, Follower
+from drs.runner.agent import SILENCE_TIMEOUT, AgentClient, AgentError, Follower
 from drs.runner.follow import SftpFollower
 from drs.runner.remote import Remote, SshRemote
 from drs.runner.ssh import ConnectError
@@ -153,6 +153,12 @@ class ConnectionPool:
         """Close links no job has used for DRS_SSH_IDLE_SECONDS."""
         now = time.monotonic()
         idle_for = settings.DRS_SSH_IDLE_SECONDS
+        for link in self.links.values():
+            follower = link.follower
+            if isinstance(follower, AgentClient) and follower.silent_for() > SILENCE_TIMEOUT:
+                # A stuck agent on a live connection: its jobs resume on a new one.
+                log.warning("follower agent for %s silent; restarting it", link.key)
+                follower.close()
         for key, link in list(self.links.items()):
             if link.in_use():
                 link.idle_since = now

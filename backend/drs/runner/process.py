@@ -70,6 +70,7 @@ class Runner:
         self.redis = dispatch.async_client()
         self._background: list[asyncio.Task[None]] = []
         self._started: dict[str, asyncio.Event] = {}
+        self._notifications: set[asyncio.Task[None]] = set()
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -117,13 +118,16 @@ class Runner:
         if not won:
             return False
         job = await db(
-            lambda: Job.objects.select_related("server", "credential", "interpreter").get(pk=job_id)
+            lambda: Job.objects.select_related("server", "credential", "interpreter", "owner").get(
+                pk=job_id
+            )
         )
         self.lost_leases.discard(job_id)
         self._started[job_id] = asyncio.Event()
         if job.status == JobStatus.STARTING:
-            await anotify_job_changed(job_id)
-        refusal = await db(self._refusal, job)
+            # Not awaited: telling the browsers must not delay the start.
+            self._notify_soon(job_id)
+        refusal = self._refusal(job)
         if refusal:
             if await db(
                 lifecycle.finish, job_id, self.owner, status=JobStatus.FAILED, error=refusal
@@ -173,6 +177,11 @@ class Runner:
             event = self._started.pop(run.job_id, None)
             if event is not None:
                 event.set()
+
+    def _notify_soon(self, job_id: str) -> None:
+        task = asyncio.create_task(anotify_job_changed(job_id))
+        self._notifications.add(task)
+        task.add_done_callback(self._notifications.discard)
 
     def started(self, job_id: str) -> None:
         event = self._started.get(job_id)
