@@ -4,8 +4,8 @@
 healthy when it can serve, whatever the workers do).
 
 `worker`: `manage.py health --checks database,broker,node`. When the node check finds
-this container's worker tree stalled (runner heartbeat stale while jobs wait, exit code 3),
-it kills the tree: Docker restarts no unhealthy container by itself, but the worker's main
+this container's worker tree stalled (runner heartbeat stale while jobs wait) at two checks
+in a row (exit code 3; a just restarted tree gets time to beat), it kills the tree: Docker restarts no unhealthy container by itself, but the worker's main
 process dying ends the container and `restart: unless-stopped` starts it anew. PID 1 is
 docker-init (`init: true`), which exits when its child dies.
 """
@@ -46,6 +46,7 @@ def kill_worker_tree() -> None:
 def worker() -> int:
     command = [
         sys.executable, "/app/backend/manage.py", "health", "--checks", "database,broker,node",
+        "--confirm-stall", "/tmp/drs-worker-stalled-since",  # noqa: S108 (the container's own /tmp)
     ]  # fmt: skip
     code = subprocess.run(command, check=False, timeout=30).returncode
     if code == STALLED:

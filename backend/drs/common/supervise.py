@@ -22,13 +22,20 @@ from drs.common import health
 log = logging.getLogger("drs.workers")
 
 
+# How long a fresh runner may take to start (Django, imports) and beat for the first time.
+STARTUP_SECONDS = 30.0
+
+
 class StallWatch:
-    """Asks every `interval` seconds whether this node's tree is stalled; a tree (re)started
-    less than `grace` seconds ago is never stalled: its runners have not beaten yet."""
+    """Asks every `interval` seconds whether this node's tree is stalled. A tree (re)started
+    less than `grace` seconds ago is never stalled: its runners may not have beaten yet,
+    and a restart then would only start the same wait again."""
 
     def __init__(self, *, interval: float = 10.0, grace: float | None = None) -> None:
         self.interval = interval
-        self.grace = float(settings.DRS_HEALTH_HEARTBEAT_MAX_AGE if grace is None else grace)
+        self.grace = (
+            settings.DRS_HEALTH_HEARTBEAT_MAX_AGE + STARTUP_SECONDS if grace is None else grace
+        )
         self.started = time.monotonic()
         self.next_check = self.started + interval
 

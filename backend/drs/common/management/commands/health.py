@@ -4,12 +4,18 @@ Prints the JSON report and exits 0 when every chosen check passed, 1 otherwise, 
 the `node` check found this node's worker tree stalled (its runners' heartbeat stale while
 jobs wait): the one answer on which a supervisor restarts the tree (docker/healthcheck.py,
 docker/systemd/drs-worker-watchdog.service).
+
+`--confirm-stall FILE` asks for a stall seen twice, CONFIRM_SECONDS apart (the first
+sighting is written to FILE): a tree that was just restarted has not beaten yet, and
+must get the chance to before it is killed again.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -18,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from drs.common import health
 
 STALLED = 3
+CONFIRM_SECONDS = 15
 
 
 class Command(BaseCommand):
@@ -30,6 +37,12 @@ class Command(BaseCommand):
             help=f"comma-separated, of: {', '.join(health.CHECKS + health.EXTRA_CHECKS)} "
             f"(default: {', '.join(health.CHECKS)})",
         )
+        parser.add_argument(
+            "--confirm-stall",
+            type=Path,
+            metavar="FILE",
+            help=f"exit 3 only for a stall that lasts {CONFIRM_SECONDS} s (state kept in FILE)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -40,7 +53,24 @@ class Command(BaseCommand):
         failed = [name for name, result in report["checks"].items() if not result["ok"]]
         body = {"status": "ok" if report["ok"] else "fail", "failed": failed, **report}
         self.stdout.write(json.dumps(body))
-        if report["checks"].get("node", {}).get("stalled"):
+        if self.stalled(report, options["confirm_stall"]):
             sys.exit(STALLED)
         if failed:
             sys.exit(1)
+
+    def stalled(self, report: dict[str, Any], marker: Path | None) -> bool:
+        if not report["checks"].get("node", {}).get("stalled"):
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+            return False
+        if marker is None:
+            return True
+        try:
+            first_seen = float(marker.read_text())
+        except (OSError, ValueError):
+            marker.write_text(str(time.time()))
+            return False
+        if time.time() - first_seen < CONFIRM_SECONDS:
+            return False
+        marker.unlink(missing_ok=True)
+        return True

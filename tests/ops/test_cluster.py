@@ -1,0 +1,216 @@
+"""Cluster mode: two `serve` nodes (daphne + worker tree each) on one PostgreSQL and Redis.
+
+A job runs on node A's runners while a client follows it on node B's websocket; node A
+dies entirely (SIGKILL to every process, like a power cut); node B's runners reattach
+from the stored offsets and the client on B sees the whole log exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+
+from drs.jobs.models import Job
+from drs.jobs.services import job_create
+from tests import factories
+from tests.fixtures.daphne import Daphne, free_port
+from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+from tests.runner.conftest import log_bytes
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not settings.REDIS_URL or "sqlite" in settings.DATABASES["default"]["ENGINE"],
+        reason="cluster mode needs a shared PostgreSQL and Redis (make test-postgres)",
+    ),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+LINES = 3000
+GATE = 2000
+# Prints steadily; stops before line GATE until `release` exists, so node A surely dies
+# mid-job and node B must resume from the offsets A stored.
+PROGRAM = (
+    "import os, time\n"
+    f"for i in range({LINES}):\n"
+    "    print(f'{i:05d} cluster line', flush=True)\n"
+    "    if i % 100 == 0:\n"
+    "        time.sleep(0.05)\n"
+    f"    if i == {GATE}:\n"
+    "        while not os.path.exists('release'):\n"
+    "            time.sleep(0.05)\n"
+)
+EXPECTED = "".join(f"{i:05d} cluster line\n" for i in range(LINES))
+
+
+class Node:
+    """`manage.py serve` in its own session: daphne plus its worker tree."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.port = free_port()
+        self.log_path = Path(os.environ["DRS_DATA_DIR"]) / f"{name}-{self.port}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.env = Daphne().environment() | {
+            "DRS_NODE_NAME": name,
+            "DRS_WORKERS": "1",
+            "DRS_LEASE_SECONDS": "3",
+            "DRS_CANCEL_GRACE_SECONDS": "1",
+            "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def start(self) -> Node:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "backend" / "manage.py"),
+                "serve",
+                "--port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        url = f"http://127.0.0.1:{self.port}/api/health/?checks=database,channel_layer"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log()}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return self
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not become healthy: {self.log()}")
+
+    def kill(self) -> None:
+        """Every process of the node at once, like a power cut."""
+        assert self.proc is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(40)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+
+def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class Follower(threading.Thread):
+    """A websocket client on one node: every frame in seq order, resuming after drops."""
+
+    def __init__(self, port: int, job_id: str, token: str) -> None:
+        super().__init__(daemon=True)
+        self.url = f"ws://127.0.0.1:{port}/ws/jobs/{job_id}/logs/"
+        self.token = token
+        self.frames: list[dict[str, Any]] = []
+        self.end: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self.follow())
+        except BaseException as exc:  # reported by the test
+            self.error = exc
+
+    async def follow(self) -> None:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            after = self.frames[-1]["seq"] if self.frames else 0
+            with contextlib.suppress(OSError, websockets.ConnectionClosed):
+                async with websockets.connect(
+                    f"{self.url}?after={after}",
+                    additional_headers={"Authorization": f"Token {self.token}"},
+                    max_size=None,
+                    open_timeout=30,
+                ) as ws:
+                    async for raw in ws:
+                        frame = json.loads(raw)
+                        if frame["type"] == "end":
+                            self.end = frame
+                            return
+                        expected = (self.frames[-1]["seq"] if self.frames else 0) + 1
+                        assert frame["seq"] == expected, (frame["seq"], expected)
+                        self.frames.append(frame)
+            await asyncio.sleep(0.5)
+
+
+def test_node_b_takes_over_a_job_when_node_a_dies(sshd: Sshd, owner: Any) -> None:
+    token = Token.objects.get_or_create(user=owner)[0].key
+    server = ssh_server(sshd, "cluster-sshd")
+    node_a, node_b = Node("node-a"), Node("node-b")
+    try:
+        node_a.start()
+        job = job_create(
+            owner=owner,
+            title="cluster",
+            server=server,
+            credential=key_credential(owner, server, sshd),
+            interpreter=factories.interpreter(),
+            program=PROGRAM,
+        )
+        wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "node A to run the job")
+        owner_a = Job.objects.get(pk=job.pk).lease_owner
+        node_b.start()
+        follower = Follower(node_b.port, str(job.pk), token)
+        follower.start()
+        wait_for(lambda: len(follower.frames) >= 2, "the client on node B to get chunks")
+
+        killed = time.monotonic()
+        node_a.kill()
+        job.refresh_from_db()
+        (sshd.key_user.home / job.remote_directory / "release").touch()
+
+        def taken_over() -> bool:
+            lease_owner = Job.objects.get(pk=job.pk).lease_owner
+            return bool(lease_owner) and lease_owner != owner_a
+
+        wait_for(taken_over, "node B to take the job over")
+        takeover = time.monotonic() - killed
+        follower.join(240)
+        assert follower.error is None, follower.error
+        print(f"\ncluster: node B took the job over {takeover:.1f} s after node A died")
+    finally:
+        node_a.stop()
+        node_b.stop()
+    job.refresh_from_db()
+    assert job.status == "succeeded", (job.error, node_b.log())
+    assert log_bytes(job, "stdout") == EXPECTED.encode()
+    assert follower.end == {"type": "end", "status": "succeeded", "exit_code": 0}
+    assert "".join(f["data"] for f in follower.frames if f["stream"] == "stdout") == EXPECTED
+    assert [f["seq"] for f in follower.frames] == list(range(1, job.last_seq + 1))
