@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -135,7 +136,7 @@ def build() -> None:
 def http(
     method: str, url: str, *, token: str = "", body: Any = None, raw: bool = False
 ) -> tuple[int, Any]:
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "*/*" if raw else "application/json"}
     data = None
     if token:
         headers["Authorization"] = f"Token {token}"
@@ -250,7 +251,8 @@ def exercise(stack: Stack) -> None:
         "GET", f"{stack.base_url}/api/jobs/{job['id']}/log.txt?stream=stdout", token=token,
         raw=True,
     )  # fmt: skip
-    assert status == 200 and text == EXPECTED_STDOUT.encode(), "log.txt differs"
+    assert status == 200, (status, text[:300])
+    assert text == EXPECTED_STDOUT.encode(), "log.txt differs from what the job printed"
     log(f"log exact: {len(frames)} chunks, {len(stdout.encode())} stdout bytes, worker restarted")
     results = listing(f"jobs/{job['id']}/results/")
     result = next(r for r in results if r["path"] == "result.txt")
@@ -266,6 +268,8 @@ def main() -> int:
     if shutil.which("docker-compose") is None:
         print("docker-compose is missing: run tests/deploy/docker_setup.sh", file=sys.stderr)
         return 2
+    # SIGTERM (CI's end, `kill`) tears the stack down like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.monotonic()
     build()
     stack = Stack()
