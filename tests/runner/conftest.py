@@ -4,6 +4,7 @@ run in-process through the real engine (the SSH side is never mocked)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -75,6 +76,16 @@ def run_in_thread() -> Iterator[Callable[[Job], threading.Thread]]:
     yield start
     for thread in threads:
         thread.join(60)
+
+
+def wait_for(
+    predicate: Callable[[], bool], what: str, timeout: float = 60, step: float = 0.05
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(step)
 
 
 def log_bytes(job: Job, stream: str | None = None) -> bytes:

@@ -22,19 +22,11 @@ from drs.jobs.services import job_cancel
 from drs.runner.logsink import Persister
 from drs.runner.remote import LocalRemote, kill_script
 from tests.fixtures.sshd import Sshd, _edit_authorized_keys, key_credential, ssh_server
-from tests.runner.conftest import assert_log_consistent, log_bytes, run
+from tests.runner.conftest import assert_log_consistent, log_bytes, run, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TICKER = "import time\nfor i in range(100000):\n    print(i, flush=True)\n    time.sleep(0.2)\n"
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def running(job: Job) -> Callable[[], bool]:

@@ -17,7 +17,7 @@ from drs.jobs.models import Job
 from drs.runner import lease
 from drs.runner.process import run_job
 from tests.fixtures.sshd import Sshd
-from tests.runner.conftest import assert_log_consistent, log_bytes
+from tests.runner.conftest import assert_log_consistent, log_bytes, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,14 +42,6 @@ EXPECTED = b"".join(f"{i:05d} line\n".encode() for i in range(LINES))
 def release(sshd: Sshd, job: Job) -> None:
     job.refresh_from_db()
     (sshd.key_user.home / job.remote_directory / "release").touch()
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_dropped_connection_reconnects_and_log_is_exact(

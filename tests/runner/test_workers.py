@@ -3,7 +3,6 @@ per-server concurrency, FIFO."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from drs.runner.dispatch import dispatch
 from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
 from tests.runner.conftest import assert_log_consistent, log_bytes
+from tests.runner.conftest import wait_for as wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,11 +51,7 @@ def half_stored(job: Job) -> bool:
 
 
 def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    wait_until(predicate, what, timeout, step=0.1)
 
 
 def finished(*jobs: Job) -> bool:
