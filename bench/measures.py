@@ -703,12 +703,15 @@ def _timed_get(env: BenchEnv, path: str, requests_: int, **params: Any) -> dict[
     env.api.get(path, **params)  # warm
     times = []
     label = "P6-" + path.strip("/").split("/")[-1] + "-" + "-".join(f"{k}" for k in params)
+    cpu0 = cpu_by_kind(env)
     with profiling(env, label):
         for _ in range(requests_):
             t = time.perf_counter()
             env.api.get(path, **params)
             times.append(time.perf_counter() - t)
-    return dist(times)
+    # daphne's own CPU per request: unlike the latencies, other users' load barely moves it.
+    cpu = cpu_delta(cpu0, cpu_by_kind(env))["daphne"]
+    return dist(times) | {"daphne_cpu_ms": round(cpu / max(1, requests_) * 1000, 2)}
 
 
 def _deep_cursor(env: BenchEnv, jobs: int) -> str:
