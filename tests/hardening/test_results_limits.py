@@ -16,12 +16,11 @@ from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Ten 10-byte files and one of 5,000 bytes.
-PROGRAM = (
-    "for i in range(10):\n"
-    "    open(f'r{i}.txt', 'w').write('x' * 10)\n"
-    "open('big.txt', 'w').write('b' * 5000)\n"
-)
+# Sorted by path, the order results are collected in: a and b fit, big is over the
+# per-file limit, c would pass the total, d fits and fills the third slot, e and f are over
+# the count.
+FILES = {"a.txt": 10, "b.txt": 10, "big.txt": 5000, "c.txt": 30, "d.txt": 5, "e.txt": 5, "f.txt": 5}
+PROGRAM = "".join(f"open({name!r}, 'w').write('x' * {size})\n" for name, size in FILES.items())
 
 
 def run_job(api: APIClient, owner: Any, sshd: Sshd) -> Job:
@@ -43,30 +42,24 @@ def run_job(api: APIClient, owner: Any, sshd: Sshd) -> Job:
     return job
 
 
-def test_file_size_and_total_limits(
+def test_result_limits(
     api: APIClient, owner: Any, sshd: Sshd, start_workers: Callable[..., Any]
 ) -> None:
     start_workers(
         workers=1,
-        extra_env={"DRS_MAX_RESULT_FILE_BYTES": "1000", "DRS_MAX_RESULT_TOTAL_BYTES": "45"},
+        extra_env={
+            "DRS_MAX_RESULT_FILE_BYTES": "1000",
+            "DRS_MAX_RESULT_TOTAL_BYTES": "45",
+            "DRS_MAX_RESULT_FILES": "3",
+        },
     )
     job = run_job(api, owner, sshd)
     assert job.status == "succeeded", job.error
     kept = sorted(r.path for r in job.results.all())
     print(f"\nkept {kept}; error: {job.error}")
-    assert kept == ["r0.txt", "r1.txt", "r2.txt", "r3.txt"]  # 40 bytes of a 45-byte budget
+    assert kept == ["a.txt", "b.txt", "d.txt"]
     assert "big.txt skipped: larger than 1000 bytes (DRS_MAX_RESULT_FILE_BYTES)" in job.error
-    assert "r4.txt skipped" in job.error and "DRS_MAX_RESULT_TOTAL_BYTES" in job.error
-    assert job.error.count("skipped") <= 11
-
-
-def test_file_count_limit(
-    api: APIClient, owner: Any, sshd: Sshd, start_workers: Callable[..., Any]
-) -> None:
-    start_workers(workers=1, extra_env={"DRS_MAX_RESULT_FILES": "3"})
-    job = run_job(api, owner, sshd)
-    assert job.status == "succeeded", job.error
-    assert sorted(r.path for r in job.results.all()) == ["big.txt", "r0.txt", "r1.txt"]
-    assert "8 more result file(s) matched but were not kept: at most 3 per job" in job.error
+    assert "c.txt skipped: the job's results would pass 45 bytes in total" in job.error
+    assert "2 more result file(s) matched but were not kept: at most 3 per job" in job.error
     resp = api.get(f"/api/jobs/{job.pk}/results/")
-    assert resp["X-Total-Count"] == "3" and len(resp.json()) == 3
+    assert resp["X-Total-Count"] == "3" and [r["path"] for r in resp.json()] == kept
