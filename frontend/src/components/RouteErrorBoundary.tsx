@@ -29,7 +29,12 @@ export class RouteErrorBoundary extends Component<
 
   render() {
     if (this.state.error != null) {
-      return <ErrorView error={this.state.error} onRetry={() => this.setState({ error: null })} />;
+      // A lazy chunk that failed stays failed in this page load: retrying reloads the page.
+      const retry =
+        errorKind(this.state.error) === "offline"
+          ? () => window.location.reload()
+          : () => this.setState({ error: null });
+      return <ErrorView error={this.state.error} onRetry={retry} />;
     }
     return this.props.children;
   }
