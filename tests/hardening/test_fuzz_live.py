@@ -26,6 +26,10 @@ pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 
 REQUESTS = int(os.environ.get("DRS_FUZZ_REQUESTS", "20000"))
 WORKERS = os.environ.get("DRS_FUZZ_WORKERS", "4")
+SERVERS = int(os.environ.get("DRS_FUZZ_SERVERS", "2"))
+# Measured: --max-examples 400 with the coverage phase makes about 12,800 requests over the
+# 32 operations (fewer where the inputs run out); 15 % to spare so one round is enough.
+MAX_EXAMPLES = max(5, int(REQUESTS * 1.15 * 400 / 12_800 / SERVERS) + 1)
 # These open SSH connections (covered against a real sshd elsewhere).
 SSH_OPERATIONS = [
     "servers_scan_host_key", "servers_check", "credentials_generate", "credentials_destroy",
@@ -79,40 +83,58 @@ def seed_data() -> str:
     return Token.objects.create(user=user).key
 
 
-def test_live_fuzz(tmp_path: Path, django_db_setup: Any) -> None:
-    token = seed_data()
-    access_log = tmp_path / "access.log"
+def cli_run(origin: str, token: str, seed: int) -> subprocess.Popen[str]:
     st = shutil.which("st", path=str(Path(sys.executable).parent))
     assert st, "schemathesis CLI not installed"
+    return subprocess.Popen(
+        [
+            st, "run", f"{origin}/api/schema/", "-H", f"Authorization: Token {token}",
+            "--workers", WORKERS, "--max-examples", str(MAX_EXAMPLES), "--seed", str(seed),
+            "--phases", "coverage,fuzzing", "--no-color",
+            "-c", "not_a_server_error,response_schema_conformance,content_type_conformance",
+            *[arg for op in SSH_OPERATIONS for arg in ("--exclude-operation-id", op)],
+        ],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+@pytest.mark.timeout(3600)
+def test_live_fuzz(tmp_path: Path, django_db_setup: Any) -> None:
+    token = seed_data()
+    logs = [tmp_path / f"access-{i}.log" for i in range(SERVERS)]
+    servers = [LoggedDaphne(log) for log in logs]
     started = time.monotonic()
     runs, failures = 0, []
-    with LoggedDaphne(access_log) as server:
-        while sum(answered(access_log).values()) < REQUESTS:
-            runs += 1
-            done = subprocess.run(
-                [
-                    st, "run", f"{server.origin}/api/schema/",
-                    "-H", f"Authorization: Token {token}",
-                    "--workers", WORKERS, "--max-examples", "400", "--seed", str(runs),
-                    "--phases", "coverage,fuzzing", "--no-color",
-                    "-c", "not_a_server_error,response_schema_conformance,"
-                    "content_type_conformance",
-                    *[arg for op in SSH_OPERATIONS for arg in ("--exclude-operation-id", op)],
-                ],
-                capture_output=True, text=True, timeout=1800, check=False,
-            )  # fmt: skip
-            if done.returncode != 0:
-                failures.append(done.stdout[-6000:])
-                break
-            assert runs < 50, "schemathesis stopped generating requests"
+
+    def total() -> collections.Counter[str]:
+        return sum((answered(log) for log in logs), collections.Counter())
+
+    try:
+        for server in servers:
+            server.start()
+        # One CLI per daphne, in parallel (both share the test database), until enough.
+        while sum(total().values()) < REQUESTS and not failures:
+            clis = []
+            for server in servers:
+                runs += 1
+                clis.append(cli_run(server.origin, token, runs))
+            for cli in clis:
+                out, _ = cli.communicate(timeout=3000)
+                if cli.returncode != 0:
+                    failures.append(out[-6000:])
+            assert runs < 100, "schemathesis stopped generating requests"
+    finally:
+        for server in servers:
+            server.stop()
     took = time.monotonic() - started
-    statuses = answered(access_log)
-    total = sum(statuses.values())
+    statuses = total()
+    count = sum(statuses.values())
     errors = sum(n for code, n in statuses.items() if code.startswith("5"))
     print(
-        f"\nlive fuzz: {total} requests in {took:.0f} s ({total / took:.0f}/s, {runs} CLI runs,"
-        f" {WORKERS} workers), statuses {dict(sorted(statuses.items()))}, server errors {errors}"
+        f"\nlive fuzz: {count} requests in {took:.0f} s ({count / took:.0f}/s, {runs} CLI runs"
+        f" against {SERVERS} daphne, {WORKERS} workers each), statuses"
+        f" {dict(sorted(statuses.items()))}, server errors {errors}"
     )
     assert not failures, failures[0]
     assert errors == 0
-    assert total >= REQUESTS
+    assert count >= REQUESTS
