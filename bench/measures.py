@@ -583,8 +583,10 @@ def _idle_window(env: BenchEnv, seconds: float) -> dict[str, float]:
 def idle_cost(env: BenchEnv, *, jobs: int, window: float) -> dict[str, Any]:
     """JOBS running jobs that print nothing after their first line, followed by DRS: the
     CPU they cost over a window, against the same DRS with no job (same run)."""
-    env.start_app()
-    time.sleep(min(2.0, window))  # let a fresh start settle (imports, first ticks)
+    # A fresh DRS: after P4 the runners are still winding down a thousand jobs, and their
+    # pools keep idle connections (and agents) for DRS_SSH_IDLE_SECONDS.
+    env.start_app(fresh=True)
+    time.sleep(min(2.0, window))  # let the start settle (imports, first ticks)
     log(f"IDLE: DRS with no job, {window:g} s")
     empty = _idle_window(env, window)
     log(f"IDLE: submitting {jobs} quiet jobs")
