@@ -9,7 +9,6 @@ for one reconnect instead of making a hundred."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -122,9 +121,7 @@ class Link:
             self.follower = None
         remotes, self.remotes = self.remotes, []
         _count_connections(-len(remotes))
-        for remote in remotes:
-            with contextlib.suppress(Exception):
-                await remote.close()
+        await asyncio.gather(*(remote.close() for remote in remotes), return_exceptions=True)
 
 
 def _busy(remote: Remote) -> bool:
@@ -168,5 +165,4 @@ class ConnectionPool:
 
     async def close(self) -> None:
         links, self.links = self.links, {}
-        for link in links.values():
-            await link.close()
+        await asyncio.gather(*(link.close() for link in links.values()), return_exceptions=True)

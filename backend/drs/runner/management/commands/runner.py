@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand
 from drs.runner.process import Runner
 
 log = logging.getLogger("drs.runner")
+CLOSE_SECONDS = 20
 
 
 class Command(BaseCommand):
@@ -19,15 +22,32 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         asyncio.run(self.serve())
+        # A database call still blocked in its thread (a database that went away) must not
+        # keep a stopped runner alive at interpreter exit: the leases are released already,
+        # or will expire.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
     async def serve(self) -> None:
         runner = Runner()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal() -> None:
+            if stop.is_set():
+                os._exit(1)  # a second signal: stop now
+            stop.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
         runner.start()
         log.info("runner %s ready", runner.owner)
         await stop.wait()
         log.info("runner %s stopping: releasing %d job(s)", runner.owner, len(runner.runs))
-        await runner.close(release=True)
+        try:
+            await asyncio.wait_for(runner.close(release=True), CLOSE_SECONDS)
+        except TimeoutError:
+            log.warning(
+                "runner %s: stop took over %d s; exiting anyway", runner.owner, CLOSE_SECONDS
+            )
