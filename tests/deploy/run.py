@@ -99,6 +99,7 @@ class Stack:
             # A restarted worker takes its job back quickly.
             "DRS_LEASE_SECONDS": "10",
             "POSTGRES_PASSWORD": hashlib.sha256(os.urandom(16)).hexdigest()[:24],
+            "DRS_METRICS_TOKEN": hashlib.sha256(os.urandom(16)).hexdigest()[:32],
         }
         for name in ("DRS_ADMIN_PASSWORD", "DRS_SECRET_KEY", "DRS_CREDENTIALS_KEY"):
             self.env.pop(name, None)  # the stack must make its own
@@ -261,7 +262,22 @@ def exercise(stack: Stack) -> None:
     assert hashlib.sha256(content).hexdigest() == result["sha256"]
     log("result downloaded and verified")
     status, _ = http("GET", f"{stack.base_url}/metrics", raw=True)
-    assert status == 403, "metrics must not be open to the network by default"
+    assert status == 403, "metrics must not be open to the network without the token"
+    # With the token: the worker container's runners counted what they persisted (its
+    # metrics files live in the data volume the web container reads).
+    request = urllib.request.Request(  # noqa: S310
+        f"{stack.base_url}/metrics",
+        headers={"Authorization": f"Bearer {stack.env['DRS_METRICS_TOKEN']}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        text = response.read().decode()
+    values = dict(
+        line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#")
+    )
+    logged = len((stdout + stderr).encode())
+    assert float(values["drs_log_bytes_total"]) >= logged, values.get("drs_log_bytes_total")
+    assert float(values['drs_jobs{status="succeeded"}']) == 1
+    log(f"/metrics: {values['drs_log_bytes_total']} log bytes counted across containers")
 
 
 def main() -> int:
