@@ -160,7 +160,10 @@ class Follower:
                             self.seqs.append(int(message["seq"]))
                             if message["stream"] == "stdout":
                                 self.data.append(message["data"])
-            except (OSError, TimeoutError, websockets.ConnectionClosed, websockets.InvalidStatus):
+            except (
+                OSError, TimeoutError, EOFError, websockets.ConnectionClosed,
+                websockets.InvalidHandshake,  # refused, or a broken answer while Redis is down
+            ):  # fmt: skip
                 pass
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2)
