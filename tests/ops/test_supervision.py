@@ -117,6 +117,17 @@ def tree(workers: Workers) -> dict[str, list[int]]:
     return kinds
 
 
+@pytest.fixture
+def reap_group() -> Any:
+    """Killing a django-q2 sentinel or cluster process orphans its children (they keep
+    running under init); they stay in the tree's process group, so end that group."""
+    groups: list[int] = []
+    yield groups.append
+    for pgid in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, signal.SIGKILL)
+
+
 def busy_runner(jobs: list[Job]) -> int | None:
     for job in jobs:
         job.refresh_from_db()
@@ -126,9 +137,11 @@ def busy_runner(jobs: list[Job]) -> int | None:
 
 
 def test_sigkill_of_any_single_process_never_stops_job_processing(
-    sshd: Sshd, owner: Any, start_workers: Callable[..., Workers]
+    sshd: Sshd, owner: Any, start_workers: Callable[..., Workers], reap_group: Any
 ) -> None:
     workers = start_workers(workers=2)
+    assert workers.proc is not None
+    reap_group(workers.proc.pid)  # the fixture starts the tree in its own session
     server = ssh_server(sshd, "supervised-sshd", max_concurrent_jobs=10)
     credential = key_credential(owner, server, sshd)
     wait_for(lambda: len(tree(workers)["q-pusher"]) == 1, "the scheduler to start")
