@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -42,8 +43,15 @@ class Child:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR)
+        # Its own process group: when the child dies (django-q2's sentinel, say), whatever
+        # it started is still findable and is killed with it, never left to run on.
+        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR, process_group=0)
         self.started_at = time.monotonic()
+
+    def kill_group(self) -> None:
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
     @property
     def pid(self) -> int | None:
@@ -99,6 +107,7 @@ class Command(BaseCommand):
             return
         code = child.proc.returncode
         log.warning("workers: %s (pid %s) exited with %s", child.name, child.pid, code)
+        child.kill_group()
         if child.name.startswith("runner"):
             self.hand_over(child.proc.pid)
         child.proc = None
@@ -113,6 +122,7 @@ class Command(BaseCommand):
         for child in children:
             if child.proc is not None:
                 child.proc.wait()
+                child.kill_group()
                 if child.name.startswith("runner"):
                     self.hand_over(child.proc.pid)
                 child.proc = None
@@ -148,3 +158,4 @@ class Command(BaseCommand):
                 with contextlib.suppress(ProcessLookupError):
                     child.proc.kill()
                 child.proc.wait()
+            child.kill_group()  # anything the child left behind
