@@ -98,9 +98,7 @@ def test_duplicate_name(staff_api: APIClient) -> None:
     assert resp.status_code == 400 and "name" in resp.json()
 
 
-def test_server_in_use_cannot_be_deleted(
-    staff_api: APIClient, api: APIClient, owner: Any
-) -> None:
+def test_server_in_use_cannot_be_deleted(staff_api: APIClient, api: APIClient, owner: Any) -> None:
     job = factories.job(owner)
     factories.job(owner, job.server)
     resp = staff_api.delete(f"/api/servers/{job.server_id}/")
