@@ -32,6 +32,7 @@ QUIET_SECONDS = 0.002  # output that pauses this long is flushed at once
 MAX_DELAY_SECONDS = 0.1  # ...and a steady stream at least this often
 FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
 DB_RETRY_SECONDS = 1.0
+PUBLISHERS = 8  # channel-layer sends in flight per runner process
 STREAMS = (Stream.STDOUT, Stream.STDERR)
 
 Db = Callable[..., Awaitable[Any]]
@@ -191,6 +192,8 @@ class Persister:
         self.lock = asyncio.Lock()
         self.on_lost: Callable[[str], None] = lambda job_id: None
         self.on_failed: Callable[[str, BaseException], None] = lambda job_id, exc: None
+        self._queues: list[asyncio.Queue[tuple[str | UUID, PendingChunk, datetime]]] = []
+        self._publishers: list[asyncio.Task[None]] = []
 
     def register(self, sink: LogSink) -> None:
         self.sinks[str(sink.job_id)] = sink
@@ -255,10 +258,31 @@ class Persister:
         nbytes = sum(len(c.data) for _, chunks in published for c in chunks)
         metrics.LOG_BYTES.inc(nbytes)
         metrics.LOG_CHUNKS.inc(sum(len(chunks) for _, chunks in published))
-        await asyncio.gather(
-            *(
-                self.publish(
-                    sink.job_id,
+        for sink, chunks in published:
+            queue = self._queue_for(str(sink.job_id))
+            for chunk in chunks:
+                queue.put_nowait((sink.job_id, chunk, when))
+
+    def _queue_for(self, job_id: str) -> asyncio.Queue[tuple[str | UUID, PendingChunk, datetime]]:
+        """Chunks go out through PUBLISHERS tasks: a job always maps to the same one (its
+        chunks stay in order), and at most that many sends are in flight, so a burst
+        never exhausts the channel layer's connections nor holds up the next flush."""
+        if not self._publishers:
+            self._queues = [asyncio.Queue() for _ in range(PUBLISHERS)]
+            self._publishers = [
+                asyncio.create_task(self._publish_from(q), name="drs-publisher")
+                for q in self._queues
+            ]
+        return self._queues[hash(job_id) % PUBLISHERS]
+
+    async def _publish_from(
+        self, queue: asyncio.Queue[tuple[str | UUID, PendingChunk, datetime]]
+    ) -> None:
+        while True:
+            job_id, c, when = await queue.get()
+            try:
+                await self.publish(
+                    job_id,
                     seq=c.seq,
                     stream=c.stream,
                     offset=c.offset,
@@ -266,11 +290,21 @@ class Persister:
                     time=when,
                     line=c.line,
                 )
-                for sink, chunks in published
-                for c in chunks
-            )
-        )
-        metrics.PUBLISH_LAG.observe((timezone.now() - when).total_seconds())
+                metrics.PUBLISH_LAG.observe((timezone.now() - when).total_seconds())
+            except Exception:
+                # Never let one failure stop the publisher: readers backfill from the DB.
+                log.warning("publishing a log chunk failed", exc_info=True)
+            finally:
+                queue.task_done()
+
+    async def close(self) -> None:
+        """Let queued chunks go out (briefly), then stop the publishers."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(q.join() for q in self._queues)), 2)
+        for task in self._publishers:
+            task.cancel()
+        await asyncio.gather(*self._publishers, return_exceptions=True)
+        self._publishers = []
 
     async def _isolate(
         self, items: list[tuple[LogSink, list[PendingChunk]]]

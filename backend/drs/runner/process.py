@@ -92,6 +92,7 @@ class Runner:
         for task in self._background:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await self.persister.close()
         if release:
             with contextlib.suppress(Exception):
                 ids = await db(lease.release_all, self.owner)
