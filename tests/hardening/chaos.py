@@ -105,7 +105,12 @@ def main() -> int:
     pg_dir = work / "pg"
     redis_port = free_port()
     started = time.monotonic()
-    pg_port = start_postgres(pg_dir)
+    try:
+        pg_port = start_postgres(pg_dir)
+    except BaseException:
+        stop_postgres(pg_dir)
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     env = os.environ | {
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/drs",
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
@@ -115,8 +120,8 @@ def main() -> int:
         "DRS_CHAOS_REDIS_DIR": str(work / "redis"),
     }
     os.environ.update(env)
-    start_redis()
     try:
+        start_redis()
         done = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
              "-m", "chaos", "tests/hardening", *sys.argv[1:]],
