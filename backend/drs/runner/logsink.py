@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import DatabaseError, DataError, IntegrityError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from drs.common import metrics
@@ -128,33 +128,85 @@ class LogSink:
             self.line_count = last.line + last.data.count(b"\n")
 
 
+@dataclass(frozen=True)
+class JobAdvance:
+    """What one flush moves a job's row to; `after` is the guard (its last_seq now)."""
+
+    job_id: str
+    after: int
+    last_seq: int
+    stdout_end: int | None
+    stderr_end: int | None
+    line_count: int
+
+    @classmethod
+    def of(cls, job_id: str | UUID, chunks: list[PendingChunk]) -> JobAdvance:
+        ends: dict[str, int | None] = {Stream.STDOUT: None, Stream.STDERR: None}
+        for c in chunks:
+            ends[c.stream] = c.offset + len(c.data)
+        last = chunks[-1]
+        return cls(
+            str(job_id),
+            chunks[0].seq - 1,
+            last.seq,
+            ends[Stream.STDOUT],
+            ends[Stream.STDERR],
+            last.line + last.data.count(b"\n"),
+        )
+
+
+def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[str]:
+    """Move each job's offsets on, guarded by the lease and last_seq; the ids that moved.
+    PostgreSQL does it in one statement for the whole batch (one UPDATE per job was half
+    a runner's time at a few hundred jobs)."""
+    if connection.vendor == "postgresql" and len(advances) > 1:
+        table = connection.ops.quote_name(Job._meta.db_table)
+        rows = ", ".join(
+            ["(%s::uuid, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::bigint)"]
+            * len(advances)
+        )
+        params: list[Any] = []
+        for a in advances:
+            params += [a.job_id, a.after, a.last_seq, a.stdout_end, a.stderr_end, a.line_count]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS j SET last_seq = v.last_seq, line_count = v.lines, "  # noqa: S608
+                "stdout_offset = COALESCE(v.out_end, j.stdout_offset), "
+                "stderr_offset = COALESCE(v.err_end, j.stderr_offset), heartbeat_at = %s "
+                f"FROM (VALUES {rows}) AS v(id, after, last_seq, out_end, err_end, lines) "
+                "WHERE j.id = v.id AND j.lease_owner = %s AND j.last_seq = v.after "
+                "RETURNING j.id",
+                [now, *params, owner],
+            )
+            return {str(row[0]) for row in cursor.fetchall()}
+    moved: set[str] = set()
+    for a in advances:
+        updates: dict[str, object] = {
+            "last_seq": a.last_seq,
+            "line_count": a.line_count,
+            "heartbeat_at": now,
+        }
+        if a.stdout_end is not None:
+            updates["stdout_offset"] = a.stdout_end
+        if a.stderr_end is not None:
+            updates["stderr_offset"] = a.stderr_end
+        if Job.objects.filter(pk=a.job_id, lease_owner=owner, last_seq=a.after).update(**updates):
+            moved.add(a.job_id)
+    return moved
+
+
 def persist_batch(
     owner: str, items: list[tuple[str | UUID, list[PendingChunk]]]
 ) -> tuple[set[str], datetime]:
     """Chunks of many jobs and each job's offsets commit together, or not at all. A job
     whose guard fails (lease taken over, or last_seq moved) writes nothing: returned."""
     now = timezone.now()
-    lost: set[str] = set()
-    rows: list[LogChunk] = []
     with transaction.atomic():
-        for job_id, chunks in items:
-            updates: dict[str, object] = {"last_seq": chunks[-1].seq, "heartbeat_at": now}
-            for stream, column in (
-                (Stream.STDOUT, "stdout_offset"),
-                (Stream.STDERR, "stderr_offset"),
-            ):
-                ends = [c.offset + len(c.data) for c in chunks if c.stream == stream]
-                if ends:
-                    updates[column] = ends[-1]
-            last = chunks[-1]
-            updates["line_count"] = last.line + last.data.count(b"\n")
-            claimed = Job.objects.filter(
-                pk=job_id, lease_owner=owner, last_seq=chunks[0].seq - 1
-            ).update(**updates)
-            if claimed != 1:
-                lost.add(str(job_id))
-                continue
-            rows += [
+        moved = advance_jobs(
+            owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in items], now
+        )
+        LogChunk.objects.bulk_create(
+            [
                 LogChunk(
                     job_id=job_id,
                     seq=c.seq,
@@ -164,10 +216,13 @@ def persist_batch(
                     time=now,
                     line=c.line,
                 )
+                for job_id, chunks in items
+                if str(job_id) in moved
                 for c in chunks
-            ]
-        LogChunk.objects.bulk_create(rows, batch_size=500)
-    return lost, now
+            ],
+            batch_size=500,
+        )
+    return {str(job_id) for job_id, _ in items} - moved, now
 
 
 class Persister:
