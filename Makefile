@@ -51,8 +51,11 @@ test-deps: venv frontend
 test-sqlite: venv
 	$(PY) -m pytest -q tests
 
+# Server mode: everything that touches the database, Redis or the runner. The CLI and
+# bench-smoke suites drive the same server code over HTTP and run once, in test-sqlite.
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q tests
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q tests \
+	  --ignore=tests/cli --ignore=tests/bench
 
 test-frontend: frontend
 	cd frontend && npm test
