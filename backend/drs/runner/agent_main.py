@@ -29,9 +29,9 @@ import time
 
 READ_SIZE = 1 << 20
 POLL_SECONDS = 0.02  # stat polling where inotify is missing
-RESCAN_SECONDS = 1.0  # with inotify: a safety net for events that cannot be watched
+RESCAN_SECONDS = 2.0  # with inotify: a safety net for events that cannot be watched
 HEARTBEAT_SECONDS = 1.0
-LIVENESS_SECONDS = 1.0
+LIVENESS_SECONDS = 2.0
 STREAMS = ("stdout", "stderr")
 
 IN_MODIFY = 0x2

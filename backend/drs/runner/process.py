@@ -38,7 +38,7 @@ from drs.servers.choices import ServerKind
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-TICK_SECONDS = 0.5  # cancel requests are acted on within about this
+TICK_SECONDS = 1.0  # cancel requests and timeouts are acted on within about this
 HEARTBEAT_SECONDS = 5.0
 SCAN_SECONDS = 5.0
 
@@ -279,7 +279,7 @@ class Runner:
         backoff = 0.5
         while True:
             try:
-                item = await self.redis.brpop([dispatch.queue_key()], timeout=1)
+                item = await self.redis.brpop([dispatch.queue_key()], timeout=5)
                 backoff = 0.5
             except (redis.RedisError, OSError) as exc:
                 log.warning("dispatch queue unavailable (%s); the reaper scan covers it", exc)
