@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from django.conf import settings
 
 
@@ -18,3 +20,14 @@ def start_embedded_redis() -> object | None:
         str(settings.DATA_DIR / "redis.db"),
         unix_socket_path=str(settings.EMBEDDED_REDIS_SOCKET),
     )
+
+
+def embedded_redis_running() -> bool:
+    """Another process (a test session, a second `serve`) already serves this data dir's
+    embedded Redis: joining it is fine, shutting it down at exit is not."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        try:
+            sock.connect(str(settings.EMBEDDED_REDIS_SOCKET))
+        except OSError:
+            return False
+    return True

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from drs.common.embedded_redis import start_embedded_redis
+from drs.common.embedded_redis import embedded_redis_running, start_embedded_redis
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-workers", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        joined = embedded_redis_running()
         redis = start_embedded_redis()
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping = False
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                     exit_code, stopping = 1, True
             time.sleep(0.5)
         self._stop_children(children)
-        if redis is not None:
+        if redis is not None and not joined:
             redis.shutdown()  # type: ignore[attr-defined]
         sys.exit(exit_code)
 
