@@ -58,10 +58,6 @@ class JobEnd(Exception):
         self.message = message
 
 
-class Unreachable(Exception):
-    """The host cannot be reached right now (the caller waits and retries)."""
-
-
 def describe_exit(code: int) -> tuple[str, str]:
     """(signal name, human error) for a non-zero exit status recorded by the wrapper."""
     if 128 < code < 128 + 65:
@@ -376,7 +372,12 @@ class JobRun:
         await self.finalize(self.exit_code)
 
     def pending_events(self) -> bool:
-        return self.exit_code is not None or bool(self.gone) or self.transport_lost
+        return (
+            self.exit_code is not None
+            or bool(self.gone)
+            or self.transport_lost
+            or bool(self.stop_reason and self.term_sent_at is None)
+        )
 
     async def watch(self) -> None:
         """(Re)attach to the host's follower from the persisted-plus-buffered offsets."""
