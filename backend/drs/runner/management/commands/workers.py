@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -43,15 +42,11 @@ class Child:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def start(self) -> None:
-        # Its own process group: when the child dies (django-q2's sentinel, say), whatever
-        # it started is still findable and is killed with it, never left to run on.
-        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR, process_group=0)
+        # Same process group as the supervisor: killing the node's group (a power-cut
+        # test, a service manager) takes every runner with it, never leaving one behind
+        # that still holds leases.
+        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR)
         self.started_at = time.monotonic()
-
-    def kill_group(self) -> None:
-        if self.proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
 
     @property
     def pid(self) -> int | None:
@@ -107,7 +102,6 @@ class Command(BaseCommand):
             return
         code = child.proc.returncode
         log.warning("workers: %s (pid %s) exited with %s", child.name, child.pid, code)
-        child.kill_group()
         if child.name.startswith("runner"):
             self.hand_over(child.proc.pid)
         child.proc = None
@@ -122,7 +116,6 @@ class Command(BaseCommand):
         for child in children:
             if child.proc is not None:
                 child.proc.wait()
-                child.kill_group()
                 if child.name.startswith("runner"):
                     self.hand_over(child.proc.pid)
                 child.proc = None
@@ -158,4 +151,3 @@ class Command(BaseCommand):
                 with contextlib.suppress(ProcessLookupError):
                     child.proc.kill()
                 child.proc.wait()
-            child.kill_group()  # anything the child left behind
