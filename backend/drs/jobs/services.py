@@ -18,9 +18,10 @@ from drs.servers.choices import ServerKind
 @transaction.atomic
 def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
     job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
-    job_id = job.pk
-    submit(job_id)
+    # Publish `queued` before the runners hear of the job (on_commit keeps this order), so
+    # no watcher sees `starting` first.
     notify_job_changed(job)
+    submit(job.pk)
     return job
 
 

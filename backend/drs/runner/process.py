@@ -70,7 +70,7 @@ class Runner:
         self.redis = dispatch.async_client()
         self._background: list[asyncio.Task[None]] = []
         self._started: dict[str, asyncio.Event] = {}
-        self._notifications: set[asyncio.Task[None]] = set()
+        self._claims: set[asyncio.Task[None]] = set()
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -126,8 +126,8 @@ class Runner:
         self.lost_leases.discard(job_id)
         self._started[job_id] = asyncio.Event()
         if job.status == JobStatus.STARTING:
-            # Not awaited: telling the browsers must not delay the start.
-            self._notify_soon(job_id)
+            # Awaited, so that watchers never see `starting` after `running`.
+            await anotify_job_changed(job_id)
         refusal = self._refusal(job)
         if refusal:
             if await db(
@@ -178,11 +178,6 @@ class Runner:
             event = self._started.pop(run.job_id, None)
             if event is not None:
                 event.set()
-
-    def _notify_soon(self, job_id: str) -> None:
-        task = asyncio.create_task(anotify_job_changed(job_id))
-        self._notifications.add(task)
-        task.add_done_callback(self._notifications.discard)
 
     def started(self, job_id: str) -> None:
         event = self._started.get(job_id)
@@ -290,8 +285,10 @@ class Runner:
                 continue
             raw = item[1]
             job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
+            # Keep a reference: the loop holds tasks only weakly.
             task = asyncio.create_task(self._take_logged(job_id))
-            task.add_done_callback(lambda t: None)
+            self._claims.add(task)
+            task.add_done_callback(self._claims.discard)
 
     async def _take_logged(self, job_id: str) -> None:
         try:
