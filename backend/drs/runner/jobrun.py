@@ -315,7 +315,6 @@ class JobRun:
         job.status, job.started_at = JobStatus.RUNNING, timezone.now()
         job.remote_pgid, job.remote_pgid_start = pgid, pgid_start
         job.remote_pid, job.remote_pid_start = pid, pid_start
-        self.runner.started(self.job_id)
         await anotify_job_changed(self.job_id)
 
     def default_directory(self) -> str:

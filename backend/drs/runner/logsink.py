@@ -74,9 +74,6 @@ class LogSink:
     last_seq: int
     line_count: int = 0
     buffers: dict[str, bytearray] = field(default_factory=lambda: {s: bytearray() for s in STREAMS})
-    # Only an incomplete UTF-8 sequence is pending: nothing to flush until more bytes come
-    # (or the job ends), so a quiet job that stopped mid-character costs no CPU.
-    held: bool = False
     failed: BaseException | None = None
 
     @property
@@ -91,7 +88,6 @@ class LogSink:
     def feed(self, stream: str, data: bytes) -> None:
         if data:
             self.buffers[stream] += data
-            self.held = False
 
     def take(self, *, final: bool = False) -> list[PendingChunk]:
         """The chunks a flush would write now (the buffers are emptied by `commit`)."""
@@ -114,8 +110,8 @@ class LogSink:
                 line += data.count(b"\n")
                 offset += cut
                 start += cut
-        if not chunks and self.pending_bytes:
-            self.held = True
+        # An incomplete UTF-8 tail alone gives no chunk; the persister flushes a sink only
+        # when a transport fed it, so a job quiet mid-character costs no CPU.
         return chunks
 
     def commit(self, chunks: list[PendingChunk]) -> None:

@@ -69,7 +69,6 @@ class Runner:
         self.lost_leases: set[str] = set()
         self.redis = dispatch.async_client()
         self._background: list[asyncio.Task[None]] = []
-        self._started: dict[str, asyncio.Event] = {}
         self._claims: set[asyncio.Task[None]] = set()
 
     # --- lifetime --------------------------------------------------------------------------
@@ -124,7 +123,6 @@ class Runner:
             )
         )
         self.lost_leases.discard(job_id)
-        self._started[job_id] = asyncio.Event()
         if job.status == JobStatus.STARTING:
             # Awaited, so that watchers never see `starting` after `running`.
             await anotify_job_changed(job_id)
@@ -175,20 +173,6 @@ class Runner:
         finally:
             self.runs.pop(run.job_id, None)
             self.tasks.pop(run.job_id, None)
-            event = self._started.pop(run.job_id, None)
-            if event is not None:
-                event.set()
-
-    def started(self, job_id: str) -> None:
-        event = self._started.get(job_id)
-        if event is not None:
-            event.set()
-
-    async def wait_started(self, job_id: str) -> None:
-        """Until the job's remote process started (or its run ended)."""
-        event = self._started.get(job_id)
-        if event is not None:
-            await event.wait()
 
     def link_for(self, job: Job) -> Link:
         server, credential = job.server, job.credential

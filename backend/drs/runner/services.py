@@ -16,7 +16,7 @@ from asgiref.sync import async_to_sync
 from drs.common.exceptions import DomainError
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential, Secrets
-from drs.runner.remote import q
+from drs.runner.remote import q, remove_dir_script
 from drs.runner.ssh import ConnectError, open_connection, scan
 from drs.servers.choices import ServerKind
 from drs.servers.models import Server
@@ -203,5 +203,5 @@ def remove_remote_directory(job: Job) -> None:
         )
     _remote_script(
         server, credential.username, credential.kind, credential.get_secrets(),
-        f"rm -rf -- {q(directory)}", "remove the job directory",
+        remove_dir_script(directory), "remove the job directory",
     )  # fmt: skip
