@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install venv frontend frontend-build migrate test test-deps test-sqlite test-postgres \
+.PHONY: run install venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
         audit chaos fuzz
 
@@ -102,8 +102,13 @@ check-client: venv frontend
 	if [ $$stale != 0 ]; then echo "stale generated code: run 'make client' and commit"; exit 1; fi
 	cd clients/python && ../../.venv/bin/ruff check . && ../../.venv/bin/ruff format --check . && ../../.venv/bin/mypy
 
-bench: venv
+bench: venv sshd-deps
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# bench and the runner tests start their own OpenSSH sshd on loopback.
+sshd-deps:
+	@command -v /usr/sbin/sshd >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server)
 
 # Fault scenarios (web restart, Redis down, database restart, SSH link cut) in server mode
 # against a private PostgreSQL and redis-server started for them: tests/hardening/chaos.py.
