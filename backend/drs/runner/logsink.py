@@ -202,6 +202,32 @@ def persist_batch(
         moved = advance_jobs(
             owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in items], now
         )
+        insert_chunks(
+            [(job_id, c) for job_id, chunks in items if str(job_id) in moved for c in chunks],
+            now,
+        )
+    return {str(job_id) for job_id, _ in items} - moved, now
+
+
+# The LogChunk columns COPY writes, with their PostgreSQL types (binary COPY needs them).
+COPY_COLUMNS = (
+    ("job", "uuid"),
+    ("seq", "int8"),
+    ("stream", "varchar"),
+    ("offset", "int8"),
+    ("data", "bytea"),
+    ("time", "timestamptz"),
+    ("line", "int8"),
+)
+
+
+def insert_chunks(rows: list[tuple[str | UUID, PendingChunk]], now: datetime) -> None:
+    """Insert LogChunk rows. On PostgreSQL a binary COPY: the bytes go to the server as
+    they are, where an INSERT had psycopg quote each 64 KiB `bytea` into the SQL text
+    (half the runner's CPU at full speed) and the server parse it back."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
         LogChunk.objects.bulk_create(
             [
                 LogChunk(
@@ -213,13 +239,29 @@ def persist_batch(
                     time=now,
                     line=c.line,
                 )
-                for job_id, chunks in items
-                if str(job_id) in moved
-                for c in chunks
+                for job_id, c in rows
             ],
             batch_size=500,
         )
-    return {str(job_id) for job_id, _ in items} - moved, now
+        return
+    quote = connection.ops.quote_name
+    column = {f.name: f.column for f in LogChunk._meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name, _ in COPY_COLUMNS)
+    sql = f"COPY {quote(LogChunk._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    uuids: dict[str | UUID, UUID] = {}
+    # The raw psycopg cursor bypasses Django's error mapping: map it here, so a bad row
+    # is the DataError/IntegrityError the persister isolates.
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        copy.set_types([pg_type for _, pg_type in COPY_COLUMNS])
+        for job_id, c in rows:
+            job_uuid = uuids.get(job_id)
+            if job_uuid is None:
+                job_uuid = uuids[job_id] = job_id if isinstance(job_id, UUID) else UUID(job_id)
+            copy.write_row((job_uuid, c.seq, c.stream, c.offset, c.data, now, c.line))
 
 
 class Persister:

@@ -1,0 +1,148 @@
+"""persist_batch and the Persister against the real database: on PostgreSQL the chunks go
+in by binary COPY, on SQLite by bulk_create; both must store every byte exactly."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import IntegrityError, connections
+from django.utils import timezone
+
+from drs.jobs.models import Job, LogChunk
+from drs.runner.logsink import FLUSH_BYTES, LogSink, Persister, persist_batch
+from drs.runner.process import db
+from tests import factories
+
+OWNER = "runner-under-test:1:x"
+
+
+def make_jobs(owner: Any, n: int, **extra: Any) -> list[Job]:
+    srv = factories.server()
+    cred = factories.credential(owner, srv)
+    values: dict[str, Any] = {"lease_owner": OWNER} | extra
+    return [factories.job(owner, srv, credential=cred, **values) for _ in range(n)]
+
+
+def sink_for(job: Job) -> LogSink:
+    return LogSink(job.pk, {"stdout": 0, "stderr": 0}, 0)
+
+
+def stored(job: Job) -> dict[str, bytes]:
+    out = {"stdout": b"", "stderr": b""}
+    seqs = []
+    for c in LogChunk.objects.filter(job=job).order_by("seq"):
+        assert c.offset == len(out[c.stream])
+        out[c.stream] += bytes(c.data)
+        seqs.append(c.seq)
+    assert seqs == list(range(1, len(seqs) + 1))
+    return out
+
+
+def test_every_byte_stored_exactly(owner: Any) -> None:
+    """Invalid UTF-8, NUL bytes, a character across the 64 KiB boundary, a chunk of
+    exactly 64 KiB, both streams: what comes back is what went in, in seq order."""
+    job, other = make_jobs(owner, 2)
+    out = b"\xff\xfe\x00\x80 not utf-8 \xc3(\n" + b"x" * (FLUSH_BYTES - 20) + "é€😀\n".encode()
+    err = b"a" * FLUSH_BYTES  # one chunk of exactly 64 KiB
+    sink = sink_for(job)
+    sink.feed("stdout", out)
+    sink.feed("stderr", err)
+    chunks = sink.take(final=True)
+    assert all(len(c.data) <= FLUSH_BYTES for c in chunks)
+    assert [len(c.data) for c in chunks if c.stream == "stderr"] == [FLUSH_BYTES]
+    other_sink = sink_for(other)
+    other_sink.feed("stdout", b"\x00" * 10 + b"\n" * 3)
+    other_chunks = other_sink.take(final=True)
+
+    lost, when = persist_batch(OWNER, [(job.pk, chunks), (str(other.pk), other_chunks)])
+
+    assert lost == set()
+    assert stored(job) == {"stdout": out, "stderr": err}
+    assert stored(other) == {"stdout": b"\x00" * 10 + b"\n" * 3, "stderr": b""}
+    first = LogChunk.objects.filter(job=job).order_by("seq")
+    assert [c.line for c in first] == [c.line for c in chunks]
+    assert all(c.time == when for c in first)
+    job.refresh_from_db()
+    assert (job.stdout_offset, job.stderr_offset) == (len(out), len(err))
+    assert (job.last_seq, job.line_count) == (len(chunks), out.count(b"\n"))
+
+
+def test_a_failed_guard_writes_nothing_for_that_job_only(owner: Any) -> None:
+    """Many jobs in one flush: one whose lease moved and one whose last_seq moved write
+    nothing and are returned; the others commit."""
+    jobs = make_jobs(owner, 6)
+    Job.objects.filter(pk=jobs[1].pk).update(lease_owner="someone-else:2:y")
+    Job.objects.filter(pk=jobs[4].pk).update(last_seq=7)
+    items = []
+    for i, job in enumerate(jobs):
+        sink = sink_for(job)
+        sink.feed("stdout", b"job %d\n" % i * 5000)
+        items.append((job.pk, sink.take(final=True)))
+
+    lost, _ = persist_batch(OWNER, items)
+
+    assert lost == {str(jobs[1].pk), str(jobs[4].pk)}
+    for i, job in enumerate(jobs):
+        if i in (1, 4):
+            assert not LogChunk.objects.filter(job=job).exists()
+        else:
+            assert stored(job)["stdout"] == b"job %d\n" % i * 5000
+    assert Job.objects.get(pk=jobs[4].pk).last_seq == 7
+
+
+def test_integrity_error_is_djangos(owner: Any) -> None:
+    """A row the database refuses raises Django's IntegrityError (what the persister
+    isolates), and the transaction leaves nothing behind."""
+    (job,) = make_jobs(owner, 1)
+    LogChunk.objects.create(
+        job=job, seq=1, stream="stdout", offset=0, data=b"", time=timezone.now()
+    )
+    sink = sink_for(job)
+    sink.feed("stdout", b"clash\n")
+    with pytest.raises(IntegrityError):
+        persist_batch(OWNER, [(job.pk, sink.take(final=True))])
+    job.refresh_from_db()
+    assert (job.last_seq, job.stdout_offset) == (0, 0)
+    assert LogChunk.objects.filter(job=job).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_persister_isolates_the_job_whose_rows_are_refused(owner: Any) -> None:
+    """One job's rows break the batch's transaction: the others are committed one by
+    one, that job alone fails, and only committed chunks are published."""
+    jobs = make_jobs(owner, 4)
+    bad = jobs[2]
+    LogChunk.objects.create(
+        job=bad, seq=1, stream="stdout", offset=0, data=b"", time=timezone.now()
+    )
+    published: list[tuple[str, int]] = []
+    failed: list[str] = []
+
+    async def publish(job_id: Any, *, seq: int, **_: Any) -> None:
+        published.append((str(job_id), seq))
+
+    async def scenario() -> list[LogSink]:
+        persister = Persister(OWNER, db, publish)
+        persister.on_failed = lambda job_id, exc: failed.append(job_id)
+        sinks = [sink_for(job) for job in jobs]
+        for i, sink in enumerate(sinks):
+            persister.register(sink)
+            sink.feed("stdout", b"%d" % i * (FLUSH_BYTES + 10))
+        await persister.flush(sinks, final=True)
+        await persister.close()
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
+        return sinks
+
+    sinks = asyncio.run(scenario())
+
+    assert failed == [str(bad.pk)]
+    assert isinstance(sinks[2].failed, IntegrityError)
+    assert LogChunk.objects.filter(job=bad).count() == 1
+    for i, job in enumerate(jobs):
+        if job != bad:
+            assert stored(job)["stdout"] == b"%d" % i * (FLUSH_BYTES + 10)
+            assert sinks[i].pending_bytes == 0
+    assert sorted(published) == sorted((str(j.pk), s) for j in jobs if j != bad for s in (1, 2))
