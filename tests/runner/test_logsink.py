@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import IntegrityError, connections
+from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
 from drs.jobs.models import Job, LogChunk
@@ -146,3 +146,26 @@ def test_persister_isolates_the_job_whose_rows_are_refused(owner: Any) -> None:
             assert stored(job)["stdout"] == b"%d" % i * (FLUSH_BYTES + 10)
             assert sinks[i].pending_bytes == 0
     assert sorted(published) == sorted((str(j.pk), s) for j in jobs if j != bad for s in (1, 2))
+
+
+def test_chunks_compress_with_lz4_on_postgresql(owner: Any) -> None:
+    """pglz, PostgreSQL's default, was the database's ceiling at full speed (migration
+    jobs 0004); a stored chunk is compressed with lz4 where the server has it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND 'lz4' = ANY(enumvals)"
+        )
+        if cursor.fetchone() is None:
+            pytest.skip("this server has no lz4")
+    (job,) = make_jobs(owner, 1)
+    sink = sink_for(job)
+    sink.feed("stdout", b"%099d\n" % 0 * 600)
+    persist_batch(OWNER, [(job.pk, sink.take(final=True))])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(data) FROM jobs_logchunk WHERE job_id = %s", [job.pk]
+        )
+        assert cursor.fetchone() == ("lz4",)
