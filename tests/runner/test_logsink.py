@@ -4,6 +4,7 @@ in by binary COPY, on SQLite by bulk_create; both must store every byte exactly.
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
 from drs.jobs.models import Job, LogChunk
-from drs.runner.logsink import FLUSH_BYTES, LogSink, Persister, persist_batch
+from drs.runner.logsink import FLUSH_BYTES, LogSink, PendingChunk, Persister, persist_batch
 from drs.runner.process import db
 from tests import factories
 
@@ -39,6 +40,53 @@ def stored(job: Job) -> dict[str, bytes]:
         seqs.append(c.seq)
     assert seqs == list(range(1, len(seqs) + 1))
     return out
+
+
+def test_take_and_commit_cut_any_feeds_on_utf8_boundaries() -> None:
+    """Pieces of any size (a character split across pieces, across 64 KiB), fed while a
+    flush is out: the committed chunks rebuild the stream exactly, each <= 64 KiB and
+    whole characters; the held-back tail goes out with the final flush."""
+    rng = random.Random(7)
+    text = "".join(rng.choice(["a", "\n", "é", "€", "😀", "xyz"]) for _ in range(120_000))
+    raw = text.encode()
+    sink = LogSink("job", {"stdout": 0, "stderr": 0}, 0)
+    got = b""
+    pos = 0
+    out_of_flush: list[PendingChunk] = []
+    while pos < len(raw) or out_of_flush:
+        for _ in range(rng.randint(0, 4)):
+            n = rng.choice([1, 2, 3, 1000, FLUSH_BYTES - 1, FLUSH_BYTES, 300_000])
+            sink.feed("stdout", raw[pos : pos + n])
+            pos += n
+        if out_of_flush:  # the flush that took these committed; the feeds above happened meanwhile
+            sink.commit(out_of_flush)
+            got += b"".join(c.data for c in out_of_flush)
+        out_of_flush = sink.take()
+        for c in out_of_flush:
+            assert 0 < len(c.data) <= FLUSH_BYTES
+            c.data.decode()  # whole characters only
+    assert sink.read_offsets["stdout"] == len(raw)
+    final = sink.take(final=True)
+    sink.commit(final)
+    got += b"".join(c.data for c in final)
+    assert got == raw
+    assert sink.pending_bytes == 0
+    assert sink.line_count == raw.count(b"\n")
+    assert sink.offsets["stdout"] == len(raw)
+
+
+def test_an_incomplete_character_is_held_back_until_final() -> None:
+    sink = LogSink("job", {"stdout": 0, "stderr": 0}, 0)
+    sink.feed("stdout", b"a" * (FLUSH_BYTES - 1) + "é".encode()[:1])
+    sink.feed("stdout", b"")
+    chunks = sink.take()
+    assert [len(c.data) for c in chunks] == [FLUSH_BYTES - 1]
+    sink.commit(chunks)
+    assert sink.take() == []
+    sink.feed("stdout", "é".encode()[1:] + b"\xff")
+    assert [c.data for c in sink.take()] == ["é".encode() + b"\xff"]
+    sink.feed("stderr", b"\xe2\x82")  # a cut-off euro sign: written as is once the job ends
+    assert [(c.stream, c.data) for c in sink.take(final=True)][-1] == ("stderr", b"\xe2\x82")
 
 
 def test_every_byte_stored_exactly(owner: Any) -> None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,13 +68,57 @@ class PendingChunk:
     line: int = 0
 
 
+class Pieces:
+    """One stream's unpersisted bytes: the pieces as the transport delivered them (~1 MiB
+    frames at full speed), never copied into one growing buffer. A bytearray was: `+=`
+    reallocates and `del buf[:n]` moves the rest, a quarter of the runner's CPU at full
+    speed. A chunk is sliced out of the pieces it spans."""
+
+    __slots__ = ("head", "items", "size")
+
+    def __init__(self) -> None:
+        self.items: deque[bytes] = deque()
+        self.head = 0  # bytes of items[0] already persisted
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def append(self, data: bytes) -> None:
+        self.items.append(data)
+        self.size += len(data)
+
+    def read(self, start: int, n: int) -> bytes:
+        """n bytes from `start` (counted from the first unpersisted byte)."""
+        pos = self.head + start
+        parts: list[bytes] = []
+        for piece in self.items:
+            if pos >= len(piece):
+                pos -= len(piece)
+                continue
+            part = piece if pos == 0 and len(piece) <= n else piece[pos : pos + n]
+            parts.append(part)
+            n -= len(part)
+            pos = 0
+            if n == 0:
+                break
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def consume(self, n: int) -> None:
+        self.size -= n
+        n += self.head
+        while n and n >= len(self.items[0]):
+            n -= len(self.items.popleft())
+        self.head = n
+
+
 @dataclass
 class LogSink:
     job_id: str | UUID
     offsets: dict[str, int]  # persisted byte offset per stream
     last_seq: int
     line_count: int = 0
-    buffers: dict[str, bytearray] = field(default_factory=lambda: {s: bytearray() for s in STREAMS})
+    buffers: dict[str, Pieces] = field(default_factory=lambda: {s: Pieces() for s in STREAMS})
     failed: BaseException | None = None
 
     @property
@@ -87,7 +132,7 @@ class LogSink:
 
     def feed(self, stream: str, data: bytes) -> None:
         if data:
-            self.buffers[stream] += data
+            self.buffers[stream].append(bytes(data))
 
     def take(self, *, final: bool = False) -> list[PendingChunk]:
         """The chunks a flush would write now (the buffers are emptied by `commit`)."""
@@ -97,14 +142,16 @@ class LogSink:
             buf = self.buffers[stream]
             offset, start = self.offsets[stream], 0
             while start < len(buf):
-                rest = memoryview(buf)[start:]
-                cut = utf8_cut(rest, FLUSH_BYTES)
-                if len(rest) <= FLUSH_BYTES:
-                    # The tail: hold back a sequence still being written, unless final.
-                    cut = len(rest) if final else utf8_cut(rest, len(rest))
+                want = min(FLUSH_BYTES, len(buf) - start)
+                data = buf.read(start, want)
+                # A full chunk ends before a sequence it would split; so does the tail
+                # (a sequence still being written), unless the job has ended.
+                final_tail = final and start + want == len(buf)
+                cut = want if final_tail else utf8_cut(data, want)
                 if cut == 0:
                     break
-                data = bytes(rest[:cut])
+                if cut < want:
+                    data = data[:cut]
                 seq += 1
                 chunks.append(PendingChunk(seq, stream, offset, data, line))
                 line += data.count(b"\n")
@@ -116,7 +163,7 @@ class LogSink:
 
     def commit(self, chunks: list[PendingChunk]) -> None:
         for chunk in chunks:
-            del self.buffers[chunk.stream][: len(chunk.data)]
+            self.buffers[chunk.stream].consume(len(chunk.data))
             self.offsets[chunk.stream] = chunk.offset + len(chunk.data)
         if chunks:
             self.last_seq = chunks[-1].seq
