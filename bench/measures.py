@@ -84,6 +84,13 @@ def _drs_stream(env: BenchEnv, program: str, args: list[str], expected: int) -> 
             "AND stream = 'stdout'",
             (job["id"],),
         ).fetchone()[0]
+        # One row per flush (a flush stamps all its chunks with one time): how the
+        # persisting kept up, for reading a profile.
+        flushes = conn.execute(
+            "SELECT extract(epoch FROM time)::float8, count(*) FROM jobs_logchunk "
+            "WHERE job_id = %s GROUP BY time ORDER BY time",
+            (job["id"],),
+        ).fetchall()
     header = len(first["data"].split("\n", 1)[0]) + 1
     return {
         "job": job["id"],
@@ -97,6 +104,10 @@ def _drs_stream(env: BenchEnv, program: str, args: list[str], expected: int) -> 
         "stdout_offset": int(stdout_offset),
         "every_byte_persisted": int(stored) == expected + header == int(stdout_offset),
         "chunks": int(chunks),
+        "flushes": len(flushes),
+        "first_flush_seconds": round(flushes[0][0] - t0, 3) if flushes else None,
+        "largest_flush_chunks": max((int(n) for _, n in flushes), default=0),
+        "flush_times": [[round(at - t0, 3), int(n)] for at, n in flushes][:400],
         "remote_directory": detail.get("remote_directory") or "",
     }
 
@@ -135,11 +146,12 @@ def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any
         "raw_asyncssh_lines_per_s": round(raw_lps),
         "ratio": round(drs_lps / raw_lps, 3) if drs_lps else None,
     }
-    ratios = [out["bytes"]["ratio"], out["lines"]["ratio"]]
+    for row in (out["bytes"], out["lines"]):
+        row["goal_met"] = (
+            row["ratio"] is not None and row["ratio"] >= 0.5 and row["drs"]["every_byte_persisted"]
+        )
     out["goal"] = ">= 50 % of raw asyncssh"
-    out["goal_met"] = all(r is not None and r >= 0.5 for r in ratios) and all(
-        x["drs"]["every_byte_persisted"] for x in (out["bytes"], out["lines"])
-    )
+    out["goal_met"] = out["bytes"]["goal_met"] and out["lines"]["goal_met"]
     log(
         f"P2: {out['bytes']['drs_mb_per_s']} MB/s vs raw {out['bytes']['raw_asyncssh_mb_per_s']}; "
         f"{out['lines']['drs_lines_per_s']} lines/s vs raw {out['lines']['raw_asyncssh_lines_per_s']}"

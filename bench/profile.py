@@ -30,6 +30,9 @@ def profiling(env: Any, label: str) -> Iterator[None]:
     Path(target).mkdir(parents=True, exist_ok=True)
     out = Path(target) / f"{label}.txt"
     idle = ["--idle"] if os.environ.get("BENCH_PYSPY_IDLE") else []  # wall clock, not CPU
+    # Only the thread holding the GIL: what the process's Python work costs, without the
+    # time a thread spends waiting to get the GIL back after a syscall.
+    idle += ["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []
     proc = subprocess.Popen(
         [exe, "record", "--pid", str(env.app.pid), "--subprocesses", "--rate", "100",
          "--format", "raw", "--output", str(out), "--nonblocking", *idle],
