@@ -141,6 +141,19 @@ def test_a_failed_guard_writes_nothing_for_that_job_only(owner: Any) -> None:
     assert Job.objects.get(pk=jobs[4].pk).last_seq == 7
 
 
+def test_a_flush_of_one_job_is_guarded_too(owner: Any) -> None:
+    (job,) = make_jobs(owner, 1, lease_owner="someone-else:2:y")
+    sink = sink_for(job)
+    sink.feed("stdout", b"late\n")
+    assert persist_batch(OWNER, [(str(job.pk), sink.take())])[0] == {str(job.pk)}
+    assert not LogChunk.objects.filter(job=job).exists()
+    Job.objects.filter(pk=job.pk).update(lease_owner=OWNER)
+    assert persist_batch(OWNER, [(str(job.pk), sink.take())])[0] == set()
+    job.refresh_from_db()
+    assert (job.last_seq, job.stdout_offset, job.line_count) == (1, 5, 1)
+    assert job.heartbeat_at is not None
+
+
 def test_integrity_error_is_djangos(owner: Any) -> None:
     """A row the database refuses raises Django's IntegrityError (what the persister
     isolates), and the transaction leaves nothing behind."""
