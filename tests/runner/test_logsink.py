@@ -13,7 +13,14 @@ from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
 from drs.jobs.models import Job, LogChunk
-from drs.runner.logsink import FLUSH_BYTES, LogSink, PendingChunk, Persister, persist_batch
+from drs.runner.logsink import (
+    FLUSH_BYTES,
+    PUBLISH_BACKLOG,
+    LogSink,
+    PendingChunk,
+    Persister,
+    persist_batch,
+)
 from drs.runner.process import db
 from tests import factories
 
@@ -230,3 +237,35 @@ def test_chunks_compress_with_lz4_on_postgresql(owner: Any) -> None:
             "SELECT pg_column_compression(data) FROM jobs_logchunk WHERE job_id = %s", [job.pk]
         )
         assert cursor.fetchone() == ("lz4",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flood_keeps_the_publish_backlog_bounded(owner: Any) -> None:
+    """Persisting outruns publishing in a flood: every chunk is persisted, at most
+    PUBLISH_BACKLOG wait per publisher, and the newest are the ones published (a
+    websocket reads a gap before a live chunk from the database)."""
+    (job,) = make_jobs(owner, 1)
+    n = PUBLISH_BACKLOG * 3
+    published: list[int] = []
+
+    async def scenario() -> int:
+        release = asyncio.Event()
+
+        async def publish(job_id: Any, *, seq: int, **_: Any) -> None:
+            await release.wait()
+            published.append(seq)
+
+        persister = Persister(OWNER, db, publish)
+        sink = sink_for(job)
+        persister.register(sink)
+        sink.feed("stdout", b"x" * FLUSH_BYTES * n)
+        await persister.flush([sink])
+        waiting = max(q.qsize() for q in persister._queues)
+        release.set()
+        await persister.close()
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
+        return waiting
+
+    assert asyncio.run(scenario()) == PUBLISH_BACKLOG
+    assert LogChunk.objects.filter(job=job).count() == n
+    assert published == list(range(n - PUBLISH_BACKLOG + 1, n + 1))

@@ -72,6 +72,11 @@ PUBLISH_LAG = Histogram(
     "Seconds from a chunk's commit to its publication on the channel layer.",
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+PUBLISH_DROPPED = Counter(
+    "drs_publish_dropped",
+    "Committed chunks not published because the runner's publish backlog was full "
+    "(websockets read them from the database instead).",
+)
 SSH_CONNECTIONS = Gauge(
     "drs_ssh_connections",
     "SSH connections open from runner processes.",

@@ -34,6 +34,11 @@ MAX_DELAY_SECONDS = 0.1  # ...and a steady stream at least this often
 FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
 DB_RETRY_SECONDS = 1.0
 PUBLISHERS = 8  # channel-layer sends in flight per runner process
+# Chunks waiting per publisher (4 MiB of 64 KiB chunks) before the oldest are dropped: a
+# flood persists faster than it publishes, and a queue without bound held the whole
+# backlog in memory. Readers lose nothing: a websocket fills a gap from the database
+# when the next live chunk arrives.
+PUBLISH_BACKLOG = 64
 STREAMS = (Stream.STDOUT, Stream.STDERR)
 
 Db = Callable[..., Awaitable[Any]]
@@ -403,6 +408,10 @@ class Persister:
         for sink, chunks in published:
             queue = self._queue_for(str(sink.job_id))
             for chunk in chunks:
+                if queue.qsize() >= PUBLISH_BACKLOG:
+                    queue.get_nowait()
+                    queue.task_done()
+                    metrics.PUBLISH_DROPPED.inc()
                 queue.put_nowait((sink.job_id, chunk, when))
 
     def _queue_for(self, job_id: str) -> asyncio.Queue[tuple[str | UUID, PendingChunk, datetime]]:
