@@ -77,7 +77,12 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 + (
                     ", every byte persisted" if b["drs"]["every_byte_persisted"] else ", BYTES LOST"
                 ),
-                f"asyncssh {b['raw_asyncssh_mb_per_s']} MB/s (SFTP read alone {b['raw_sftp_read_mb_per_s']})",
+                f"asyncssh {b['raw_asyncssh_mb_per_s']} MB/s (SFTP read alone {b['raw_sftp_read_mb_per_s']})"
+                + (
+                    f"; DRS busy {b['drs']['busy_after_seconds']} s after its last chunk"
+                    if "busy_after_seconds" in b["drs"]
+                    else ""
+                ),
                 f"{b['ratio']:.0%}" if b["ratio"] is not None else "—",
                 p2["goal"],
                 p2_met(b),
