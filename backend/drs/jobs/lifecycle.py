@@ -94,7 +94,8 @@ def reserve(job_ids: list[str], *, expires_at: datetime) -> int:
 
 def request_cancel(job_id: JobId) -> None:
     """A queued job has no runner yet: it ends here and now. An active one is stopped by
-    its runner, which sees `cancel_requested_at` on its next tick."""
+    its runner, told by a hint after commit (`dispatch.hint_cancel`) or by its periodic
+    check of `cancel_requested_at`."""
     now = timezone.now()
     Job.objects.filter(pk=job_id, cancel_requested_at=None).exclude(
         status__in=TERMINAL_STATUSES

@@ -11,7 +11,7 @@ from drs.jobs import lifecycle
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
 from drs.jobs.events import notify_job_changed
 from drs.jobs.models import Job
-from drs.runner.dispatch import submit
+from drs.runner.dispatch import hint_cancel, submit
 from drs.servers.choices import ServerKind
 
 
@@ -28,13 +28,17 @@ def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job
 @transaction.atomic
 def job_cancel(*, job: Job) -> Job:
     """Queued jobs end here and now; running ones are stopped by their runner, which
-    notices `cancel_requested_at` and kills the remote process group."""
+    hears the hint published after commit (or finds `cancel_requested_at` on its periodic
+    check) and kills the remote process group."""
     job = Job.objects.select_for_update().get(pk=job.pk)
     if job.status in TERMINAL_STATUSES:
         raise Conflict(f"The job has already ended ({job.status}).")
     lifecycle.request_cancel(job.pk)
     job.refresh_from_db()
     notify_job_changed(job)
+    if job.status not in TERMINAL_STATUSES:
+        job_id = job.pk
+        transaction.on_commit(lambda: hint_cancel(job_id))
     return job
 
 

@@ -1,7 +1,11 @@
 """How job ids reach runner processes: a Redis list (the channel layer's Redis, embedded
 or server) that every runner blocks on, so an idle one takes the next job within a
 millisecond. The list carries hints only: claiming the lease decides who runs a job,
-and each runner's reaper scan finds anything a lost message left behind."""
+and each runner's reaper scan finds anything a lost message left behind.
+
+Cancel requests go the same way as hints: a pub/sub message every runner hears, so the
+runner holding the job checks it at once; a lost message is caught by its periodic
+database check a few seconds later."""
 
 from __future__ import annotations
 
@@ -44,6 +48,19 @@ def dispatch(job_ids: Iterable[object]) -> None:
         _sync_client().lpush(queue_key(), *ids)
     except redis.RedisError as exc:
         log.warning("dispatch to runners failed (%s); the reaper will pick the jobs up", exc)
+
+
+def cancel_channel() -> str:
+    return f"{settings.REDIS_PREFIX}:runner:cancel"
+
+
+def hint_cancel(job_id: object) -> None:
+    """Tell every runner that this job's cancel was requested (committed already). Never
+    fails the caller: without the hint, the runner's periodic check finds the request."""
+    try:
+        _sync_client().publish(cancel_channel(), str(job_id))
+    except redis.RedisError as exc:
+        log.warning("cancel hint to runners failed (%s); their periodic check covers it", exc)
 
 
 def submit(job_id: object) -> None:

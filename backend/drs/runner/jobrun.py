@@ -133,7 +133,7 @@ class JobRun:
         self.transport_lost = True
         self.wake.set()
 
-    # --- control from the runner's tick ------------------------------------------------------
+    # --- control from the runner (cancel hints, its tick) -------------------------------------
 
     def request_stop(self, reason: str) -> None:
         if not self.stop_reason:
@@ -146,6 +146,14 @@ class JobRun:
         if not job.timeout_seconds or job.started_at is None:
             return False
         return timezone.now() >= job.started_at + timedelta(seconds=job.timeout_seconds)
+
+    def until_deadline(self) -> float | None:
+        """Seconds until the job's timeout (None: no timeout, or already stopping)."""
+        job = self.job
+        if self.stop_reason or not job.timeout_seconds or job.started_at is None:
+            return None
+        deadline = job.started_at + timedelta(seconds=job.timeout_seconds)
+        return max(0.0, (deadline - timezone.now()).total_seconds())
 
     # --- the lifecycle ---------------------------------------------------------------------
 
@@ -340,7 +348,10 @@ class JobRun:
             self.runner.persister.register(self.sink)
         await self.watch()
         while self.exit_code is None:
-            timeout = 5.0
+            # Everything else wakes this loop (transport events, a stop request, a lost
+            # lease, a failed sink); a timer runs only for the job's own deadline or the
+            # grace period before KILL.
+            timeout = self.until_deadline()
             if self.term_sent_at is not None and not self.kill_sent:
                 timeout = max(
                     0.05, self.term_sent_at + settings.DRS_CANCEL_GRACE_SECONDS - time.monotonic()
@@ -349,6 +360,8 @@ class JobRun:
             if not self.pending_events():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout)
+            if not self.stop_reason and self.deadline_passed():
+                self.request_stop(JobStatus.TIMED_OUT)
             self.check_lease()
             if self.sink is not None and self.sink.failed is not None:
                 raise self.sink.failed

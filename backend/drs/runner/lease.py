@@ -137,18 +137,22 @@ def reap() -> list[str]:
     anywhere, any number of times at once: claiming is what decides, so a duplicate
     dispatch is harmless. Returns the job ids to dispatch."""
     now = timezone.now()
-    claimable = list(
-        Job.objects.filter(status__in=ACTIVE_STATUSES)
-        .filter(Q(lease_expires_at__lt=now) | Q(lease_expires_at=None))
-        .values_list("pk", flat=True)
-    )
+    # One query when there is nothing to do (the common case, every few seconds).
+    rows = Job.objects.filter(
+        Q(status=JobStatus.QUEUED)
+        | Q(status__in=ACTIVE_STATUSES) & (Q(lease_expires_at__lt=now) | Q(lease_expires_at=None))
+    ).values_list("pk", "status", "server_id")
+    claimable: list[str] = []
+    server_ids: set[int] = set()
+    for pk, status, server_id in rows:
+        if status == JobStatus.QUEUED:
+            server_ids.add(server_id)
+        else:
+            claimable.append(str(pk))
     reserved: list[str] = []
-    server_ids = set(
-        Job.objects.filter(status=JobStatus.QUEUED).values_list("server_id", flat=True)
-    )
     for server_id in sorted(server_ids):
         reserved += reserve_slots(server_id)
-    found = [str(pk) for pk in claimable] + reserved
+    found = claimable + reserved
     if found:
         log.info("reaper: %d claimable and %d newly admitted jobs", len(claimable), len(reserved))
     return found

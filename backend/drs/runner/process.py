@@ -1,8 +1,11 @@
 """A runner process: one asyncio loop that drives many jobs at once.
 
 It takes job ids from the dispatch queue, claims their leases and runs each as a task
-(`JobRun`); the periodic work for all of them is one tick: lease renewal and the cancel
-check (one query), timeouts, the reaper scan, idle connections, the heartbeat. Database
+(`JobRun`). A cancel request arrives as a pub/sub hint and is acted on at once; the
+periodic work for all jobs is one tick that sleeps until the next thing is due: the
+fallback cancel check and lease renewal (one query), the reaper scan (one runner of the
+installation per period), idle connections, the heartbeat. Timeouts are each job's own
+timer (`JobRun.follow`), without the database. Database
 work runs in one thread (asgiref's thread-sensitive executor), so the process holds one
 database connection whatever the number of jobs. A graceful stop releases every lease
 at once, so another runner reattaches within seconds."""
@@ -38,9 +41,12 @@ from drs.servers.choices import ServerKind
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-TICK_SECONDS = 1.0  # cancel requests and timeouts are acted on within about this
-HEARTBEAT_SECONDS = 5.0
-SCAN_SECONDS = 5.0
+# A cancel hint is acted on at once; this check catches a lost one (and lost leases).
+CHECK_SECONDS = 5.0
+HEARTBEAT_SECONDS = 15.0  # at most; a quarter of DRS_HEALTH_HEARTBEAT_MAX_AGE if lower
+SWEEP_SECONDS = 5.0  # idle connections, silent follower agents
+SCAN_SECONDS = 5.0  # the reaper, once per period for the whole installation
+RETRY_SECONDS = 1.0  # after a failed tick step (database or Redis down)
 
 
 def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -64,6 +70,7 @@ class Runner:
         self.pool = ConnectionPool()
         self.persister = Persister(self.owner, db)
         self.persister.on_lost = self._lease_lost
+        self.persister.on_failed = self._sink_failed
         self.runs: dict[str, JobRun] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.lost_leases: set[str] = set()
@@ -76,6 +83,7 @@ class Runner:
     def start(self, *, listen: bool = True) -> None:
         spawn = asyncio.create_task
         self._background = [spawn(self.persister.run(), name="drs-persister"), spawn(self.tick())]
+        self._background.append(spawn(self.cancel_hints(), name="drs-cancel-hints"))
         if listen:
             self._background.append(spawn(self.listen(), name="drs-dispatch"))
 
@@ -89,6 +97,11 @@ class Runner:
         for task in self._background:
             task.cancel()
         for task in self._background:
+            # redis-py's blocking pub/sub read can swallow a cancel that lands at the
+            # wrong moment (seen with 8.1): cancel again until the task ends.
+            while not task.done():
+                await asyncio.wait({task}, timeout=0.5)
+                task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.persister.close()
@@ -202,34 +215,57 @@ class Runner:
         if run is not None:
             run.wake.set()
 
+    def _sink_failed(self, job_id: str, exc: BaseException) -> None:
+        run = self.runs.get(job_id)
+        if run is not None:
+            run.wake.set()  # its follow loop raises the sink's failure
+
     # --- the tick ----------------------------------------------------------------------------
 
     async def tick(self) -> None:
+        """The periodic work of all jobs; it sleeps until the next step is due."""
         renew_every = max(1.0, settings.DRS_LEASE_SECONDS / 3)
-        next_renew = next_beat = 0.0
-        next_scan = time.monotonic() + random.uniform(0, SCAN_SECONDS)
+        beat_every = min(HEARTBEAT_SECONDS, settings.DRS_HEALTH_HEARTBEAT_MAX_AGE / 4)
+        now = time.monotonic()
+        next_check = next_renew = next_beat = next_sweep = now
+        next_scan = now + random.uniform(0, SCAN_SECONDS)
         while True:
             now = time.monotonic()
+            delay = 0.0
             try:
-                await self._check_jobs(renew=now >= next_renew)
-                if now >= next_renew:
-                    next_renew = now + renew_every
+                if now >= next_check or now >= next_renew:
+                    renew = now >= next_renew
+                    await self._check_jobs(renew=renew)
+                    next_check = now + CHECK_SECONDS
+                    if renew:
+                        next_renew = now + renew_every
                 if now >= next_beat:
-                    next_beat = now + HEARTBEAT_SECONDS
                     await db(heartbeat.beat, self.owner, jobs=len(self.runs))
+                    next_beat = now + beat_every
+                if now >= next_sweep:
                     await self.pool.sweep()
+                    next_sweep = now + SWEEP_SECONDS
                 if now >= next_scan:
-                    next_scan = now + SCAN_SECONDS * random.uniform(0.8, 1.2)
                     await self.scan()
+                    next_scan = now + SCAN_SECONDS * random.uniform(0.9, 1.1)
             except (OperationalError, InterfaceError) as exc:
                 log.warning("runner tick: database unavailable (%s)", exc)
+                delay = RETRY_SECONDS
             except (OSError, asyncssh.Error, redis.RedisError) as exc:
                 log.warning("runner tick: %s", exc)
-            await asyncio.sleep(TICK_SECONDS)
+                delay = RETRY_SECONDS
+            due = min(next_check, next_renew, next_beat, next_sweep, next_scan)
+            await asyncio.sleep(max(delay, due - time.monotonic(), 0.01))
 
-    async def _check_jobs(self, *, renew: bool) -> None:
-        ids = [job_id for job_id, run in self.runs.items() if not run.finishing]
-        if not ids and not renew:
+    async def _check_jobs(self, *, renew: bool, only: list[str] | None = None) -> None:
+        """Renew the leases (when due) and find cancel requests and lost leases of this
+        process's jobs (or of `only`), in one query; the deadline check is local."""
+        ids = [
+            job_id
+            for job_id, run in self.runs.items()
+            if not run.finishing and (only is None or job_id in only)
+        ]
+        if not ids and not (renew and self.runs):
             return
         held = await db(lease.renew_and_check, self.owner, ids, renew=renew)
         for job_id in ids:
@@ -245,12 +281,48 @@ class Runner:
 
     async def scan(self) -> None:
         """The reaper: claim work nobody does (expired or released leases, admissible
-        queued jobs). Dispatched through the queue so idle runners share it."""
+        queued jobs). Dispatched through the queue so idle runners share it. One runner
+        of the installation scans per period (a Redis token); without Redis, each does."""
+        with contextlib.suppress(redis.RedisError, OSError):
+            key = f"{dispatch.queue_key()}:scan"
+            if not await self.redis.set(key, self.owner, nx=True, px=int(SCAN_SECONDS * 900)):
+                return
         found = await db(lease.reap)
         found = [job_id for job_id in found if job_id not in self.tasks]
         if found and not await dispatch.adispatch(self.redis, found):
             for job_id in found:
                 await self.take(job_id)
+
+    # --- cancel hints ----------------------------------------------------------------------------
+
+    async def cancel_hints(self) -> None:
+        """Act on a cancel as soon as it is requested: every runner hears the job id, the
+        one holding the job confirms the request in the database and stops it. After a
+        (re)subscription the database is checked at once: hints may have been missed."""
+        backoff = 0.5
+        while True:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(dispatch.cancel_channel())
+                backoff = 0.5
+                await self._check_jobs(renew=False)
+                while True:
+                    message = await pubsub.get_message(timeout=None)
+                    if message is None or message.get("type") != "message":
+                        continue
+                    raw = message["data"]
+                    job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
+                    if job_id in self.runs:
+                        await self._check_jobs(renew=False, only=[job_id])
+            except (redis.RedisError, OSError) as exc:
+                log.warning("cancel hints unavailable (%s); the periodic check covers it", exc)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+            except (OperationalError, InterfaceError) as exc:
+                log.warning("cancel hint: database unavailable (%s)", exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
 
     # --- the dispatch queue --------------------------------------------------------------------
 
