@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 SOURCE: bytes = files("drs.runner").joinpath("agent_main.py").read_bytes()
 SOURCE_NAME = f"agent-{hashlib.sha256(SOURCE).hexdigest()[:12]}.py"
 HELLO_TIMEOUT = 15.0
-SILENCE_TIMEOUT = 10.0  # the agent heartbeats every second; 10 s of nothing: it is stuck
+# The agent heartbeats every 5 s (agent_main.PERIOD_SECONDS); 15 s of nothing: it is
+# stuck. The pool's sweep (every 5 s) restarts it, so a stuck agent is noticed in 15-20 s.
+SILENCE_TIMEOUT = 15.0
 FRAME = struct.Struct(">II")
 
 

@@ -11,7 +11,7 @@ header, then the payload bytes:
     {"t": "data", "id": JOB, "s": 0|1, "o": OFFSET} + bytes   (s: 0 stdout, 1 stderr)
     {"t": "exit", "id": JOB, "code": N}   after every byte of both streams was sent
     {"t": "gone", "id": JOB, "why": TEXT} the job can no longer end normally
-    {"t": "hb"}                            every second
+    {"t": "hb"}                            every 5 seconds
 The agent exits when its stdin closes (the connection went away), so it never outlives
 the runner that started it. Offsets make it stateless: a new agent resumes exactly
 where the runner's persisted bytes end."""
@@ -29,9 +29,10 @@ import time
 
 READ_SIZE = 1 << 20
 POLL_SECONDS = 0.02  # stat polling where inotify is missing
-RESCAN_SECONDS = 2.0  # with inotify: a safety net for events that cannot be watched
-HEARTBEAT_SECONDS = 1.0
-LIVENESS_SECONDS = 2.0
+# With inotify, the agent sleeps until a file changes or this period ends: then it
+# heartbeats, checks every job's wrapper is alive, and rescans every job (a safety net for
+# events that cannot be watched). One wakeup per period whatever the number of jobs.
+PERIOD_SECONDS = 5.0
 STREAMS = ("stdout", "stderr")
 
 IN_MODIFY = 0x2
@@ -128,7 +129,6 @@ class Watch:
         self.wd = None
         self.done = False
         self.pid = None  # (pid, start) of the wrapper, read from its `pid` file
-        self.next_liveness = 0.0
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -177,10 +177,9 @@ class Watch:
         elif not os.path.isdir(self.dir):
             self.finish({"t": "gone", "id": self.id, "why": "the job directory vanished"})
 
-    def check_alive(self, now):
-        if self.done or now < self.next_liveness:
+    def check_alive(self):
+        if self.done:
             return
-        self.next_liveness = now + LIVENESS_SECONDS
         if self.pid is None:
             try:
                 with open(self.path("pid"), "rb") as fh:
@@ -220,11 +219,11 @@ def main():
     by_wd = {}
     pending = b""
     emit({"t": "hello", "v": 1, "mode": mode, "pid": os.getpid()})
-    next_hb = next_scan = 0.0
+    next_period = 0.0
     stdin = sys.stdin.fileno()
     while True:
         now = time.monotonic()
-        timeout = POLL_SECONDS if inotify is None else min(RESCAN_SECONDS, HEARTBEAT_SECONDS)
+        timeout = POLL_SECONDS if inotify is None else max(0.0, next_period - now)
         readable = [stdin] + ([inotify.fd] if inotify is not None else [])
         try:
             ready, _, _ = select.select(readable, [], [], timeout)
@@ -262,15 +261,19 @@ def main():
                 if watch is not None:
                     dirty.add(watch.id)
         now = time.monotonic()
-        if inotify is None or now >= next_scan:
+        period = now >= next_period
+        if period:
+            next_period = now + PERIOD_SECONDS
+            emit({"t": "hb"})
+        if inotify is None or period:
             dirty.update(watches)
-            next_scan = now + RESCAN_SECONDS
         for job_id in dirty:
             watch = watches.get(job_id)
             if watch is not None:
                 watch.pump()
         for watch in list(watches.values()):
-            watch.check_alive(now)
+            if period:
+                watch.check_alive()
             if watch.done:
                 watches.pop(watch.id, None)
                 if watch.wd is not None:
@@ -279,9 +282,6 @@ def main():
                         inotify.unwatch(watch.wd)
                     except OSError:
                         pass
-        if now >= next_hb:
-            emit({"t": "hb"})
-            next_hb = now + HEARTBEAT_SECONDS
 
 
 if __name__ == "__main__":
