@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 if child.poll() is not None:
                     self.stderr.write(f"{name} exited with {child.returncode}; stopping")
                     exit_code, stopping = 1, True
-            time.sleep(0.5)
+            time.sleep(1.0)
         self._stop_children(children)
         if redis is not None:
             redis.shutdown()  # type: ignore[attr-defined]

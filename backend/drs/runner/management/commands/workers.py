@@ -29,6 +29,9 @@ log = logging.getLogger("drs.workers")
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 RESTART_DELAYS = (0.5, 1, 2, 5, 10, 30)
+# How often the supervisor looks at its children: a dead runner is restarted and its
+# leases handed over within about this (a shorter one only costs idle CPU).
+POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -83,7 +86,7 @@ class Command(BaseCommand):
             if reason := watch.stalled():
                 self.restart_stalled(children, reason)
                 watch.restarted()
-            time.sleep(0.2)
+            time.sleep(POLL_SECONDS)
         self.stop_all(children)
 
     def _stop(self, signum: int, frame: object) -> None:
