@@ -1,7 +1,7 @@
 """The SSH runner (no HTTP here). Runner processes (`manage.py runner`, started by
 `manage.py workers`) each drive many jobs on one asyncio loop.
 
-- `process`  the runner: dispatch queue, claims, one tick for leases/cancels/timeouts,
+- `process`  the runner: dispatch queue, claims, cancel hints, one tick for leases and cancels,
              the reaper scan, heartbeat, graceful stop (leases released at once).
 - `jobrun`   one job's life: connect, start detached (idempotent), follow, cancel and
              timeout (TERM, grace, KILL), results, final status; bounded reconnects.
