@@ -41,11 +41,10 @@ class LayerTap:
     websocket latency into the worker's share and daphne's delivery."""
 
     def __init__(self, env: BenchEnv) -> None:
-        from channels_redis.core import RedisChannelLayer
-
         from bench.env import REDIS_URL
+        from drs.realtime.layer import PubSubChannelLayer
 
-        self.layer = RedisChannelLayer(
+        self.layer = PubSubChannelLayer(
             hosts=[REDIS_URL], prefix=f"{env.redis_prefix}:channels", capacity=100_000
         )
         self.clocks: dict[str, LineClock] = {}

@@ -148,15 +148,14 @@ CHANNEL_REDIS_URL = (
 CHANNEL_LAYER_CAPACITY = env_int("DRS_CHANNEL_CAPACITY", 1000, minimum=1)
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # Redis pub/sub (drs/realtime/layer.py says why and what it adds).
+        "BACKEND": "drs.realtime.layer.PubSubChannelLayer",
         "CONFIG": {
-            # redis-py 8 reads with a 5 s socket timeout by default: exactly the 5 s
-            # blocking pop channels-redis waits on an idle channel, so every idle
-            # websocket consumer failed with TimeoutError after 5 s. Wait longer.
+            # redis-py 8 reads with a 5 s socket timeout by default; a subscription
+            # connection is quiet for longer than that. Wait longer.
             "hosts": [{"address": CHANNEL_REDIS_URL, "socket_timeout": 15}],
             "prefix": f"{REDIS_PREFIX}:channels",
             "capacity": CHANNEL_LAYER_CAPACITY,
-            "expiry": 60,
         },
     }
 }

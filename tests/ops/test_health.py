@@ -53,7 +53,7 @@ async def test_channel_layer_down_is_503_naming_it(settings: Any) -> None:
     # A Redis that is not there (nothing listens on this port): the check fails in time.
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "drs.realtime.layer.PubSubChannelLayer",
             "CONFIG": {"hosts": [f"redis://127.0.0.1:{free_port()}/0"]},
         }
     }

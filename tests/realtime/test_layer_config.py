@@ -1,22 +1,20 @@
-"""Configuration and pure helpers: the channel layer's Redis client, the Origin rule."""
+"""Configuration and pure helpers: the channel layer in use, the Origin rule."""
 
 from __future__ import annotations
 
 import pytest
 from channels.layers import get_channel_layer
-from channels_redis.utils import create_pool
 
 from drs.realtime.auth import origin_allowed
+from drs.realtime.layer import PubSubChannelLayer
 
 
-def test_socket_timeout_outlasts_the_blocking_pop() -> None:
-    """redis-py 8 defaults to a 5 s socket timeout, the same 5 s that channels-redis blocks
-    on an idle channel: without a longer one every idle websocket died after 5 s."""
+def test_the_layer_is_the_bounded_pubsub_one() -> None:
     layer = get_channel_layer()
-    assert layer is not None
-    connection = create_pool(layer.hosts[0]).make_connection()
-    timeout = connection.socket_timeout
-    assert timeout is None or timeout > layer.brpop_timeout + 5
+    assert isinstance(layer, PubSubChannelLayer)
+    # A subscription connection is quiet for long stretches: redis-py 8's default 5 s
+    # socket timeout would cut it.
+    assert layer._args == () and layer._kwargs["hosts"][0]["socket_timeout"] > 5
 
 
 @pytest.mark.parametrize(

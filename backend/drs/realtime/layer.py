@@ -1,0 +1,167 @@
+"""The channel layer: channels-redis's Redis pub/sub layer, with three changes DRS needs.
+
+Why pub/sub: channels-redis's default layer costs four Redis round trips per group send
+and one blocking pop per received message, serialised per process; at 1,000 log chunks/s
+it fell seconds behind (README, Performance). Pub/sub is one PUBLISH per send and a
+pushed stream on receive. What it lacks, added here:
+
+- **Bounded queues.** Each channel's queue holds at most `capacity` messages; beyond that
+  a message is dropped (logged), as channels-redis's default layer does. Consumers fill
+  any gap from the database, so a stalled process cannot grow without bound.
+- **Failures reach consumers.** When the subscription connection fails, every waiting
+  `receive` raises ConnectionError (instead of waiting on a silent queue for ever), so
+  websocket clients are closed with 4503 and reconnect, then catch up from the database.
+- **Concurrent publishes.** Sends do not queue behind one lock: the connection pool
+  serves up to MAX_PARALLEL_SENDS of them in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import redis
+from channels_redis.pubsub import (
+    RedisPubSubChannelLayer,
+    RedisPubSubLoopLayer,
+    RedisSingleShardConnection,
+)
+from channels_redis.utils import _wrap_close
+
+log = logging.getLogger(__name__)
+
+LOST = object()  # put in a channel's queue: the subscription connection failed
+DEFAULT_CAPACITY = 1000
+MAX_PARALLEL_SENDS = 16  # per process and Redis host: within redis-py's pool
+
+
+class Shard(RedisSingleShardConnection):
+    layer: LoopLayer
+
+    def __init__(self, host: Any, channel_layer: LoopLayer) -> None:
+        super().__init__(host, channel_layer)
+        self.layer = channel_layer
+        self.sends = asyncio.Semaphore(MAX_PARALLEL_SENDS)
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        self._ensure_redis()
+        async with self.sends:
+            # After an outage pooled connections are stale until a command fails on them;
+            # the failure drops that connection, so one retry is enough once Redis is back.
+            try:
+                await self._redis.publish(channel, message)
+            except redis.ConnectionError:
+                await self._redis.publish(channel, message)
+
+    async def subscribe(self, channel: str) -> None:
+        # The subscription connection is stale in the same way (see publish).
+        try:
+            await super().subscribe(channel)
+        except redis.ConnectionError:
+            await super().subscribe(channel)
+
+    async def _do_receiving(self) -> None:
+        while True:
+            try:
+                if self._pubsub and self._pubsub.subscribed:
+                    message = await self._pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=1.0
+                    )
+                    self._receive_message(message)
+                else:
+                    await asyncio.sleep(0.1)
+            except (asyncio.CancelledError, GeneratorExit):
+                raise
+            except Exception as exc:
+                log.warning("channel layer: subscription connection failed: %r", exc)
+                self.layer.fail_receivers()
+                await asyncio.sleep(1)
+
+    def _receive_message(self, message: Any) -> None:
+        if message is None:
+            return
+        name = message["channel"]
+        if isinstance(name, bytes):
+            name = name.decode()
+        layer = self.layer
+        if name in layer.channels:
+            layer.deliver(name, message["data"])
+        elif name in layer.groups:
+            for channel in layer.groups[name]:
+                if channel in layer.channels:
+                    layer.deliver(channel, message["data"])
+
+
+class LoopLayer(RedisPubSubLoopLayer):
+    def __init__(self, hosts: Any = None, capacity: int = DEFAULT_CAPACITY, **kwargs: Any) -> None:
+        super().__init__(hosts, **kwargs)
+        self.capacity = capacity
+        plain: list[RedisSingleShardConnection] = self._shards  # type: ignore[has-type]
+        self._shards = [Shard(shard.host, self) for shard in plain]
+        self._cleanups: set[asyncio.Task[None]] = set()
+
+    async def _subscribe_to_channel(self, channel: str) -> None:
+        self.channels[channel] = asyncio.Queue(maxsize=self.capacity)
+        await self._get_shard(channel).subscribe(channel)
+
+    def deliver(self, channel: str, data: Any) -> None:
+        try:
+            self.channels[channel].put_nowait(data)
+        except asyncio.QueueFull:
+            log.info("channel layer: %s over capacity, message dropped", channel)
+
+    def fail_receivers(self) -> None:
+        for queue in self.channels.values():
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(LOST)
+
+    async def receive(self, channel: str) -> Any:
+        if channel not in self.channels:
+            await self._subscribe_to_channel(channel)
+        queue = self.channels[channel]
+        try:
+            message = await queue.get()
+        except (asyncio.CancelledError, GeneratorExit):
+            # The consumer is going away (channels has no delete_channel): unsubscribe in
+            # the background, so cancellation is not held up by the shard's lock.
+            self._forget(channel)
+            raise
+        if message is LOST:
+            self._forget(channel)
+            raise ConnectionError("the channel layer lost its Redis connection")
+        return self.channel_layer.deserialize(message)
+
+    def _forget(self, channel: str) -> None:
+        if self.channels.pop(channel, None) is None:
+            return
+        names = [channel]
+        for group, members in list(self.groups.items()):
+            members.discard(channel)
+            if not members:
+                del self.groups[group]
+                names.append(group)
+        for name in names:
+            task = asyncio.ensure_future(self._unsubscribe(name))
+            self._cleanups.add(task)
+            task.add_done_callback(self._cleanups.discard)
+
+    async def _unsubscribe(self, name: str) -> None:
+        try:
+            await self._get_shard(name).unsubscribe(name)
+        except Exception as exc:  # Redis gone: the subscription went with the connection
+            log.debug("channel layer: unsubscribe %s failed: %r", name, exc)
+
+
+class PubSubChannelLayer(RedisPubSubChannelLayer):
+    """Set as CHANNEL_LAYERS' BACKEND; config: hosts, prefix, capacity."""
+
+    def _get_layer(self) -> LoopLayer:
+        loop = asyncio.get_running_loop()
+        layer = self._layers.get(loop)
+        if layer is None:
+            layer = LoopLayer(*self._args, **self._kwargs, channel_layer=self)
+            self._layers[loop] = layer
+            _wrap_close(self, loop)
+        return layer
