@@ -69,8 +69,16 @@ def submit(job_id: object) -> None:
     transaction.on_commit(lambda: dispatch([job]))
 
 
+# The runner blocks on the queue this long per BRPOP; the client's socket timeout must
+# outlast it (redis-py 8 defaults to 5 s, which cut every idle BRPOP as "unavailable"
+# and sent the runner into its backoff instead of listening).
+BRPOP_SECONDS = 5
+
+
 def async_client() -> aioredis.Redis:
-    return aioredis.Redis.from_url(_url(), socket_connect_timeout=5)
+    return aioredis.Redis.from_url(
+        _url(), socket_connect_timeout=5, socket_timeout=BRPOP_SECONDS + 10
+    )
 
 
 async def adispatch(client: aioredis.Redis, job_ids: Iterable[object]) -> bool:

@@ -330,7 +330,7 @@ class Runner:
         backoff = 0.5
         while True:
             try:
-                item = await self.redis.brpop([dispatch.queue_key()], timeout=5)
+                item = await self.redis.brpop([dispatch.queue_key()], timeout=dispatch.BRPOP_SECONDS)
                 backoff = 0.5
             except (redis.RedisError, OSError) as exc:
                 log.warning("dispatch queue unavailable (%s); the reaper scan covers it", exc)
