@@ -94,3 +94,18 @@ async def test_publishes_run_in_parallel_and_all_arrive(tmp_path: Path) -> None:
         assert got == set(range(500))
         await sender.flush()
         await receiver.flush()
+
+
+async def test_group_send_many_arrives_in_order_across_groups(tmp_path: Path) -> None:
+    with PrivateRedis(tmp_path) as redis:
+        sender, receiver = make_layer(redis.url), make_layer(redis.url, capacity=10_000)
+        channels = [await receiver.new_channel() for _ in range(3)]
+        for i, channel in enumerate(channels):
+            await receiver.group_add(f"g{i}", channel)
+        await wait_subscribed(receiver)
+        await sender.group_send_many([(f"g{i % 3}", {"type": "m", "i": i}) for i in range(300)])
+        for k, channel in enumerate(channels):
+            got = [(await receiver.receive(channel))["i"] for _ in range(100)]
+            assert got == list(range(k, 300, 3))
+        await sender.flush()
+        await receiver.flush()

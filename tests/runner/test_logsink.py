@@ -189,8 +189,8 @@ def test_persister_isolates_the_job_whose_rows_are_refused(owner: Any) -> None:
     published: list[tuple[str, int]] = []
     failed: list[str] = []
 
-    async def publish(job_id: Any, *, seq: int, **_: Any) -> None:
-        published.append((str(job_id), seq))
+    async def publish(events: list[tuple[Any, dict[str, Any]]]) -> None:
+        published.extend((str(job_id), event["seq"]) for job_id, event in events)
 
     async def scenario() -> list[LogSink]:
         persister = Persister(OWNER, db, publish)
@@ -251,9 +251,9 @@ def test_a_flood_keeps_the_publish_backlog_bounded(owner: Any) -> None:
     async def scenario() -> int:
         release = asyncio.Event()
 
-        async def publish(job_id: Any, *, seq: int, **_: Any) -> None:
+        async def publish(events: list[tuple[Any, dict[str, Any]]]) -> None:
             await release.wait()
-            published.append(seq)
+            published.extend(event["seq"] for _, event in events)
 
         persister = Persister(OWNER, db, publish)
         sink = sink_for(job)

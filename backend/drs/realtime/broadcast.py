@@ -58,6 +58,27 @@ async def apublish_log_chunk(
     await _asend(job_logs_group(job_id), event)
 
 
+async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> None:
+    """Several (job id, `log_event`) in order, in one round trip where the layer can."""
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return
+    messages = [(job_logs_group(job_id), event) for job_id, event in events]
+    try:
+        send_many = getattr(layer, "group_send_many", None)
+        if send_many is not None:
+            await send_many(messages)
+        else:
+            for group, event in messages:
+                await layer.group_send(group, event)
+    except Exception:
+        log.warning(
+            "channel layer publish of %d log chunks failed; clients will backfill",
+            len(messages),
+            exc_info=True,
+        )
+
+
 def publish_log_chunk(
     job_id: object,
     *,

@@ -11,8 +11,9 @@ pushed stream on receive. What it lacks, added here:
 - **Failures reach consumers.** When the subscription connection fails, every waiting
   `receive` raises ConnectionError (instead of waiting on a silent queue for ever), so
   websocket clients are closed with 4503 and reconnect, then catch up from the database.
-- **Concurrent publishes.** Sends do not queue behind one lock: the connection pool
-  serves up to MAX_PARALLEL_SENDS of them in parallel.
+- **Concurrent and batched publishes.** Sends do not queue behind one lock: the
+  connection pool serves up to MAX_PARALLEL_SENDS of them in parallel; `group_send_many`
+  sends many messages in one round trip (the runner publishes a flush's chunks so).
 """
 
 from __future__ import annotations
@@ -54,6 +55,22 @@ class Shard(RedisSingleShardConnection):
                 await self._redis.publish(channel, message)
             except redis.ConnectionError:
                 await self._redis.publish(channel, message)
+
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
+        """In order, in one round trip (a pipeline). A retry after a stale connection may
+        repeat some: consumers drop a seq they have sent already."""
+        self._ensure_redis()
+        async with self.sends:
+            try:
+                await self._pipeline(messages)
+            except redis.ConnectionError:
+                await self._pipeline(messages)
+
+    async def _pipeline(self, messages: list[tuple[str, bytes]]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for channel, message in messages:
+                pipe.publish(channel, message)
+            await pipe.execute()
 
     async def subscribe(self, channel: str) -> None:
         # The subscription connection is stale in the same way (see publish).
@@ -106,6 +123,15 @@ class LoopLayer(RedisPubSubLoopLayer):
         self.channels[channel] = asyncio.Queue(maxsize=self.capacity)
         await self._get_shard(channel).subscribe(channel)
 
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        """Send each (group, message) in order, one round trip per Redis shard."""
+        batches: dict[Shard, list[tuple[str, bytes]]] = {}
+        for group, message in messages:
+            name = self._get_group_channel_name(group)
+            shard = self._get_shard(name)
+            batches.setdefault(shard, []).append((name, self.channel_layer.serialize(message)))
+        await asyncio.gather(*(shard.publish_many(batch) for shard, batch in batches.items()))
+
     def deliver(self, channel: str, data: Any) -> None:
         try:
             self.channels[channel].put_nowait(data)
@@ -156,6 +182,9 @@ class LoopLayer(RedisPubSubLoopLayer):
 
 class PubSubChannelLayer(RedisPubSubChannelLayer):
     """Set as CHANNEL_LAYERS' BACKEND; config: hosts, prefix, capacity."""
+
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        await self._get_layer().group_send_many(messages)
 
     def _get_layer(self) -> LoopLayer:
         loop = asyncio.get_running_loop()

@@ -25,7 +25,7 @@ from django.utils import timezone
 from drs.common import metrics
 from drs.jobs.choices import Stream
 from drs.jobs.models import Job, LogChunk
-from drs.realtime.broadcast import apublish_log_chunk
+from drs.realtime.broadcast import apublish_log_events, log_event
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ MAX_DELAY_SECONDS = 0.1  # ...and a steady stream at least this often
 FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
 DB_RETRY_SECONDS = 1.0
 PUBLISHERS = 8  # channel-layer sends in flight per runner process
+PUBLISH_BATCH = 256  # chunks per send at most (and about FLUSH_BYTES * 4)
 # Chunks waiting per publisher (4 MiB of 64 KiB chunks) before the oldest are dropped: a
 # flood persists faster than it publishes, and a queue without bound held the whole
 # backlog in memory. Readers lose nothing: a websocket fills a gap from the database
@@ -327,7 +328,9 @@ class Persister:
         self,
         owner: str,
         db: Db,
-        publish: Callable[..., Awaitable[None]] = apublish_log_chunk,
+        publish: Callable[[list[tuple[object, dict[str, Any]]]], Awaitable[None]] = (
+            apublish_log_events
+        ),
     ) -> None:
         self.owner = owner
         self.db = db
@@ -429,24 +432,40 @@ class Persister:
     async def _publish_from(
         self, queue: asyncio.Queue[tuple[str | UUID, PendingChunk, datetime]]
     ) -> None:
+        """Sends what has queued up meanwhile in one round trip (in order): publishing
+        keeps pace with a flush of hundreds of jobs at a round trip's cost."""
         while True:
-            job_id, c, when = await queue.get()
+            batch = [await queue.get()]
+            size = len(batch[0][1].data)
+            while not queue.empty() and len(batch) < PUBLISH_BATCH and size < FLUSH_BYTES * 4:
+                batch.append(queue.get_nowait())
+                size += len(batch[-1][1].data)
             try:
                 await self.publish(
-                    job_id,
-                    seq=c.seq,
-                    stream=c.stream,
-                    offset=c.offset,
-                    data=c.data,
-                    time=when,
-                    line=c.line,
+                    [
+                        (
+                            job_id,
+                            log_event(
+                                seq=c.seq,
+                                stream=c.stream,
+                                offset=c.offset,
+                                data=c.data,
+                                time=when,
+                                line=c.line,
+                            ),
+                        )
+                        for job_id, c, when in batch
+                    ]
                 )
-                metrics.PUBLISH_LAG.observe((timezone.now() - when).total_seconds())
+                now = timezone.now()
+                for _, _, when in batch:
+                    metrics.PUBLISH_LAG.observe((now - when).total_seconds())
             except Exception:
                 # Never let one failure stop the publisher: readers backfill from the DB.
-                log.warning("publishing a log chunk failed", exc_info=True)
+                log.warning("publishing log chunks failed", exc_info=True)
             finally:
-                queue.task_done()
+                for _ in batch:
+                    queue.task_done()
 
     async def close(self) -> None:
         """Let queued chunks go out (briefly), then stop the publishers."""
