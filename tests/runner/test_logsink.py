@@ -269,3 +269,39 @@ def test_a_flood_keeps_the_publish_backlog_bounded(owner: Any) -> None:
     assert asyncio.run(scenario()) == PUBLISH_BACKLOG
     assert LogChunk.objects.filter(job=job).count() == n
     assert published == list(range(n - PUBLISH_BACKLOG + 1, n + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_ending_together_share_the_final_flush(owner: Any) -> None:
+    """Twenty jobs end at once, each with a tail that ends mid-character: their final
+    flushes go in one batched transaction (not one each on the database thread), and
+    every byte, the incomplete tail included, is stored."""
+    jobs = make_jobs(owner, 20)
+    batches: list[int] = []
+
+    async def counting_db(fn: Any, *args: Any) -> Any:
+        if fn is persist_batch:
+            batches.append(len(args[1]))
+        return await db(fn, *args)
+
+    async def publish(events: list[tuple[Any, dict[str, Any]]]) -> None:
+        pass
+
+    async def scenario() -> None:
+        persister = Persister(OWNER, counting_db, publish)
+        running = asyncio.create_task(persister.run())
+        sinks = [sink_for(job) for job in jobs]
+        for sink in sinks:
+            persister.register(sink)
+            sink.feed("stdout", "line €\n".encode() + "€".encode()[:2])
+        await asyncio.gather(*(persister.final_flush(sink) for sink in sinks))
+        assert all(sink.pending_bytes == 0 for sink in sinks)
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await persister.close()
+        await sync_to_async(connections.close_all, thread_sensitive=True)()
+
+    asyncio.run(scenario())
+    assert batches == [20]
+    for job in jobs:
+        assert stored(job)["stdout"] == "line €\n".encode() + "€".encode()[:2]

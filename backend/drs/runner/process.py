@@ -6,25 +6,28 @@ periodic work for all jobs is one tick that sleeps until the next thing is due: 
 fallback cancel check and lease renewal (one query), the reaper scan (one runner of the
 installation per period), idle connections, the heartbeat. Timeouts are each job's own
 timer (`JobRun.follow`), without the database. Database
-work runs in one thread (asgiref's thread-sensitive executor), so the process holds one
-database connection whatever the number of jobs. A graceful stop releases every lease
+work runs in one thread (asgiref's thread-sensitive executor), and on PostgreSQL the
+persister's in a second one, so the process holds at most two database connections
+whatever the number of jobs. A graceful stop releases every lease
 at once, so another runner reattaches within seconds."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import asyncssh
 import redis
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus
@@ -63,12 +66,34 @@ async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await sync_to_async(_call, thread_sensitive=True)(fn, *args, **kwargs)
 
 
+class DbThread:
+    """ORM work in a thread of its own, so on a database connection of its own."""
+
+    def __init__(self, name: str) -> None:
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix=name)
+
+    async def __call__(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.executor, functools.partial(_call, fn, *args, **kwargs)
+        )
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self(connections.close_all)
+        self.executor.shutdown(wait=False)
+
+
 class Runner:
     def __init__(self) -> None:
         self.owner = lease.new_lease_owner()
         self.db = db
         self.pool = ConnectionPool()
-        self.persister = Persister(self.owner, db)
+        # Log chunks commit on their own connection (PostgreSQL): when a hundred jobs end
+        # at once, their status writes would otherwise queue ahead of the flush that
+        # carries their last lines. SQLite keeps one writer.
+        self.persist_db = DbThread("drs-persist") if connection.vendor == "postgresql" else None
+        self.persister = Persister(self.owner, self.persist_db or db)
         self.persister.on_lost = self._lease_lost
         self.persister.on_failed = self._sink_failed
         self.runs: dict[str, JobRun] = {}
@@ -105,6 +130,8 @@ class Runner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.persister.close()
+        if self.persist_db is not None:
+            await self.persist_db.close()
         if release:
             with contextlib.suppress(Exception):
                 ids = await db(lease.release_all, self.owner)
@@ -330,7 +357,9 @@ class Runner:
         backoff = 0.5
         while True:
             try:
-                item = await self.redis.brpop([dispatch.queue_key()], timeout=dispatch.BRPOP_SECONDS)
+                item = await self.redis.brpop(
+                    [dispatch.queue_key()], timeout=dispatch.BRPOP_SECONDS
+                )
                 backoff = 0.5
             except (redis.RedisError, OSError) as exc:
                 log.warning("dispatch queue unavailable (%s); the reaper scan covers it", exc)
