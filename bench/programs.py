@@ -27,6 +27,10 @@ for i in range(int(duration * rate)):
     if wait > 0:
         time.sleep(wait)
     out.write("L %d %d %s\\n" % (i, time.time_ns(), pad)); out.flush()
+# Linger before exiting: the bench host is also the jobs' host, and a thousand interpreters
+# exiting at once on its two cores delayed the last line of every job by the scheduler,
+# not by DRS (README, Performance).
+time.sleep(3)
 """
 
 # argv: total bytes. 1 MiB writes of printable 100-byte lines.
