@@ -60,10 +60,13 @@ async def apublish_log_chunk(
 
 async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> None:
     """Several (job id, `log_event`) in order, in one round trip where the layer can."""
+    await _asend_many([(job_logs_group(job_id), event) for job_id, event in events])
+
+
+async def _asend_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
-    if layer is None or not events:
+    if layer is None or not messages:
         return
-    messages = [(job_logs_group(job_id), event) for job_id, event in events]
     try:
         send_many = getattr(layer, "group_send_many", None)
         if send_many is not None:
@@ -73,7 +76,7 @@ async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> No
                 await layer.group_send(group, event)
     except Exception:
         log.warning(
-            "channel layer publish of %d log chunks failed; clients will backfill",
+            "channel layer publish of %d messages failed; clients will backfill",
             len(messages),
             exc_info=True,
         )
@@ -97,8 +100,8 @@ def publish_log_chunk(
 async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
     """A job's status changed: tell its owner's and staff's `/ws/jobs/`, and its log followers."""
     event = {"type": "job.changed", "job": json_safe(job_data)}
-    for group in (user_jobs_group(owner_id), STAFF_JOBS_GROUP, job_logs_group(job_id)):
-        await _asend(group, event)
+    groups = (user_jobs_group(owner_id), STAFF_JOBS_GROUP, job_logs_group(job_id))
+    await _asend_many([(group, event) for group in groups])
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:
