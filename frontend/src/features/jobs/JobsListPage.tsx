@@ -56,12 +56,22 @@ export function JobsListPage() {
   };
   const setValue = (key: string, value: string) =>
     update((next) => (value ? next.set(key, value) : next.delete(key)));
-  const toggleStatus = (status: JobStatus, on: boolean) =>
+  // The router applies a new address in a transition, so for a moment after a click the
+  // address still holds the old statuses: the checkboxes show (and the next click builds
+  // on) this draft until the address catches up.
+  const [statusDraft, setStatusDraft] = useState<JobStatus[] | null>(null);
+  const shownStatuses = statusDraft ?? filters.status;
+  const address = params.toString();
+  useEffect(() => setStatusDraft(null), [address]);
+  const toggleStatus = (status: JobStatus, on: boolean) => {
+    const current = shownStatuses.filter((s) => s !== status);
+    const statuses = on ? [...current, status] : current;
+    setStatusDraft(statuses);
     update((next) => {
-      const current = next.getAll("status").filter((s) => s !== status);
       next.delete("status");
-      for (const s of on ? [...current, status] : current) next.append("status", s);
+      for (const s of statuses) next.append("status", s);
     });
+  };
 
   // Search as you type, without a request per keystroke.
   useEffect(() => {
@@ -131,10 +141,10 @@ export function JobsListPage() {
         <fieldset className="status-filter">
           <legend>Status</legend>
           {ALL_STATUSES.map((s) => (
-            <label key={s} className={`chip${filters.status.includes(s) ? " on" : ""}`}>
+            <label key={s} className={`chip${shownStatuses.includes(s) ? " on" : ""}`}>
               <input
                 type="checkbox"
-                checked={filters.status.includes(s)}
+                checked={shownStatuses.includes(s)}
                 onChange={(e) => toggleStatus(s, e.target.checked)}
               />
               {statusLabel(s)}
