@@ -55,7 +55,7 @@ async def apublish_log_chunk(
     line: int,
 ) -> None:
     event = log_event(seq=seq, stream=stream, offset=offset, data=data, time=time, line=line)
-    await _asend(job_logs_group(job_id), event)
+    await _asend_many([(job_logs_group(job_id), event)])
 
 
 async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> None:
@@ -113,15 +113,3 @@ def json_safe(data: dict[str, Any]) -> dict[str, Any]:
 
 def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
     async_to_sync(apublish_job)(job_id, owner_id, job_data)
-
-
-async def _asend(group: str, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        await layer.group_send(group, event)
-    except Exception:
-        log.warning(
-            "channel layer publish to %s failed; clients will backfill", group, exc_info=True
-        )

@@ -47,18 +47,13 @@ class Shard(RedisSingleShardConnection):
         self.sends = asyncio.Semaphore(MAX_PARALLEL_SENDS)
 
     async def publish(self, channel: str, message: bytes) -> None:
-        self._ensure_redis()
-        async with self.sends:
-            # After an outage pooled connections are stale until a command fails on them;
-            # the failure drops that connection, so one retry is enough once Redis is back.
-            try:
-                await self._redis.publish(channel, message)
-            except redis.ConnectionError:
-                await self._redis.publish(channel, message)
+        await self.publish_many([(channel, message)])
 
     async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
-        """In order, in one round trip (a pipeline). A retry after a stale connection may
-        repeat some: consumers drop a seq they have sent already."""
+        """In order, in one round trip (a pipeline). After an outage pooled connections
+        are stale until a command fails on them; the failure drops that connection, so one
+        retry is enough once Redis is back. It may repeat some messages: consumers drop a
+        seq they have sent already."""
         self._ensure_redis()
         async with self.sends:
             try:
