@@ -49,6 +49,7 @@ class LineClock:
 
     buffer: str = ""
     latencies: list[float] = field(default_factory=list)
+    indexes: list[int] = field(default_factory=list)  # each latency's line number
     t0: int | None = None
     lines: int = 0
 
@@ -61,6 +62,7 @@ class LineClock:
             parts = line.split(" ", 3)
             if parts[0] == "L" and len(parts) >= 3:
                 self.latencies.append(arrival - int(parts[2]) / 1e9)
+                self.indexes.append(int(parts[1]))
                 self.lines += 1
             elif parts[0] == "T0" and len(parts) >= 2:
                 self.t0 = int(parts[1])

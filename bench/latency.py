@@ -193,8 +193,11 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     ws_lat: list[float] = []
     errors = [f.error for f in follows if f.error]
     expected = int(duration * rate)
+    by_line: dict[int, list[float]] = {}
     for f in follows:
         ws_lat += f.clock.latencies
+        for i, latency in zip(f.clock.indexes, f.clock.latencies, strict=True):
+            by_line.setdefault(i, []).append(latency)
     persisted: list[float] = []
     t0s: list[int] = []
     for clock in (await asyncio.to_thread(persisted_clocks, env, ids)).values():
@@ -216,6 +219,8 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         "persisted_ms": dist(persisted),
         # published: the worker's group_send reached a channel-layer subscriber
         "published_ms": dist(layer_lat),
+        # p99 of each line number across the jobs: is the tail at the start or steady?
+        "ws_p99_by_line_ms": [dist(by_line[i])["p99"] for i in sorted(by_line)],
         "ws_errors": len(errors),
         "ws_handshake_retries": sum(f.handshake_retries for f in follows),
         "ws_error_sample": errors[:3],

@@ -15,10 +15,11 @@ from django.utils import timezone
 from drs.jobs.models import Job, LogChunk
 from drs.runner.logsink import (
     FLUSH_BYTES,
-    PUBLISH_BACKLOG,
+    PUBLISH_BACKLOG_BYTES,
     LogSink,
     PendingChunk,
     Persister,
+    PublishQueue,
     persist_batch,
 )
 from drs.runner.process import db
@@ -242,10 +243,11 @@ def test_chunks_compress_with_lz4_on_postgresql(owner: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_flood_keeps_the_publish_backlog_bounded(owner: Any) -> None:
     """Persisting outruns publishing in a flood: every chunk is persisted, at most
-    PUBLISH_BACKLOG wait per publisher, and the newest are the ones published (a
+    PUBLISH_BACKLOG_BYTES wait per publisher, and the newest are the ones published (a
     websocket reads a gap before a live chunk from the database)."""
     (job,) = make_jobs(owner, 1)
-    n = PUBLISH_BACKLOG * 3
+    backlog = PUBLISH_BACKLOG_BYTES // FLUSH_BYTES
+    n = backlog * 3
     published: list[int] = []
 
     async def scenario() -> int:
@@ -260,15 +262,33 @@ def test_a_flood_keeps_the_publish_backlog_bounded(owner: Any) -> None:
         persister.register(sink)
         sink.feed("stdout", b"x" * FLUSH_BYTES * n)
         await persister.flush([sink])
-        waiting = max(q.qsize() for q in persister._queues)
+        waiting = max(q.queue.qsize() for q in persister._queues)
         release.set()
         await persister.close()
         await sync_to_async(connections.close_all, thread_sensitive=True)()
         return waiting
 
-    assert asyncio.run(scenario()) == PUBLISH_BACKLOG
+    assert asyncio.run(scenario()) == backlog
     assert LogChunk.objects.filter(job=job).count() == n
-    assert published == list(range(n - PUBLISH_BACKLOG + 1, n + 1))
+    assert published == list(range(n - backlog + 1, n + 1))
+
+
+def test_small_chunks_of_many_jobs_are_not_dropped() -> None:
+    """The backlog is bounded in bytes: a flush of a thousand jobs' one-line chunks
+    queues them all (a bound of 64 chunks dropped most and made every websocket read
+    its line from the database a second late)."""
+
+    now = timezone.now()
+
+    async def scenario() -> list[int]:
+        queue = PublishQueue()
+        for seq in range(1, 1001):
+            queue.put((f"job-{seq}", PendingChunk(seq, "stdout", 0, b"L 1 x\n"), now))
+        batch = await queue.get_batch(10_000, 1 << 30)
+        queue.done(len(batch))
+        return [chunk.seq for _, chunk, _ in batch]
+
+    assert asyncio.run(scenario()) == list(range(1, 1001))
 
 
 @pytest.mark.django_db(transaction=True)
