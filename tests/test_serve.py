@@ -83,3 +83,46 @@ def test_run_serves_docs_and_admin_can_get_a_token(tmp_path: Path) -> None:
         output, _ = server.communicate(timeout=60)
     assert server.returncode == 0, output
     assert not (tmp_path / "redis.sock").exists()
+
+
+def test_web_processes_share_the_listening_socket(tmp_path: Path) -> None:
+    """`serve --web-processes 2` runs two daphne processes on one socket: with either of
+    them stopped (SIGSTOP), the other answers every request; a second `serve` on the same
+    port says the port is taken instead of starting."""
+    import psutil
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRS_", "DJANGO_"))}
+    env |= {"DRS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "drs.settings"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    manage("migrate", "--noinput", env=env)
+    port = free_port()
+    command = [sys.executable, str(BACKEND / "manage.py"), "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--no-workers", "--web-processes", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_http(f"http://127.0.0.1:{port}/api/docs/")
+        webs = [
+            child
+            for child in psutil.Process(server.pid).children()
+            if "daphne" in " ".join(child.cmdline())
+        ]
+        assert len(webs) == 2
+        for stopped in webs:
+            stopped.suspend()
+            try:
+                for _ in range(10):
+                    assert b"swagger" in wait_http(f"http://127.0.0.1:{port}/api/docs/", 10).lower()
+            finally:
+                stopped.resume()
+        taken = subprocess.run(
+            [*command, "--no-workers"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert taken.returncode != 0
+        assert f"cannot listen on 127.0.0.1:{port}" in taken.stderr
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, output

@@ -162,6 +162,9 @@ CHANNEL_LAYERS = {
 
 # Runner processes per node; each follows many jobs on one asyncio loop.
 DRS_WORKERS = env_int("DRS_WORKERS", os.cpu_count() or 2, minimum=1)
+# daphne processes of `serve`, sharing one listening socket: one is a single core's
+# worth of websocket delivery (bench P4: one process held 1,000 live logs at p99 1.5 s).
+DRS_WEB_PROCESSES = env_int("DRS_WEB_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
 Q_CLUSTER: dict[str, object] = {
     "name": f"{REDIS_PREFIX}-q",
     # Jobs run in runner processes; django-q2 only runs short and scheduled tasks.

