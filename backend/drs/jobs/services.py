@@ -19,8 +19,8 @@ from drs.servers.choices import ServerKind
 def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
     job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
     # Publish `queued` before the runners hear of the job (on_commit keeps this order), so
-    # no watcher sees `starting` first.
-    notify_job_changed(job)
+    # no watcher sees `starting` first. The new row is exactly `job`: no need to read it back.
+    notify_job_changed(job, reload=False)
     submit(job.pk)
     return job
 

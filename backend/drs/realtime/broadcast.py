@@ -99,9 +99,15 @@ def publish_log_chunk(
 
 async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
     """A job's status changed: tell its owner's and staff's `/ws/jobs/`, and its log followers."""
+    await _asend_many(job_changed_messages(job_id, owner_id, job_data))
+
+
+def job_changed_messages(
+    job_id: object, owner_id: int, job_data: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     event = {"type": "job.changed", "job": json_safe(job_data)}
     groups = (user_jobs_group(owner_id), STAFF_JOBS_GROUP, job_logs_group(job_id))
-    await _asend_many([(group, event) for group in groups])
+    return [(group, event) for group in groups]
 
 
 def json_safe(data: dict[str, Any]) -> dict[str, Any]:
@@ -112,4 +118,16 @@ def json_safe(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
-    async_to_sync(apublish_job)(job_id, owner_id, job_data)
+    """`apublish_job` for sync code (request threads)."""
+    messages = job_changed_messages(job_id, owner_id, job_data)
+    layer = get_channel_layer()
+    send_sync = getattr(layer, "group_send_many_sync", None)
+    if send_sync is None:  # another layer (tests' in-memory one)
+        async_to_sync(_asend_many)(messages)
+        return
+    try:
+        send_sync(messages)
+    except Exception:
+        log.warning(
+            "channel layer publish of a job change failed; clients will backfill", exc_info=True
+        )

@@ -165,7 +165,7 @@ class Runner:
         self.lost_leases.discard(job_id)
         if job.status == JobStatus.STARTING:
             # Awaited, so that watchers never see `starting` after `running`.
-            await anotify_job_changed(job_id)
+            await anotify_job_changed(job_id, job=job)
         refusal = self._refusal(job)
         if refusal:
             if await db(

@@ -311,12 +311,18 @@ def job_command(argv: list[str], environment: dict[str, str]) -> str:
     return exports + "exec " + " ".join(q(arg) for arg in argv)
 
 
-# A process's start time: /proc's clock ticks on Linux (after the `(comm)` field, which
-# may hold spaces), `ps -o lstart` elsewhere. The agent reads the same token, so a pid the
-# kernel gave to another process never passes for the job's.
+# A process's start time: /proc's clock ticks on Linux (the 20th field after the `(comm)`
+# field, which may hold spaces), `ps -o lstart` elsewhere. The agent reads the same token,
+# so a pid the kernel gave to another process never passes for the job's. On Linux only
+# shell builtins: the wrapper runs this twice while the job's interpreter starts, and
+# forking sed and cut for it delayed every start on a busy host.
 _STARTTIME = """\
 starttime() {
-  if [ -r "/proc/$1/stat" ]; then sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
+  if [ -r "/proc/$1/stat" ]; then
+    read -r s < "/proc/$1/stat" || return 0
+    s=${s##*") "}
+    set -f; set -- $s; set +f
+    echo "${20}"
   else ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'; fi
 }
 """
