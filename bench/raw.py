@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import asyncssh
 
 from bench.env import PYTHON, BenchEnv, ssh_cli_args
+from drs.runner.ciphers import ENCRYPTION_ALGS
 
 
 async def connect(env: BenchEnv) -> asyncssh.SSHClientConnection:
-    """Same options as drs.runner.ssh.open_connection: pinned key only, no agent/config."""
+    """Same options as drs.runner.ssh.open_connection: pinned key only, no agent/config,
+    the same cipher preference."""
     assert env.sshd is not None
     key = asyncssh.import_public_key(env.sshd.host_key)
     return await asyncssh.connect(
@@ -29,6 +31,7 @@ async def connect(env: BenchEnv) -> asyncssh.SSHClientConnection:
         config=None,
         client_host_keys=None,
         keepalive_interval=5,
+        encryption_algs=ENCRYPTION_ALGS,
     )
 
 

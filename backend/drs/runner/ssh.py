@@ -12,6 +12,7 @@ from django.conf import settings
 
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Secrets
+from drs.runner.ciphers import ENCRYPTION_ALGS
 from drs.servers.hostkeys import fingerprint
 from drs.servers.models import Server
 
@@ -123,6 +124,7 @@ async def open_connection(
             keepalive_count_max=KEEPALIVE_COUNT_MAX,
             config=None,
             client_host_keys=None,
+            encryption_algs=ENCRYPTION_ALGS,
             **client_auth_options(username, kind, secrets),
         )
     except asyncssh.HostKeyNotVerifiable:
