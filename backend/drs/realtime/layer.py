@@ -52,23 +52,23 @@ class Shard(RedisSingleShardConnection):
     async def publish(self, channel: str, message: bytes) -> None:
         await self.publish_many([(channel, message)])
 
-    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
-        """In order, in one round trip (a pipeline). After an outage pooled connections
-        are stale until a command fails on them; the failure drops that connection, so one
-        retry is enough once Redis is back. It may repeat some messages: consumers drop a
-        seq they have sent already."""
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> list[int]:
+        """In order, in one round trip (a pipeline); how many subscribers received each.
+        After an outage pooled connections are stale until a command fails on them; the
+        failure drops that connection, so one retry is enough once Redis is back. It may
+        repeat some messages: consumers drop a seq they have sent already."""
         self._ensure_redis()
         async with self.sends:
             try:
-                await self._pipeline(messages)
+                return await self._pipeline(messages)
             except redis.ConnectionError:
-                await self._pipeline(messages)
+                return await self._pipeline(messages)
 
-    async def _pipeline(self, messages: list[tuple[str, bytes]]) -> None:
+    async def _pipeline(self, messages: list[tuple[str, bytes]]) -> list[int]:
         async with self._redis.pipeline(transaction=False) as pipe:
             for channel, message in messages:
                 pipe.publish(channel, message)
-            await pipe.execute()
+            return [int(n) for n in await pipe.execute()]
 
     async def subscribe(self, channel: str) -> None:
         # The subscription connection is stale in the same way (see publish).
@@ -121,14 +121,23 @@ class LoopLayer(RedisPubSubLoopLayer):
         self.channels[channel] = asyncio.Queue(maxsize=self.capacity)
         await self._get_shard(channel).subscribe(channel)
 
-    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        """Send each (group, message) in order, one round trip per Redis shard."""
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> list[int]:
+        """Send each (group, message) in order, one round trip per Redis shard; how many
+        subscribers (processes) received each message."""
         batches: dict[Shard, list[tuple[str, bytes]]] = {}
-        for group, message in messages:
+        places: dict[Shard, list[int]] = {}
+        for i, (group, message) in enumerate(messages):
             name = self._get_group_channel_name(group)
             shard = self._get_shard(name)
             batches.setdefault(shard, []).append((name, self.channel_layer.serialize(message)))
-        await asyncio.gather(*(shard.publish_many(batch) for shard, batch in batches.items()))
+            places.setdefault(shard, []).append(i)
+        shards = list(batches)
+        results = await asyncio.gather(*(shard.publish_many(batches[shard]) for shard in shards))
+        received = [0] * len(messages)
+        for shard, counts in zip(shards, results, strict=True):
+            for i, count in zip(places[shard], counts, strict=True):
+                received[i] = count
+        return received
 
     def deliver(self, channel: str, data: Any) -> None:
         try:
@@ -205,8 +214,8 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
             self._sync_clients = [_sync_client(host) for host in hosts]
         return self._sync_clients
 
-    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        await self._get_layer().group_send_many(messages)
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> list[int]:
+        return await self._get_layer().group_send_many(messages)
 
     def _get_layer(self) -> LoopLayer:
         loop = asyncio.get_running_loop()
