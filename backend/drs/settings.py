@@ -146,6 +146,17 @@ CHANNEL_REDIS_URL = (
     env_str("DRS_CHANNEL_REDIS_URL") or REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}"
 )
 CHANNEL_LAYER_CAPACITY = env_int("DRS_CHANNEL_CAPACITY", 1000, minimum=1)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # What every web process and node must count together (the login throttle): the
+    # channel layer's Redis. Short timeouts: a caller falls back rather than waits.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CHANNEL_REDIS_URL,
+        "KEY_PREFIX": f"{REDIS_PREFIX}:cache",
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    },
+}
 CHANNEL_LAYERS = {
     "default": {
         # Redis pub/sub (drs/realtime/layer.py says why and what it adds).

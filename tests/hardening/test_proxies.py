@@ -14,7 +14,11 @@ from typing import Any
 
 import psutil
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from rest_framework.test import APIClient
 
+from drs.common.auth_api import LoginThrottle
 from drs.common.proxies import real_client
 from tests.fixtures.daphne import BACKEND_DIR, PROJECT_DIR, Daphne, free_port
 
@@ -39,6 +43,25 @@ PROXIES = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("2001:db8::1
 )
 def test_real_client(peer: str, xff: str | None, proxies: Any, expected: str) -> None:
     assert real_client(peer, xff, proxies) == expected
+
+
+@pytest.mark.django_db
+def test_the_throttle_counts_locally_while_redis_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No Redis behind the shared cache: sign-ins are still answered (400, then 429 from
+    this process's own count), never a 500."""
+    dead = RedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_timeout": 1}})
+    monkeypatch.setattr(LoginThrottle, "cache", dead)
+    caches["default"].clear()  # this process's own count starts at zero
+    client = APIClient()
+    got = [
+        client.post(
+            "/api/auth/token/", {"username": "nobody", "password": "wrong"}, format="json"
+        ).status_code
+        for _ in range(31)
+    ]
+    assert got[:30] == [400] * 30 and got[30] == 429
 
 
 def failed_login(base: str, forwarded_for: str) -> int:

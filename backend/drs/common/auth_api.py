@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
+from django.core.cache import caches
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
+from redis.exceptions import RedisError
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
@@ -15,9 +18,25 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+log = logging.getLogger(__name__)
+
 
 class LoginThrottle(AnonRateThrottle):
+    """Counted in the shared cache (Redis), so that every daphne process and web node
+    counts a client's attempts together (a per-process count let N processes allow N
+    times the rate). While Redis cannot be reached, this process counts alone: a sign-in
+    is never refused with a 500 for the throttle's sake."""
+
     scope = "login"
+    cache = caches["shared"]
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            log.warning("login throttle: shared cache unavailable (%r); counting locally", exc)
+            self.cache = caches["default"]
+            return super().allow_request(request, view)
 
 
 class LoginSerializer(serializers.Serializer[Any]):
