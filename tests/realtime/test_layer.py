@@ -103,11 +103,7 @@ async def test_group_send_many_arrives_in_order_across_groups(tmp_path: Path) ->
         for i, channel in enumerate(channels):
             await receiver.group_add(f"g{i}", channel)
         await wait_subscribed(receiver)
-        received = await sender.group_send_many(
-            [(f"g{i % 3}", {"type": "m", "i": i}) for i in range(300)] + [("nobody", {"type": "m"})]
-        )
-        # how many subscribers got each: the runner stops publishing to nobody
-        assert received == [1] * 300 + [0]
+        await sender.group_send_many([(f"g{i % 3}", {"type": "m", "i": i}) for i in range(300)])
         for k, channel in enumerate(channels):
             got = [(await receiver.receive(channel))["i"] for _ in range(100)]
             assert got == list(range(k, 300, 3))

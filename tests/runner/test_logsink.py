@@ -16,7 +16,6 @@ from drs.jobs.models import Job, LogChunk
 from drs.runner.logsink import (
     FLUSH_BYTES,
     PUBLISH_BACKLOG_BYTES,
-    UNOBSERVED_PROBE_SECONDS,
     LogSink,
     PendingChunk,
     Persister,
@@ -326,42 +325,3 @@ def test_jobs_ending_together_share_the_final_flush(owner: Any) -> None:
     assert batches == [20]
     for job in jobs:
         assert stored(job)["stdout"] == "line €\n".encode() + "€".encode()[:2]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_chunks_nobody_follows_are_published_once_per_probe_period(owner: Any) -> None:
-    """While a job's chunks reach no subscriber, one chunk per UNOBSERVED_PROBE_SECONDS
-    still goes out (the probe); once a probe reaches someone, every chunk does again.
-    All are persisted either way."""
-    (job,) = make_jobs(owner, 1)
-    published: list[int] = []
-    followers = 0
-
-    async def publish(events: list[tuple[Any, dict[str, Any]]]) -> list[int]:
-        published.extend(event["seq"] for _, event in events)
-        return [followers] * len(events)
-
-    async def flush_one(persister: Persister, sink: LogSink, text: bytes) -> None:
-        sink.feed("stdout", text)
-        await persister.flush([sink])
-        await asyncio.gather(*(q.queue.join() for q in persister._queues))
-
-    async def scenario() -> None:
-        nonlocal followers
-        persister = Persister(OWNER, db, publish)
-        sink = sink_for(job)
-        persister.register(sink)
-        await flush_one(persister, sink, b"1\n")  # reaches nobody: the job is unobserved
-        for i in range(2, 6):
-            await flush_one(persister, sink, b"%d\n" % i)  # within the period: skipped
-        await asyncio.sleep(UNOBSERVED_PROBE_SECONDS * 1.5)
-        followers = 1
-        await flush_one(persister, sink, b"6\n")  # the probe, and someone follows now
-        for i in range(7, 9):
-            await flush_one(persister, sink, b"%d\n" % i)
-        await persister.close()
-        await sync_to_async(connections.close_all, thread_sensitive=True)()
-
-    asyncio.run(scenario())
-    assert published == [1, 6, 7, 8]
-    assert LogChunk.objects.filter(job=job).count() == 8

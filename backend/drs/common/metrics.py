@@ -77,11 +77,6 @@ PUBLISH_DROPPED = Counter(
     "Committed chunks not published because the runner's publish backlog was full "
     "(websockets read them from the database instead).",
 )
-PUBLISH_SKIPPED = Counter(
-    "drs_publish_skipped",
-    "Committed chunks not published because nobody followed the job's log (one chunk "
-    "per 50 ms still goes out, so a new follower starts within that).",
-)
 SSH_CONNECTIONS = Gauge(
     "drs_ssh_connections",
     "SSH connections open from runner processes.",

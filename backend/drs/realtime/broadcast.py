@@ -58,30 +58,28 @@ async def apublish_log_chunk(
     await _asend_many([(job_logs_group(job_id), event)])
 
 
-async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> list[int] | None:
-    """Several (job id, `log_event`) in order, in one round trip where the layer can; how
-    many subscribers received each, when the layer says (None: unknown)."""
-    return await _asend_many([(job_logs_group(job_id), event) for job_id, event in events])
+async def apublish_log_events(events: list[tuple[object, dict[str, Any]]]) -> None:
+    """Several (job id, `log_event`) in order, in one round trip where the layer can."""
+    await _asend_many([(job_logs_group(job_id), event) for job_id, event in events])
 
 
-async def _asend_many(messages: list[tuple[str, dict[str, Any]]]) -> list[int] | None:
+async def _asend_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None or not messages:
-        return None
+        return
     try:
         send_many = getattr(layer, "group_send_many", None)
         if send_many is not None:
-            received = await send_many(messages)
-            return received if isinstance(received, list) else None
-        for group, event in messages:
-            await layer.group_send(group, event)
+            await send_many(messages)
+        else:
+            for group, event in messages:
+                await layer.group_send(group, event)
     except Exception:
         log.warning(
             "channel layer publish of %d messages failed; clients will backfill",
             len(messages),
             exc_info=True,
         )
-    return None
 
 
 def publish_log_chunk(

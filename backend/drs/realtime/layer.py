@@ -52,23 +52,23 @@ class Shard(RedisSingleShardConnection):
     async def publish(self, channel: str, message: bytes) -> None:
         await self.publish_many([(channel, message)])
 
-    async def publish_many(self, messages: list[tuple[str, bytes]]) -> list[int]:
-        """In order, in one round trip (a pipeline); how many subscribers received each.
-        After an outage pooled connections are stale until a command fails on them; the
-        failure drops that connection, so one retry is enough once Redis is back. It may
-        repeat some messages: consumers drop a seq they have sent already."""
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
+        """In order, in one round trip (a pipeline). After an outage pooled connections
+        are stale until a command fails on them; the failure drops that connection, so one
+        retry is enough once Redis is back. It may repeat some messages: consumers drop a
+        seq they have sent already."""
         self._ensure_redis()
         async with self.sends:
             try:
-                return await self._pipeline(messages)
+                await self._pipeline(messages)
             except redis.ConnectionError:
-                return await self._pipeline(messages)
+                await self._pipeline(messages)
 
-    async def _pipeline(self, messages: list[tuple[str, bytes]]) -> list[int]:
+    async def _pipeline(self, messages: list[tuple[str, bytes]]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for channel, message in messages:
                 pipe.publish(channel, message)
-            return [int(n) for n in await pipe.execute()]
+            await pipe.execute()
 
     async def subscribe(self, channel: str) -> None:
         # The subscription connection is stale in the same way (see publish).
@@ -121,23 +121,14 @@ class LoopLayer(RedisPubSubLoopLayer):
         self.channels[channel] = asyncio.Queue(maxsize=self.capacity)
         await self._get_shard(channel).subscribe(channel)
 
-    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> list[int]:
-        """Send each (group, message) in order, one round trip per Redis shard; how many
-        subscribers (processes) received each message."""
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        """Send each (group, message) in order, one round trip per Redis shard."""
         batches: dict[Shard, list[tuple[str, bytes]]] = {}
-        places: dict[Shard, list[int]] = {}
-        for i, (group, message) in enumerate(messages):
+        for group, message in messages:
             name = self._get_group_channel_name(group)
             shard = self._get_shard(name)
             batches.setdefault(shard, []).append((name, self.channel_layer.serialize(message)))
-            places.setdefault(shard, []).append(i)
-        shards = list(batches)
-        results = await asyncio.gather(*(shard.publish_many(batches[shard]) for shard in shards))
-        received = [0] * len(messages)
-        for shard, counts in zip(shards, results, strict=True):
-            for i, count in zip(places[shard], counts, strict=True):
-                received[i] = count
-        return received
+        await asyncio.gather(*(shard.publish_many(batch) for shard, batch in batches.items()))
 
     def deliver(self, channel: str, data: Any) -> None:
         try:
@@ -214,8 +205,8 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
             self._sync_clients = [_sync_client(host) for host in hosts]
         return self._sync_clients
 
-    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> list[int]:
-        return await self._get_layer().group_send_many(messages)
+    async def group_send_many(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        await self._get_layer().group_send_many(messages)
 
     def _get_layer(self) -> LoopLayer:
         loop = asyncio.get_running_loop()

@@ -41,11 +41,6 @@ PUBLISH_BATCH = 256  # chunks per send at most (and about FLUSH_BYTES * 4)
 # chunk arrives, a second later for a job printing a line a second, so the bound is in
 # bytes, not chunks (64 chunks dropped the lines of 1,000 small jobs flushed together).
 PUBLISH_BACKLOG_BYTES = 4 << 20
-# A job whose last published chunk reached no subscriber (nobody follows its log) has
-# its chunks published at most this often: a flood nobody watches cost a tenth of the
-# runner's CPU in publishing. A websocket that joins meanwhile gets a live chunk within
-# this time and fills the gap before it from the database, as after any lost message.
-UNOBSERVED_PROBE_SECONDS = 0.05
 STREAMS = (Stream.STDOUT, Stream.STDERR)
 
 Db = Callable[..., Awaitable[Any]]
@@ -375,7 +370,7 @@ class Persister:
         self,
         owner: str,
         db: Db,
-        publish: Callable[[list[tuple[object, dict[str, Any]]]], Awaitable[list[int] | None]] = (
+        publish: Callable[[list[tuple[object, dict[str, Any]]]], Awaitable[None]] = (
             apublish_log_events
         ),
     ) -> None:
@@ -391,8 +386,6 @@ class Persister:
         self.on_failed: Callable[[str, BaseException], None] = lambda job_id, exc: None
         self._queues: list[PublishQueue] = []
         self._publishers: list[asyncio.Task[None]] = []
-        # job id -> when a chunk of it last reached no subscriber (monotonic)
-        self._unobserved: dict[str, float] = {}
         # Flushes of `run` begun and completed: a final flush waits for one that began
         # after it asked.
         self.running = False
@@ -406,7 +399,6 @@ class Persister:
     def unregister(self, job_id: str) -> None:
         self.sinks.pop(job_id, None)
         self.dirty.discard(job_id)
-        self._unobserved.pop(job_id, None)
 
     def fed(self, job_id: str, nbytes: int) -> None:
         """A transport fed bytes to this job's sink."""
@@ -504,10 +496,7 @@ class Persister:
         while True:
             batch = await queue.get_batch(PUBLISH_BATCH, FLUSH_BYTES * 4)
             try:
-                sent = self._observed(batch)
-                if not sent:
-                    continue
-                received = await self.publish(
+                await self.publish(
                     [
                         (
                             job_id,
@@ -520,47 +509,17 @@ class Persister:
                                 line=c.line,
                             ),
                         )
-                        for job_id, c, when in sent
+                        for job_id, c, when in batch
                     ]
                 )
-                self._note_received(sent, received)
                 now = timezone.now()
-                for _, _, when in sent:
+                for _, _, when in batch:
                     metrics.PUBLISH_LAG.observe((now - when).total_seconds())
             except Exception:
                 # Never let one failure stop the publisher: readers backfill from the DB.
                 log.warning("publishing log chunks failed", exc_info=True)
             finally:
                 queue.done(len(batch))
-
-    def _observed(self, batch: list[Published]) -> list[Published]:
-        """The chunks to publish: all but those of jobs nobody followed at the last
-        publish, which go out once per UNOBSERVED_PROBE_SECONDS (the probe)."""
-        if not self._unobserved:
-            return batch
-        now = time.monotonic()
-        sent = []
-        for item in batch:
-            job_id = str(item[0])
-            since = self._unobserved.get(job_id)
-            if since is None:
-                sent.append(item)
-            elif now - since >= UNOBSERVED_PROBE_SECONDS:
-                self._unobserved[job_id] = now  # one probe per period
-                sent.append(item)
-            else:
-                metrics.PUBLISH_SKIPPED.inc()
-        return sent
-
-    def _note_received(self, sent: list[Published], received: list[int] | None) -> None:
-        if received is None:
-            return
-        now = time.monotonic()
-        for (job_id, _, _), count in zip(sent, received, strict=False):
-            if count:
-                self._unobserved.pop(str(job_id), None)
-            else:
-                self._unobserved[str(job_id)] = now
 
     async def close(self) -> None:
         """Let queued chunks go out (briefly), then stop the publishers."""
