@@ -59,8 +59,8 @@ def summarize(path: Path, top: int = 20) -> str:
         frames = stack.split(";")
         procs = [f for f in frames if f.startswith("process ")]
         code = [f for f in frames if not f.startswith("process ")]
-        if not code or not procs:
-            continue
+        if not code or not procs or not count.isdigit():
+            continue  # py-spy's own notices end up in the file too
         proc = procs[-1].split(":", 1)[0] + (" daphne" if "daphne" in procs[-1] else "")
         n = int(count)
         totals[proc] += n

@@ -15,8 +15,9 @@ from drs.runner.dispatch import hint_cancel, submit
 from drs.servers.choices import ServerKind
 
 
-@transaction.atomic
 def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
+    # One INSERT needs no transaction of its own (BEGIN and COMMIT were two more round
+    # trips on the submit path); inside a caller's transaction, on_commit still waits.
     job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
     # Publish `queued` before the runners hear of the job (on_commit keeps this order), so
     # no watcher sees `starting` first. The new row is exactly `job`: no need to read it back.

@@ -26,6 +26,11 @@ HELLO_TIMEOUT = 15.0
 # stuck. The pool's sweep (every 5 s) restarts it, so a stuck agent is noticed in 15-20 s.
 SILENCE_TIMEOUT = 15.0
 FRAME = struct.Struct(">II")
+# A launch through the agent answers once the wrapper recorded the job's process ids
+# (milliseconds); past this the runner asks the shell launch script instead.
+LAUNCH_TIMEOUT = 30.0
+# The agent's answer while another launch of the job is still starting (agent_main.py).
+LAUNCH_IN_PROGRESS = 75
 
 
 class Watcher(Protocol):
@@ -73,6 +78,7 @@ class AgentClient:
         self.writer = writer
         self._close = close
         self.watchers: dict[str, Watcher] = {}
+        self.launches: dict[str, asyncio.Future[tuple[int, bytes]]] = {}
         self.closed = asyncio.Event()
         self.mode = ""
         self.last_frame = time.monotonic()
@@ -102,6 +108,11 @@ class AgentClient:
             while True:
                 header, payload = await self._frame()
                 kind = header.get("t")
+                if kind == "launched":
+                    answer = self.launches.pop(header["id"], None)
+                    if answer is not None and not answer.done():
+                        answer.set_result((int(header["code"]), payload))
+                    continue
                 watcher = self.watchers.get(header.get("id", ""))
                 if kind == "hb" or watcher is None:
                     continue
@@ -128,6 +139,26 @@ class AgentClient:
             {"op": "watch", "id": job_id, "dir": directory, "offsets": offsets and list(offsets)}
         )
 
+    async def launch(
+        self, job_id: str, directory: str, command: str, wrapper: str
+    ) -> tuple[int, bytes]:
+        """Start a job's detached wrapper on the host: (0, `pgid start` and `pid start`
+        lines) or (the launch script's error status, message). AgentError if the agent
+        ended or did not answer: the launch is idempotent, so ask the script then."""
+        if self.closed.is_set():
+            raise AgentError("the follower agent has ended")
+        answer = asyncio.get_running_loop().create_future()
+        self.launches[job_id] = answer
+        self._send(
+            {"op": "launch", "id": job_id, "dir": directory, "command": command, "wrapper": wrapper}
+        )
+        try:
+            return await asyncio.wait_for(answer, LAUNCH_TIMEOUT)
+        except TimeoutError:
+            raise AgentError("the follower agent did not answer the launch") from None
+        finally:
+            self.launches.pop(job_id, None)
+
     def unwatch(self, job_id: str) -> None:
         if self.watchers.pop(job_id, None) is not None and not self.closed.is_set():
             self._send({"op": "unwatch", "id": job_id})
@@ -147,6 +178,10 @@ class AgentClient:
             self._close()
         if self._task is not None and self._task is not asyncio.current_task():
             self._task.cancel()
+        launches, self.launches = self.launches, {}
+        for answer in launches.values():
+            if not answer.done():
+                answer.set_exception(AgentError("the follower agent's connection ended"))
         watchers, self.watchers = self.watchers, {}
         for watcher in watchers.values():
             watcher.on_lost("the follower agent's connection ended")

@@ -5,6 +5,7 @@ connection, and follows the output files of every job the runner asks it to.
 stdin  (from the runner): JSON lines
     {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null}
     {"op": "unwatch", "id": JOB}
+    {"op": "launch", "id": JOB, "dir": PATH, "command": SH, "wrapper": SH}
 stdout (to the runner): frames, each `>II` (header length, payload length), a JSON
 header, then the payload bytes:
     {"t": "hello", "v": 1, "mode": "inotify"|"poll"}
@@ -12,16 +13,25 @@ header, then the payload bytes:
     {"t": "exit", "id": JOB, "code": N}   after every byte of both streams was sent
     {"t": "gone", "id": JOB, "why": TEXT} the job can no longer end normally
     {"t": "hb"}                            every 5 seconds
+    {"t": "launched", "id": JOB, "code": N} + output: 0 and the wrapper's two lines
+                                           (`pgid start`, `pid start`), or an error
 The agent exits when its stdin closes (the connection went away), so it never outlives
 the runner that started it. Offsets make it stateless: a new agent resumes exactly
-where the runner's persisted bytes end."""
+where the runner's persisted bytes end.
 
+`launch` starts a job on a connection that already has an agent: the same detached
+wrapper as the runner's shell launch script, without an SSH channel, a login shell and
+the forks of the script's own tools. It never blocks the loop: the wrapper reports its
+process ids on a pipe the loop selects on."""
+
+import collections
 import ctypes
 import ctypes.util
 import errno
 import json
 import os
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -34,6 +44,14 @@ POLL_SECONDS = 0.02  # stat polling where inotify is missing
 # events that cannot be watched). One wakeup per period whatever the number of jobs.
 PERIOD_SECONDS = 5.0
 STREAMS = ("stdout", "stderr")
+# `launch` answers, as the shell launch script exits: 0 started (or already running),
+# 75 a launch of the job is still starting elsewhere (the runner asks the script, which
+# waits for it), 95 the wrapper did not report, 96 a tool is missing, 97 no directory.
+IN_PROGRESS = 75
+# Wrappers starting at once; more wait their turn (each holds a pipe, and select() takes
+# descriptors below 1,024 only).
+MAX_LAUNCHING = 32
+HAVE_SETSID = []  # looked up on the first launch
 
 IN_MODIFY = 0x2
 IN_CLOSE_WRITE = 0x8
@@ -208,6 +226,89 @@ class Watch:
         emit(event)
 
 
+class Launch:
+    """A wrapper the agent started, until it has reported its process ids on the pipe."""
+
+    def __init__(self, job_id, proc):
+        self.id = job_id
+        self.proc = proc
+        self.output = b""
+
+    def read(self):
+        """False once the wrapper closed the pipe (reported, or failed)."""
+        try:
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+        except InterruptedError:
+            return True
+        self.output += chunk
+        if chunk:
+            return True
+        self.proc.stdout.close()
+        ok = len(self.output.split(b"\n")) >= 3
+        emit({"t": "launched", "id": self.id, "code": 0 if ok else 95}, self.output)
+        return False
+
+
+def launch(cmd, children):
+    """Start a job's wrapper (or report the one that runs). None when answered at once."""
+    job_id, directory = cmd["id"], cmd["dir"]
+
+    def answer(code, output):
+        emit({"t": "launched", "id": job_id, "code": code}, output)
+
+    if not HAVE_SETSID:
+        HAVE_SETSID.append(shutil.which("setsid") is not None)
+    if not HAVE_SETSID[0]:
+        answer(96, b"drs: 'setsid' is not installed on the host; DRS needs it to run jobs")
+        return None
+    claim = os.path.join(directory, ".drs-launched")
+    try:
+        os.mkdir(claim)
+    except FileExistsError:
+        try:
+            with open(os.path.join(directory, "pgid"), "rb") as fh:
+                pgid = fh.read()
+            with open(os.path.join(directory, "pid"), "rb") as fh:
+                pid = fh.read()
+        except OSError:
+            pgid = pid = b""
+        if pgid.strip() and pid.strip():
+            answer(0, pgid + pid)
+        else:
+            answer(IN_PROGRESS, b"the job is still starting")
+        return None
+    except OSError as exc:
+        answer(97, ("drs: cannot use the job directory: %s" % exc).encode())
+        return None
+    try:
+        # Back-dated a second, like the script's `touch`: coarse file times never hide an
+        # early result from the collector's `-newer .drs-started`.
+        marker = os.path.join(directory, ".drs-started")
+        open(marker, "wb").close()
+        then = time.time() - 1
+        os.utime(marker, (then, then))
+        with open(os.path.join(directory, ".drs-wrap"), "w") as fh:
+            fh.write(cmd["wrapper"])
+        proc = subprocess.Popen(
+            ["/bin/sh", ".drs-wrap", cmd["command"]],
+            cwd=directory,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError as exc:  # a full disk, no more processes: nothing runs, a retry may
+        try:
+            os.rmdir(claim)
+        except OSError:
+            pass
+        answer(95, ("drs: could not start the job: %s" % exc).encode())
+        return None
+    children.append(proc)
+    return Launch(job_id, proc)
+
+
 def main():
     try:
         inotify = Inotify()
@@ -217,6 +318,9 @@ def main():
         mode = "poll"
     watches = {}
     by_wd = {}
+    launches = {}  # pipe fd -> Launch
+    waiting = collections.deque()  # launch commands beyond MAX_LAUNCHING
+    children = []  # wrappers this agent started: reaped once they end
     pending = b""
     emit({"t": "hello", "v": 1, "mode": mode, "pid": os.getpid()})
     next_period = 0.0
@@ -224,7 +328,7 @@ def main():
     while True:
         now = time.monotonic()
         timeout = POLL_SECONDS if inotify is None else max(0.0, next_period - now)
-        readable = [stdin] + ([inotify.fd] if inotify is not None else [])
+        readable = [stdin] + ([inotify.fd] if inotify is not None else []) + list(launches)
         try:
             ready, _, _ = select.select(readable, [], [], timeout)
         except InterruptedError:
@@ -241,6 +345,9 @@ def main():
                     continue
                 cmd = json.loads(line.decode())
                 job_id = cmd["id"]
+                if cmd["op"] == "launch":
+                    waiting.append(cmd)
+                    continue
                 old = watches.pop(job_id, None)
                 if old is not None:
                     old.close()
@@ -255,6 +362,13 @@ def main():
                         if watch.wd is not None:
                             by_wd[watch.wd] = watch
                     dirty.add(job_id)
+        for fd in [fd for fd in launches if fd in ready]:
+            if not launches[fd].read():
+                del launches[fd]
+        while waiting and len(launches) < MAX_LAUNCHING:
+            started = launch(waiting.popleft(), children)
+            if started is not None:
+                launches[started.proc.stdout.fileno()] = started
         if inotify is not None and inotify.fd in ready:
             for wd in inotify.read_wds():
                 watch = by_wd.get(wd)
@@ -265,6 +379,7 @@ def main():
         if period:
             next_period = now + PERIOD_SECONDS
             emit({"t": "hb"})
+            children[:] = [proc for proc in children if proc.poll() is None]
         if inotify is None or period:
             dirty.update(watches)
         for job_id in dirty:

@@ -28,9 +28,10 @@ from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
+from drs.runner.agent import LAUNCH_IN_PROGRESS, AgentError
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.pool import Link
-from drs.runner.remote import Remote, job_command, kill_script, launch_script
+from drs.runner.remote import WRAPPER, Remote, RunResult, job_command, kill_script, launch_script
 from drs.runner.results import collect_results
 from drs.runner.ssh import AuthError, ConnectError, HostKeyError, PermanentConnectError
 
@@ -289,7 +290,7 @@ class JobRun:
             try:
                 await remote.makedirs(directory)
                 await remote.write_file(f"{directory}/program", job.program.encode())
-                result = await remote.run(launch_script(directory, command))
+                result = await self.launch(remote, directory, command)
                 break
             except (OSError, asyncssh.Error) as exc:
                 if remote.is_closed or isinstance(exc, DROPPED):
@@ -324,6 +325,22 @@ class JobRun:
         job.remote_pgid, job.remote_pgid_start = pgid, pgid_start
         job.remote_pid, job.remote_pid_start = pid, pid_start
         await anotify_job_changed(self.job_id)
+
+    async def launch(self, remote: Remote, directory: str, command: str) -> RunResult:
+        """Through the host's follower agent when one is up (no channel, no login shell),
+        else the launch script. Both are idempotent and leave the same files."""
+        agent = self.link.running_agent()
+        if agent is not None:
+            try:
+                code, output = await agent.launch(self.job_id, directory, command, WRAPPER)
+            except AgentError as exc:
+                log.info("job %s: agent launch failed (%s); using the script", self.job_id, exc)
+            else:
+                if code == 0:
+                    return RunResult(0, output, b"")
+                if code != LAUNCH_IN_PROGRESS:
+                    return RunResult(code, b"", output)
+        return await remote.run(launch_script(directory, command))
 
     def default_directory(self) -> str:
         base = (self.job.server.jobs_directory or ".drs/jobs").rstrip("/")

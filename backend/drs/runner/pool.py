@@ -109,6 +109,13 @@ class Link:
             self.follower = SftpFollower(primary)
             return self.follower
 
+    def running_agent(self) -> AgentClient | None:
+        """The follower agent, if one is up: a job starts through it without a channel."""
+        follower = self.follower
+        if isinstance(follower, AgentClient) and not follower.closed.is_set():
+            return follower
+        return None
+
     def follower_mode(self) -> str:
         return str(getattr(self.follower, "mode", ""))
 

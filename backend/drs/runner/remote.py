@@ -330,14 +330,26 @@ starttime() {
 # The detached wrapper (NOTES.md "Detached remote jobs"), as a file so it needs no nested
 # quoting: it starts the job in its own session, records the job's process group and its
 # own pid (with start times: liveness and safe signalling), then the exit code, each via
-# a temp file + rename so a reader never sees half a number.
-_WRAPPER = (
+# a temp file + rename so a reader never sees half a number. The wrapper runs in a
+# session of its own (setsid), ignoring SIGHUP like nohup would, and the job inherits
+# that. It also prints both records on its stdout, then lets go of it: the follower
+# agent's launch reads them there (the shell launch script sends them to /dev/null and
+# reads the files). A reader that went away must not kill it, so SIGPIPE is ignored
+# from there on, after the job started with the default.
+WRAPPER = (
     _STARTTIME
     + """\
+trap '' HUP
 setsid /bin/sh -c "$1" > stdout 2> stderr < /dev/null &
 child=$!
-echo "$child $(starttime $child)" > pgid.tmp && mv pgid.tmp pgid
-echo "$$ $(starttime $$)" > pid.tmp && mv pid.tmp pid
+group="$child $(starttime $child)"
+echo "$group" > pgid.tmp && mv pgid.tmp pgid
+self="$$ $(starttime $$)"
+echo "$self" > pid.tmp && mv pid.tmp pid
+trap '' PIPE
+echo "$group"
+echo "$self"
+exec > /dev/null 2>&1
 wait $child
 echo $? > exit_code.tmp && mv exit_code.tmp exit_code
 """
@@ -346,16 +358,17 @@ echo $? > exit_code.tmp && mv exit_code.tmp exit_code
 # `mkdir .drs-launched` makes a retried launch (a connection dropped mid-start, a worker
 # that died before recording it) a no-op that reports the running job instead. The start
 # marker is back-dated a second so coarse file timestamps never hide an early result.
+# The follower agent's `launch` does the same steps without this script (agent_main.py).
 _LAUNCH = """\
 cd {dir} || exit 97
-for tool in setsid nohup sed cut; do
+for tool in setsid sed cut; do
   command -v $tool > /dev/null 2>&1 || {{ echo "drs: '$tool' is not installed on the host; DRS needs it to run jobs" >&2; exit 96; }}
 done
 if mkdir .drs-launched 2> /dev/null; then
   touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
   cat > .drs-wrap <<'DRS_WRAPPER_END'
 {wrapper}DRS_WRAPPER_END
-  setsid nohup /bin/sh .drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+  setsid /bin/sh .drs-wrap {command} < /dev/null > /dev/null 2>&1 &
 fi
 i=0
 while [ ! -s pid ]; do
@@ -368,7 +381,7 @@ cat pgid pid
 
 
 def launch_script(directory: str, command: str) -> str:
-    return _LAUNCH.format(dir=q(directory), wrapper=_WRAPPER, command=q(command))
+    return _LAUNCH.format(dir=q(directory), wrapper=WRAPPER, command=q(command))
 
 
 def kill_script(pgid: int, start: str, signal_name: str) -> str:
