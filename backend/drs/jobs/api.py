@@ -34,6 +34,7 @@ from drs.jobs.serializers import (
     LogSearchQuerySerializer,
     LogTextQuerySerializer,
     ResultSerializer,
+    represent,
 )
 
 Row = TypeVar("Row")
@@ -101,7 +102,7 @@ class JobViewSet(
         body = JobCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         job = services.job_create(owner=request.user, **body.validated_data)
-        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+        return Response(represent(JobSerializer, job), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,

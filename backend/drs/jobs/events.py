@@ -11,9 +11,9 @@ from drs.realtime import broadcast
 
 
 def job_event_payload(job: Job) -> dict[str, Any]:
-    from drs.jobs.serializers import JobSummarySerializer
+    from drs.jobs.serializers import JobSummarySerializer, represent
 
-    return dict(JobSummarySerializer(job).data)
+    return represent(JobSummarySerializer, job)
 
 
 def notify_job_changed(job: Job, *, reload: bool = True) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,18 @@ class JobSerializer(JobSummarySerializer):
             "program", "arguments", "environment", "result_patterns", "remote_directory",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+@functools.cache
+def _shared(serializer_class: type[serializers.ModelSerializer[Job]]) -> Any:
+    return serializer_class()
+
+
+def represent(serializer_class: type[serializers.ModelSerializer[Job]], job: Job) -> dict[str, Any]:
+    """The job as `serializer_class` shows it, through one shared read-only serializer: a
+    new serializer builds all its fields first (1.3 ms here, for each submitted job's
+    response and each of its status events); showing an instance reads them only."""
+    return dict(_shared(serializer_class).to_representation(job))
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -66,6 +66,15 @@ async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await sync_to_async(_call, thread_sensitive=True)(fn, *args, **kwargs)
 
 
+def claim_and_load(job_id: str, owner: str) -> tuple[Job | None, list[str]]:
+    """Admit and claim, then read the job if won: one trip to the database thread."""
+    won, others = lease.admit_and_claim(job_id, owner)
+    if not won:
+        return None, others
+    related = ("server", "credential", "interpreter", "owner")
+    return Job.objects.select_related(*related).get(pk=job_id), others
+
+
 class DbThread:
     """ORM work in a thread of its own, so on a database connection of its own."""
 
@@ -151,17 +160,12 @@ class Runner:
         """Claim a dispatched job and start following it; False if another has it."""
         if job_id in self.tasks:
             return True
-        won, others = await db(lease.admit_and_claim, job_id, self.owner)
+        job, others = await db(claim_and_load, job_id, self.owner)
         if others and not await dispatch.adispatch(self.redis, others):
             for other in others:
                 await self.take(other)
-        if not won:
+        if job is None:
             return False
-        job = await db(
-            lambda: Job.objects.select_related("server", "credential", "interpreter", "owner").get(
-                pk=job_id
-            )
-        )
         self.lost_leases.discard(job_id)
         if job.status == JobStatus.STARTING:
             # Awaited, so that watchers never see `starting` after `running`.

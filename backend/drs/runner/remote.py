@@ -22,6 +22,10 @@ from drs.runner import agent
 from drs.runner.agent import AgentClient
 
 READ_BLOCK = 1024 * 1024
+# The agent channel's receive window: twice asyncssh's 2 MiB, so a flood is acknowledged
+# half as often (each window adjust is a packet the runner's loop encrypts and sends).
+# 16 MiB was three times slower: the runner then buffered far more than it persists.
+AGENT_WINDOW = 4 * 1024 * 1024
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 # Files the wrapper keeps in the job dir; never collected as results.
@@ -156,7 +160,9 @@ class SshRemote:
             await self.write_file(tmp, agent.SOURCE)
             with contextlib.suppress(asyncssh.SFTPError):
                 await sftp.posix_rename(tmp, target)
-        process = await self.conn.create_process(f"python3 -u {target}", encoding=None)
+        process = await self.conn.create_process(
+            f"python3 -u {target}", encoding=None, window=AGENT_WINDOW
+        )
         client = AgentClient(process.stdout, process.stdin, process.close)
         await client.start()
         return client
