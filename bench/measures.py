@@ -126,43 +126,70 @@ def _settle(env: BenchEnv, *, busy: float = 0.1, window: float = 0.25, limit: fl
     return round(time.monotonic() - start, 2)
 
 
+P2_ROUNDS = 3
+
+
+def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round whose ratio is the median: its figures are the ones reported, the other
+    rounds' ratios next to them. One pair moved ±20 % between runs on this VM, mostly
+    the raw side; the median of interleaved pairs says the same thing run after run."""
+    ranked = sorted(rounds, key=lambda r: r["ratio"] if r["ratio"] is not None else -1)
+    chosen = dict(ranked[len(ranked) // 2])
+    chosen["round_ratios"] = [r["ratio"] for r in rounds]
+    chosen["drs"]["every_byte_persisted"] = all(r["drs"]["every_byte_persisted"] for r in rounds)
+    return chosen
+
+
 def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any]:
+    """P2_ROUNDS interleaved pairs (DRS, then raw asyncssh on the same program) for each
+    of the two shapes; the median pair is reported."""
     env.start_app()
     assert env.sshd is not None
     total = megabytes * 1_000_000
     out: dict[str, Any] = {}
 
     _settle(env)  # DRS's own start-up is over
-    log(f"P2: DRS job writing {megabytes} MB")
-    drs = _drs_stream(env, programs.BULK, [str(total)], programs.bulk_expected(total))
-    drs["busy_after_seconds"] = _settle(env)
-    log("P2: raw asyncssh reading the same program's stdout")
-    rawr = asyncio.run(raw.stream(env, programs.BULK, [str(total)], 1024 * 1024))
+    byte_rounds: list[dict[str, Any]] = []
+    for i in range(P2_ROUNDS):
+        log(f"P2: DRS job writing {megabytes} MB ({i + 1}/{P2_ROUNDS})")
+        drs = _drs_stream(env, programs.BULK, [str(total)], programs.bulk_expected(total))
+        drs["busy_after_seconds"] = _settle(env)
+        log("P2: raw asyncssh reading the same program's stdout")
+        rawr = asyncio.run(raw.stream(env, programs.BULK, [str(total)], 1024 * 1024))
+        drs_mbs = drs["bytes_persisted"] / 1e6 / drs["seconds"] if drs["seconds"] > 0 else None
+        raw_mbs = rawr.bytes / 1e6 / rawr.seconds
+        byte_rounds.append(
+            {
+                "drs": drs,
+                "drs_mb_per_s": round(drs_mbs, 1) if drs_mbs else None,
+                "raw_asyncssh_mb_per_s": round(raw_mbs, 1),
+                "ratio": round(drs_mbs / raw_mbs, 3) if drs_mbs else None,
+            }
+        )
+    out["bytes"] = _median_round(byte_rounds)
     sftp_bytes, sftp_s = asyncio.run(
-        raw.sftp_read(env, f"{drs['remote_directory']}/stdout", 1024 * 1024)  # the transport alone
+        # the transport alone
+        raw.sftp_read(env, f"{out['bytes']['drs']['remote_directory']}/stdout", 1024 * 1024)
     )
-    drs_mbs = drs["bytes_persisted"] / 1e6 / drs["seconds"] if drs["seconds"] > 0 else None
-    raw_mbs = rawr.bytes / 1e6 / rawr.seconds
-    out["bytes"] = {
-        "drs": drs,
-        "drs_mb_per_s": round(drs_mbs, 1) if drs_mbs else None,
-        "raw_asyncssh_mb_per_s": round(raw_mbs, 1),
-        "raw_sftp_read_mb_per_s": round(sftp_bytes / 1e6 / sftp_s, 1),
-        "ratio": round(drs_mbs / raw_mbs, 3) if drs_mbs else None,
-    }
+    out["bytes"]["raw_sftp_read_mb_per_s"] = round(sftp_bytes / 1e6 / sftp_s, 1)
 
-    log(f"P2: DRS job writing {lines:,} short lines")
-    drs_l = _drs_stream(env, programs.LINES, [str(lines)], programs.lines_expected(lines))
-    drs_l["busy_after_seconds"] = _settle(env)
-    raw_l = asyncio.run(raw.stream(env, programs.LINES, [str(lines)], 1024 * 1024))
-    drs_lps = lines / drs_l["seconds"] if drs_l["seconds"] > 0 else None
-    raw_lps = (raw_l.lines - 1) / raw_l.seconds
-    out["lines"] = {
-        "drs": drs_l,
-        "drs_lines_per_s": round(drs_lps) if drs_lps else None,
-        "raw_asyncssh_lines_per_s": round(raw_lps),
-        "ratio": round(drs_lps / raw_lps, 3) if drs_lps else None,
-    }
+    line_rounds: list[dict[str, Any]] = []
+    for i in range(P2_ROUNDS):
+        log(f"P2: DRS job writing {lines:,} short lines ({i + 1}/{P2_ROUNDS})")
+        drs_l = _drs_stream(env, programs.LINES, [str(lines)], programs.lines_expected(lines))
+        drs_l["busy_after_seconds"] = _settle(env)
+        raw_l = asyncio.run(raw.stream(env, programs.LINES, [str(lines)], 1024 * 1024))
+        drs_lps = lines / drs_l["seconds"] if drs_l["seconds"] > 0 else None
+        raw_lps = (raw_l.lines - 1) / raw_l.seconds
+        line_rounds.append(
+            {
+                "drs": drs_l,
+                "drs_lines_per_s": round(drs_lps) if drs_lps else None,
+                "raw_asyncssh_lines_per_s": round(raw_lps),
+                "ratio": round(drs_lps / raw_lps, 3) if drs_lps else None,
+            }
+        )
+    out["lines"] = _median_round(line_rounds)
     for row in (out["bytes"], out["lines"]):
         row["goal_met"] = (
             row["ratio"] is not None and row["ratio"] >= 0.5 and row["drs"]["every_byte_persisted"]
@@ -170,8 +197,9 @@ def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any
     out["goal"] = ">= 50 % of raw asyncssh"
     out["goal_met"] = out["bytes"]["goal_met"] and out["lines"]["goal_met"]
     log(
-        f"P2: {out['bytes']['drs_mb_per_s']} MB/s vs raw {out['bytes']['raw_asyncssh_mb_per_s']}; "
-        f"{out['lines']['drs_lines_per_s']} lines/s vs raw {out['lines']['raw_asyncssh_lines_per_s']}"
+        f"P2: {out['bytes']['drs_mb_per_s']} MB/s vs raw {out['bytes']['raw_asyncssh_mb_per_s']} "
+        f"(ratios {out['bytes']['round_ratios']}); {out['lines']['drs_lines_per_s']} lines/s vs "
+        f"raw {out['lines']['raw_asyncssh_lines_per_s']} (ratios {out['lines']['round_ratios']})"
     )
     return out
 

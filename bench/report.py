@@ -70,6 +70,14 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 met = row["ratio"] >= 0.5 and row["drs"]["every_byte_persisted"]
             return _met(met)
 
+        def rounds(row: dict[str, Any]) -> str:
+            ratios = row.get("round_ratios")
+            if not ratios:
+                return ""
+            return f"; median of {len(ratios)} interleaved pairs: " + " / ".join(
+                f"{r:.0%}" for r in ratios if r is not None
+            )
+
         out.append(
             [
                 f"P2 throughput, {b['drs']['bytes_expected'] / 1e6:.0f} MB",
@@ -82,7 +90,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"; DRS busy {b['drs']['busy_after_seconds']} s after its last chunk"
                     if "busy_after_seconds" in b["drs"]
                     else ""
-                ),
+                )
+                + rounds(b),
                 f"{b['ratio']:.0%}" if b["ratio"] is not None else "—",
                 p2["goal"],
                 p2_met(b),
@@ -97,7 +106,7 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     if ln["drs"]["every_byte_persisted"]
                     else ", BYTES LOST"
                 ),
-                f"asyncssh {ln['raw_asyncssh_lines_per_s']:,} lines/s",
+                f"asyncssh {ln['raw_asyncssh_lines_per_s']:,} lines/s" + rounds(ln),
                 f"{ln['ratio']:.0%}" if ln["ratio"] is not None else "—",
                 p2["goal"],
                 p2_met(ln),

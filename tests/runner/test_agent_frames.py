@@ -42,6 +42,7 @@ def test_drain_sends_every_byte_from_the_offsets(
     monkeypatch.setattr(agent_main, "OUT", write_end)
     monkeypatch.setattr(agent_main, "SENDFILE", sendfile)
     monkeypatch.setattr(agent_main, "READ_SIZE", 1000)
+    monkeypatch.setattr(agent_main, "SENDFILE_MIN", 500)  # both ways in one file
     watch = agent_main.Watch("job", str(tmp_path), [100, 0])
     watch.drain()
     with (tmp_path / "stdout").open("ab") as fh:
