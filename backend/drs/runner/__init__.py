@@ -7,8 +7,9 @@
              timeout (TERM, grace, KILL), results, final status; bounded reconnects.
 - `pool`     SSH connections per (server, credential, pinned key), channel budget, idle
              close, one follower per host.
-- `agent_main` the follower agent that runs on the host (stdlib Python, inotify);
-  `agent`    its runner side; `follow` SFTP polling for hosts without python3.
+- `agent_main` the follower agent that runs on the host (stdlib Python, inotify); it also
+             launches jobs on a connection where it runs; `agent` its runner side;
+             `follow` SFTP polling for hosts without python3.
 - `logsink`  per-job batching with UTF-8-safe cuts; the shared persister (many jobs'
              chunks in one transaction, then publish).
 - `lease`    conditional-UPDATE leases, per-server admission (FIFO) and the reaper.
