@@ -264,10 +264,12 @@ def persist_batch(
         moved = advance_jobs(
             owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in items], now
         )
-        insert_chunks(
-            [(job_id, c) for job_id, chunks in items if str(job_id) in moved for c in chunks],
-            now,
-        )
+        rows = [(job_id, c) for job_id, chunks in items if str(job_id) in moved for c in chunks]
+        insert_chunks(rows, now)
+    # Counted here, once committed: a runner stopped while its loop awaited this flush
+    # (a worker restart) never learns of it, and the count fell short of the log.
+    metrics.LOG_BYTES.inc(sum(len(c.data) for _, c in rows))
+    metrics.LOG_CHUNKS.inc(len(rows))
     return {str(job_id) for job_id, _ in items} - moved, now
 
 
@@ -470,9 +472,6 @@ class Persister:
                 elif sink.failed is None:
                     sink.commit(chunks)
                     published.append((sink, chunks))
-        nbytes = sum(len(c.data) for _, chunks in published for c in chunks)
-        metrics.LOG_BYTES.inc(nbytes)
-        metrics.LOG_CHUNKS.inc(sum(len(chunks) for _, chunks in published))
         for sink, chunks in published:
             queue = self._queue_for(str(sink.job_id))
             for chunk in chunks:
