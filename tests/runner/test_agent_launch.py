@@ -21,7 +21,7 @@ from drs.runner.agent import AgentClient, AgentError
 from drs.runner.process import Runner
 from drs.runner.remote import WRAPPER, SshRemote, job_command
 from drs.runner.ssh import open_connection
-from tests.fixtures.sshd import Sshd, user_processes
+from tests.fixtures.sshd import Sshd, user_processes, wait_for_processes
 from tests.runner.conftest import log_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def scripts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return ran
 
 
-def run_in_order(jobs: list[Job], between: Callable[[Runner], Any] | None = None) -> None:
+def run_in_order(jobs: list[Job]) -> None:
     """One runner takes the jobs one after the other, each once the previous ended."""
 
     async def go() -> None:
@@ -53,8 +53,6 @@ def run_in_order(jobs: list[Job], between: Callable[[Runner], Any] | None = None
                 task = runner.tasks.get(str(job.pk))
                 if task is not None:
                     await task
-                if between is not None:
-                    between(runner)
         finally:
             await runner.close()
 
@@ -97,10 +95,7 @@ def test_cancel_of_an_agent_launched_job_kills_its_whole_group(
     thread = threading.Thread(target=run_in_order, args=([first, job],), daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while len(user_processes(sshd.key_user.name, f"sleep {marker}")) < 2:
-            assert time.monotonic() < deadline, "the job did not start"
-            time.sleep(0.1)
+        wait_for_processes(sshd.key_user.name, f"sleep {marker}", 2)
         job_cancel(job=job)
         thread.join(30)
     finally:

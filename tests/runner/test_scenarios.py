@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 
 from drs.jobs.models import Job, LogChunk
 from drs.jobs.services import job_cancel
-from tests.fixtures.sshd import Sshd, user_processes
+from tests.fixtures.sshd import Sshd, user_processes, wait_for_processes
 from tests.runner.conftest import assert_log_consistent, log_bytes, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,10 +191,7 @@ def test_cancel_kills_the_whole_process_group(
     marker = f"{900 + os.getpid() % 97}.{random.randint(1000, 9999)}"  # unique per run
     job = make_job(f"echo started\nsleep {marker} &\nsleep {marker} &\nwait\n", interpreter="sh")
     thread = run_in_thread(job)
-    deadline = time.monotonic() + 30
-    while len(user_processes(sshd.key_user.name, f"sleep {marker}")) < 2:
-        assert time.monotonic() < deadline, "the job did not start"
-        time.sleep(0.1)
+    wait_for_processes(sshd.key_user.name, f"sleep {marker}", 2)
     job_cancel(job=job)
     thread.join(30)
     job.refresh_from_db()
