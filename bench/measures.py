@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -136,60 +137,66 @@ def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     ranked = sorted(rounds, key=lambda r: r["ratio"] if r["ratio"] is not None else -1)
     chosen = dict(ranked[len(ranked) // 2])
     chosen["round_ratios"] = [r["ratio"] for r in rounds]
-    chosen["drs"]["every_byte_persisted"] = all(r["drs"]["every_byte_persisted"] for r in rounds)
+    chosen["drs"] = {
+        **chosen["drs"],
+        "every_byte_persisted": all(r["drs"]["every_byte_persisted"] for r in rounds),
+    }
     return chosen
 
 
+Rates = Callable[[dict[str, Any], raw.StreamResult], tuple[float | None, float]]
+
+
+def _p2_pairs(
+    env: BenchEnv, what: str, program: str, args: list[str], expected: int,
+    unit: str, digits: int | None, rates: Rates,
+) -> dict[str, Any]:  # fmt: skip
+    """P2_ROUNDS interleaved pairs (the DRS job, then raw asyncssh running the same
+    program) of one shape; the median pair, its rates as `drs_<unit>` and
+    `raw_asyncssh_<unit>`."""
+    rounds: list[dict[str, Any]] = []
+    for i in range(P2_ROUNDS):
+        log(f"P2: DRS job writing {what} ({i + 1}/{P2_ROUNDS})")
+        drs = _drs_stream(env, program, args, expected)
+        drs["busy_after_seconds"] = _settle(env)
+        log("P2: raw asyncssh reading the same program's stdout")
+        drs_rate, raw_rate = rates(drs, asyncio.run(raw.stream(env, program, args, 1024 * 1024)))
+        rounds.append(
+            {
+                "drs": drs,
+                f"drs_{unit}": round(drs_rate, digits) if drs_rate else None,
+                f"raw_asyncssh_{unit}": round(raw_rate, digits),
+                "ratio": round(drs_rate / raw_rate, 3) if drs_rate else None,
+            }
+        )
+    return _median_round(rounds)
+
+
 def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any]:
-    """P2_ROUNDS interleaved pairs (DRS, then raw asyncssh on the same program) for each
-    of the two shapes; the median pair is reported."""
     env.start_app()
     assert env.sshd is not None
     total = megabytes * 1_000_000
     out: dict[str, Any] = {}
 
+    def per_second(value: float, seconds: float) -> float | None:
+        return value / seconds if seconds > 0 else None
+
     _settle(env)  # DRS's own start-up is over
-    byte_rounds: list[dict[str, Any]] = []
-    for i in range(P2_ROUNDS):
-        log(f"P2: DRS job writing {megabytes} MB ({i + 1}/{P2_ROUNDS})")
-        drs = _drs_stream(env, programs.BULK, [str(total)], programs.bulk_expected(total))
-        drs["busy_after_seconds"] = _settle(env)
-        log("P2: raw asyncssh reading the same program's stdout")
-        rawr = asyncio.run(raw.stream(env, programs.BULK, [str(total)], 1024 * 1024))
-        drs_mbs = drs["bytes_persisted"] / 1e6 / drs["seconds"] if drs["seconds"] > 0 else None
-        raw_mbs = rawr.bytes / 1e6 / rawr.seconds
-        byte_rounds.append(
-            {
-                "drs": drs,
-                "drs_mb_per_s": round(drs_mbs, 1) if drs_mbs else None,
-                "raw_asyncssh_mb_per_s": round(raw_mbs, 1),
-                "ratio": round(drs_mbs / raw_mbs, 3) if drs_mbs else None,
-            }
-        )
-    out["bytes"] = _median_round(byte_rounds)
+    out["bytes"] = _p2_pairs(
+        env, f"{megabytes} MB", programs.BULK, [str(total)], programs.bulk_expected(total),
+        "mb_per_s", 1,
+        lambda d, r: (per_second(d["bytes_persisted"] / 1e6, d["seconds"]), r.bytes / 1e6 / r.seconds),
+    )  # fmt: skip
     sftp_bytes, sftp_s = asyncio.run(
         # the transport alone
         raw.sftp_read(env, f"{out['bytes']['drs']['remote_directory']}/stdout", 1024 * 1024)
     )
     out["bytes"]["raw_sftp_read_mb_per_s"] = round(sftp_bytes / 1e6 / sftp_s, 1)
-
-    line_rounds: list[dict[str, Any]] = []
-    for i in range(P2_ROUNDS):
-        log(f"P2: DRS job writing {lines:,} short lines ({i + 1}/{P2_ROUNDS})")
-        drs_l = _drs_stream(env, programs.LINES, [str(lines)], programs.lines_expected(lines))
-        drs_l["busy_after_seconds"] = _settle(env)
-        raw_l = asyncio.run(raw.stream(env, programs.LINES, [str(lines)], 1024 * 1024))
-        drs_lps = lines / drs_l["seconds"] if drs_l["seconds"] > 0 else None
-        raw_lps = (raw_l.lines - 1) / raw_l.seconds
-        line_rounds.append(
-            {
-                "drs": drs_l,
-                "drs_lines_per_s": round(drs_lps) if drs_lps else None,
-                "raw_asyncssh_lines_per_s": round(raw_lps),
-                "ratio": round(drs_lps / raw_lps, 3) if drs_lps else None,
-            }
-        )
-    out["lines"] = _median_round(line_rounds)
+    out["lines"] = _p2_pairs(
+        env, f"{lines:,} short lines", programs.LINES, [str(lines)], programs.lines_expected(lines),
+        "lines_per_s", None,
+        lambda d, r: (per_second(lines, d["seconds"]), (r.lines - 1) / r.seconds),
+    )  # fmt: skip
     for row in (out["bytes"], out["lines"]):
         row["goal_met"] = (
             row["ratio"] is not None and row["ratio"] >= 0.5 and row["drs"]["every_byte_persisted"]
