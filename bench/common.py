@@ -251,3 +251,23 @@ def machine_busy() -> tuple[float, float]:
     idle = t.idle + getattr(t, "iowait", 0.0)
     total = sum(t)
     return total - idle, total
+
+
+def cpu_groups(env: BenchEnv) -> dict[str, Any]:
+    """A snapshot for `cpu_split`: the machine's busy CPU seconds and the process trees
+    of DRS and of its PostgreSQL cluster."""
+    return {
+        "machine": machine_busy()[0],
+        "drs": tree_cpu(env.app.pid if env.app else None),
+        "postgres": tree_cpu(env.pg.postmaster_pid() if env.pg else None),
+    }
+
+
+def cpu_split(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
+    """CPU seconds between two `cpu_groups` snapshots per group; `host` is the rest of
+    the machine's busy time: the sshd side (sessions, agents, the job itself, which its
+    agent reaps later), the kernel's own threads, the bench client."""
+    out = {k: cpu_sum_delta(before[k], after[k]) for k in ("drs", "postgres")}
+    out["machine"] = after["machine"] - before["machine"]
+    out["host"] = out["machine"] - out["drs"] - out["postgres"]
+    return {k: round(v, 2) for k, v in out.items()}

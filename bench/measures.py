@@ -16,6 +16,8 @@ from bench import programs, raw
 from bench.common import (
     cpu_by_kind,
     cpu_delta,
+    cpu_groups,
+    cpu_split,
     cpu_sum_delta,
     dist,
     epoch,
@@ -68,8 +70,10 @@ def _drs_stream(env: BenchEnv, program: str, args: list[str], expected: int) -> 
     """Run PROGRAM as a DRS job; time from its own T0 to its last chunk being persisted."""
     assert env.api is not None
     with profiling(env, f"P2-{'bytes' if program == programs.BULK else 'lines'}"):
+        cpu0 = cpu_groups(env)
         job = env.submit(program, args, "throughput")
         detail = wait_jobs(env, [job["id"]], 900)[job["id"]]
+        cpu = cpu_split(cpu0, cpu_groups(env))
     first = env.api.get(f"/api/jobs/{job['id']}/logs/", after=0, limit=1)["results"][0]
     t0 = int(first["data"].split("\n", 1)[0].split()[1]) / 1e9
     last_seq = detail["last_seq"]
@@ -109,6 +113,7 @@ def _drs_stream(env: BenchEnv, program: str, args: list[str], expected: int) -> 
         "first_flush_seconds": round(flushes[0][0] - t0, 3) if flushes else None,
         "largest_flush_chunks": max((int(n) for _, n in flushes), default=0),
         "flush_times": [[round(at - t0, 3), int(n)] for at, n in flushes][:400],
+        "cpu_s": cpu,  # submit to finished
         "remote_directory": detail.get("remote_directory") or "",
     }
 
@@ -160,10 +165,14 @@ def _p2_pairs(
         drs = _drs_stream(env, program, args, expected)
         drs["busy_after_seconds"] = _settle(env)
         log("P2: raw asyncssh reading the same program's stdout")
-        drs_rate, raw_rate = rates(drs, asyncio.run(raw.stream(env, program, args, 1024 * 1024)))
+        cpu0 = cpu_groups(env)
+        raw_result = asyncio.run(raw.stream(env, program, args, 1024 * 1024))
+        raw_cpu = cpu_split(cpu0, cpu_groups(env))
+        drs_rate, raw_rate = rates(drs, raw_result)
         rounds.append(
             {
                 "drs": drs,
+                "raw_cpu_s": raw_cpu,
                 f"drs_{unit}": round(drs_rate, digits) if drs_rate else None,
                 f"raw_asyncssh_{unit}": round(raw_rate, digits),
                 "ratio": round(drs_rate / raw_rate, 3) if drs_rate else None,
@@ -192,6 +201,16 @@ def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any
         raw.sftp_read(env, f"{out['bytes']['drs']['remote_directory']}/stdout", 1024 * 1024)
     )
     out["bytes"]["raw_sftp_read_mb_per_s"] = round(sftp_bytes / 1e6 / sftp_s, 1)
+    cpu0 = cpu_groups(env)
+    floor_s = asyncio.run(
+        raw.write_file(
+            env, programs.BULK, [str(total)], f"{out['bytes']['drs']['remote_directory']}/floor"
+        )
+    )
+    out["bytes"]["program_to_file"] = {
+        "mb_per_s": round(total / 1e6 / floor_s, 1),
+        "cpu_s": cpu_split(cpu0, cpu_groups(env)),
+    }
     out["lines"] = _p2_pairs(
         env, f"{lines:,} short lines", programs.LINES, [str(lines)], programs.lines_expected(lines),
         "lines_per_s", None,

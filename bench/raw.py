@@ -119,3 +119,15 @@ async def sftp_read(env: BenchEnv, path: str, block: int) -> tuple[int, float]:
                 offset += len(data)
                 total += len(data)
         return total, time.perf_counter() - t
+
+
+async def write_file(env: BenchEnv, program: str, args: list[str], path: str) -> float:
+    """Seconds the program takes to write its stdout to a file on the host (what a DRS
+    job's stdout is) with nobody reading it: the durable log's own cost, which a pipe
+    read by `stream` does not pay."""
+    async with await connect(env) as conn:
+        t = time.perf_counter()
+        await conn.run(f"{python_command(program, args)} > {shlex.quote(path)}", check=True)
+        seconds = time.perf_counter() - t
+        await conn.run(f"rm -f {shlex.quote(path)}", check=True)
+        return seconds

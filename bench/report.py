@@ -78,6 +78,25 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 f"{r:.0%}" for r in ratios if r is not None
             )
 
+        def cpu_budget(row: dict[str, Any]) -> str:
+            """Where the machine's CPU went in the median pair: on two cores shared with
+            the host, DRS's time is at least its CPU over two."""
+            drs, rawc = row["drs"].get("cpu_s"), row.get("raw_cpu_s")
+            if not drs or not rawc:
+                return ""
+            text = (
+                f"; machine CPU s: DRS run {drs['machine']} (DRS {drs['drs']}, PostgreSQL "
+                f"{drs['postgres']}, host side and kernel {drs['host']})"
+                f" vs raw {rawc['machine']}"
+            )
+            floor = row.get("program_to_file")
+            if floor:
+                text += (
+                    f"; the program writing its stdout to a file alone: {floor['mb_per_s']} "
+                    f"MB/s, {floor['cpu_s']['machine']} CPU s"
+                )
+            return text
+
         out.append(
             [
                 f"P2 throughput, {b['drs']['bytes_expected'] / 1e6:.0f} MB",
@@ -91,7 +110,8 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     if "busy_after_seconds" in b["drs"]
                     else ""
                 )
-                + rounds(b),
+                + rounds(b)
+                + cpu_budget(b),
                 f"{b['ratio']:.0%}" if b["ratio"] is not None else "—",
                 p2["goal"],
                 p2_met(b),

@@ -56,6 +56,10 @@ def test_bench_smoke(tmp_path: Path) -> None:
         p2 = measures["P2"][kind]
         assert p2["drs"]["every_byte_persisted"], p2["drs"]
         assert p2["ratio"] is not None and p2["ratio"] > 0
+        # The CPU budget: the machine was busy at least as long as DRS's own processes.
+        assert p2["drs"]["cpu_s"]["machine"] >= p2["drs"]["cpu_s"]["drs"] > 0, p2["drs"]
+        assert p2["raw_cpu_s"]["machine"] > 0
+    assert measures["P2"]["bytes"]["program_to_file"]["mb_per_s"] > 0
     for kind in ("cold", "warm"):  # 2 rounds of 4 jobs on 1+ runners: both kinds occur
         assert measures["P3"][kind]["submit_to_start_ms"]["p50"] > 0, measures["P3"]
     assert measures["P3"]["raw_asyncssh_connect_exec_ms"]["p50"] > 0
