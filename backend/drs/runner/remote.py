@@ -219,6 +219,7 @@ class LocalRemote:
 
     def __init__(self) -> None:
         self.home = Path.home()
+        self._agents: list[asyncio.subprocess.Process] = []
 
     def _path(self, path: str) -> Path:
         return self.home / path
@@ -292,12 +293,25 @@ class LocalRemote:
                 assert proc.stdin is not None
                 proc.stdin.close()
 
+        self._agents = [p for p in self._agents if p.returncode is None] + [proc]
         client = AgentClient(proc.stdout, proc.stdin, close)
         await client.start()
         return client
 
     async def close(self) -> None:
-        return None
+        """End the agents and reap them while the loop runs: an agent process collected
+        after its loop closed is an error (asyncio's transport warns)."""
+        agents, self._agents = self._agents, []
+        for proc in agents:
+            if proc.returncode is None and proc.stdin is not None:
+                proc.stdin.close()  # an agent exits when its stdin closes
+        for proc in agents:
+            try:
+                await asyncio.wait_for(proc.wait(), 5)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
 
 
 # --- shell scripts (run by /bin/sh, whatever the login shell) ------------------------------
