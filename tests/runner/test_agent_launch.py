@@ -119,27 +119,33 @@ async def ssh_agent(server: Any, credential: Any) -> tuple[SshRemote, AgentClien
 def test_agent_launch_is_idempotent_and_names_a_missing_directory(
     server: Any, credential: Any, sshd: Sshd
 ) -> None:
-    name = f".drs/test-agent-launch-{os.getpid()}-{random.randint(1000, 9999)}"
+    parent = f".drs/test-agent-launch-{os.getpid()}-{random.randint(1000, 9999)}"
+    name = f"{parent}/job"
     directory = sshd.key_user.home / name
     command = job_command(["python3", "./program"], {})
+    program = "import time\nprint('once', flush=True)\ntime.sleep(30)\n"
 
     async def go() -> tuple[Any, ...]:
         remote, agent = await ssh_agent(server, credential)
         try:
-            await remote.makedirs(name)
-            await remote.write_file(
-                f"{name}/program", b"import time\nprint('once', flush=True)\ntime.sleep(30)\n"
-            )
-            first = await agent.launch("j", name, command, WRAPPER)
-            again = await agent.launch("j", name, command, WRAPPER)
+            # Given the program, the agent creates the directories and writes it.
+            first = await agent.launch("j", name, command, WRAPPER, program=program)
+            # A retry never rewrites the program of the job that runs.
+            again = await agent.launch("j", name, command, WRAPPER, program="print('twice')\n")
             missing = await agent.launch("k", f"{name}/nope", command, WRAPPER)
-            return first, again, missing
+            unusable = await agent.launch("u", f"{name}/program/x", command, WRAPPER, program="")
+            return first, again, missing, unusable
         finally:
             await remote.close()
 
-    first, again, missing = async_to_sync(go)()
+    first, again, missing, unusable = async_to_sync(go)()
     try:
         assert first[0] == 0 and again == first, (first, again)
+        assert (directory / "program").read_text() == program
+        assert (directory / "program").stat().st_mode & 0o777 == 0o600
+        for made in (directory, directory.parent):
+            assert made.stat().st_mode & 0o777 == 0o700, made
+        assert unusable[0] == 97 and b"cannot use the job directory" in unusable[1]
         pgid, pgid_start = first[1].split(b"\n")[0].split()
         assert (directory / "pgid").read_bytes().split() == [pgid, pgid_start]
         assert os.getpgid(int(pgid)) == int(pgid)  # the job leads its own group
@@ -161,8 +167,8 @@ def test_agent_gone_mid_launch_falls_back_to_the_script_and_runs_once(
     script, which finds the job already launched and reports it; it runs once."""
     real_launch = AgentClient.launch
 
-    async def launch_then_die(self: AgentClient, job_id: str, *args: Any) -> Any:
-        task = asyncio.ensure_future(real_launch(self, job_id, *args))
+    async def launch_then_die(self: AgentClient, job_id: str, *args: Any, **kwargs: Any) -> Any:
+        task = asyncio.ensure_future(real_launch(self, job_id, *args, **kwargs))
         await asyncio.sleep(0)  # the request is written
         self.close()
         return await task

@@ -140,18 +140,21 @@ class AgentClient:
         )
 
     async def launch(
-        self, job_id: str, directory: str, command: str, wrapper: str
+        self, job_id: str, directory: str, command: str, wrapper: str, program: str | None = None
     ) -> tuple[int, bytes]:
         """Start a job's detached wrapper on the host: (0, `pgid start` and `pid start`
-        lines) or (the launch script's error status, message). AgentError if the agent
-        ended or did not answer: the launch is idempotent, so ask the script then."""
+        lines) or (the launch script's error status, message). Given PROGRAM, the agent
+        creates the directory and writes it there first. AgentError if the agent ended or
+        did not answer: the launch is idempotent, so ask the script then."""
         if self.closed.is_set():
             raise AgentError("the follower agent has ended")
         answer = asyncio.get_running_loop().create_future()
         self.launches[job_id] = answer
-        self._send(
-            {"op": "launch", "id": job_id, "dir": directory, "command": command, "wrapper": wrapper}
-        )
+        request = {"op": "launch", "id": job_id, "dir": directory, "command": command}
+        request["wrapper"] = wrapper
+        if program is not None:
+            request["program"] = program
+        self._send(request)
         try:
             return await asyncio.wait_for(answer, LAUNCH_TIMEOUT)
         except TimeoutError:

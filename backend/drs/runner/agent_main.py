@@ -5,7 +5,8 @@ connection, and follows the output files of every job the runner asks it to.
 stdin  (from the runner): JSON lines
     {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null}
     {"op": "unwatch", "id": JOB}
-    {"op": "launch", "id": JOB, "dir": PATH, "command": SH, "wrapper": SH}
+    {"op": "launch", "id": JOB, "dir": PATH, "command": SH, "wrapper": SH,
+     "program": TEXT (optional: create PATH and write it there as `program`)}
 stdout (to the runner): frames, each `>II` (header length, payload length), a JSON
 header, then the payload bytes:
     {"t": "hello", "v": 1, "mode": "inotify"|"poll"}
@@ -22,7 +23,10 @@ where the runner's persisted bytes end.
 `launch` starts a job on a connection that already has an agent: the same detached
 wrapper as the runner's shell launch script, without an SSH channel, a login shell and
 the forks of the script's own tools. It never blocks the loop: the wrapper reports its
-process ids on a pipe the loop selects on."""
+process ids on a pipe the loop selects on. Given the program, it also creates the job
+directory and writes the program once it holds the launch claim (the runner's SFTP
+upload took six round trips on a warm connection; a retried launch never rewrites the
+program of a job that already runs)."""
 
 import collections
 import ctypes
@@ -292,6 +296,18 @@ class Launch:
         return False
 
 
+def makedirs_private(path):
+    """Create PATH and any missing parents, each 0700 (as the runner's SFTP upload does)."""
+    if not path or os.path.isdir(path):
+        return
+    makedirs_private(os.path.dirname(path))
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+
+
 def launch(cmd, children):
     """Start a job's wrapper (or report the one that runs). None when answered at once."""
     job_id, directory = cmd["id"], cmd["dir"]
@@ -304,6 +320,13 @@ def launch(cmd, children):
     if not HAVE_SETSID[0]:
         answer(96, b"drs: 'setsid' is not installed on the host; DRS needs it to run jobs")
         return None
+    program = cmd.get("program")
+    if program is not None:
+        try:
+            makedirs_private(directory)
+        except OSError as exc:
+            answer(97, ("drs: cannot use the job directory: %s" % exc).encode())
+            return None
     claim = os.path.join(directory, ".drs-launched")
     try:
         os.mkdir(claim)
@@ -326,6 +349,11 @@ def launch(cmd, children):
     try:
         # Back-dated a second, like the script's `touch`: coarse file times never hide an
         # early result from the collector's `-newer .drs-started`.
+        if program is not None:
+            path = os.path.join(directory, "program")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(program.encode("utf-8"))
         marker = os.path.join(directory, ".drs-started")
         open(marker, "wb").close()
         then = time.time() - 1

@@ -288,8 +288,6 @@ class JobRun:
             remote = await self.remote()
             self.never_launched = never_launched = False
             try:
-                await remote.makedirs(directory)
-                await remote.write_file(f"{directory}/program", job.program.encode())
                 result = await self.launch(remote, directory, command)
                 break
             except (OSError, asyncssh.Error) as exc:
@@ -327,12 +325,15 @@ class JobRun:
         await anotify_job_changed(self.job_id)
 
     async def launch(self, remote: Remote, directory: str, command: str) -> RunResult:
-        """Through the host's follower agent when one is up (no channel, no login shell),
-        else the launch script. Both are idempotent and leave the same files."""
+        """Through the host's follower agent when one is up: it also creates the directory
+        and writes the program (no SFTP, no channel, no login shell). Else an SFTP upload
+        and the launch script. Both are idempotent and leave the same files."""
         agent = self.link.running_agent()
         if agent is not None:
             try:
-                code, output = await agent.launch(self.job_id, directory, command, WRAPPER)
+                code, output = await agent.launch(
+                    self.job_id, directory, command, WRAPPER, program=self.job.program
+                )
             except AgentError as exc:
                 log.info("job %s: agent launch failed (%s); using the script", self.job_id, exc)
             else:
@@ -340,6 +341,10 @@ class JobRun:
                     return RunResult(0, output, b"")
                 if code != LAUNCH_IN_PROGRESS:
                     return RunResult(code, b"", output)
+                # Another launch holds the claim and writes the program: wait for its pid.
+                return await remote.run(launch_script(directory, command))
+        await remote.makedirs(directory)
+        await remote.write_file(f"{directory}/program", self.job.program.encode())
         return await remote.run(launch_script(directory, command))
 
     def default_directory(self) -> str:
