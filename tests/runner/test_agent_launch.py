@@ -18,6 +18,7 @@ from django.db import connections
 from drs.jobs.models import Job
 from drs.jobs.services import job_cancel
 from drs.runner.agent import AgentClient, AgentError
+from drs.runner.pool import Link
 from drs.runner.process import Runner
 from drs.runner.remote import WRAPPER, SshRemote, job_command
 from drs.runner.ssh import open_connection
@@ -194,3 +195,37 @@ def test_agent_error_is_raised_once_the_agent_has_ended(server: Any, credential:
             await remote.close()
 
     async_to_sync(go)()
+
+
+def test_the_launch_script_writes_the_program_itself_unless_it_cannot(
+    make_job: Callable[..., Job],
+    scripts: list[str],
+    sshd: Sshd,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without an agent, the launch script carries the program in a here-document (no
+    SFTP session), byte for byte, in private files; a program a here-document cannot
+    carry (no final newline) is uploaded over SFTP as before."""
+    monkeypatch.setattr(Link, "running_agent", lambda self: None)
+    uploads: list[str] = []
+    real_write = SshRemote.write_file
+
+    async def recording_write(self: SshRemote, path: str, data: bytes) -> None:
+        uploads.append(path)
+        await real_write(self, path, data)
+
+    monkeypatch.setattr(SshRemote, "write_file", recording_write)
+    carried = make_job("print('DRS_WRAPPER_END')\nprint('''DRS_PROGRAM_END_x''')\n")
+    uploaded = make_job("print('no final newline')")
+    run_in_order([carried, uploaded])
+    for job in (carried, uploaded):
+        job.refresh_from_db()
+        assert job.status == "succeeded", job.error
+        assert launched_by_script(scripts, job)
+        directory = sshd.key_user.home / job.remote_directory
+        assert (directory / "program").read_text() == job.program
+        assert (directory / "program").stat().st_mode & 0o777 == 0o600
+        assert directory.stat().st_mode & 0o777 == 0o700
+    assert log_bytes(carried) == b"DRS_WRAPPER_END\nDRS_PROGRAM_END_x\n"
+    assert log_bytes(uploaded) == b"no final newline\n"
+    assert uploads == [f"{uploaded.remote_directory}/program"]

@@ -31,7 +31,15 @@ from drs.jobs.models import Job
 from drs.runner.agent import LAUNCH_IN_PROGRESS, AgentError
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.pool import Link
-from drs.runner.remote import WRAPPER, Remote, RunResult, job_command, kill_script, launch_script
+from drs.runner.remote import (
+    WRAPPER,
+    Remote,
+    RunResult,
+    embeddable,
+    job_command,
+    kill_script,
+    launch_script,
+)
 from drs.runner.results import collect_results
 from drs.runner.ssh import AuthError, ConnectError, HostKeyError, PermanentConnectError
 
@@ -326,8 +334,9 @@ class JobRun:
 
     async def launch(self, remote: Remote, directory: str, command: str) -> RunResult:
         """Through the host's follower agent when one is up: it also creates the directory
-        and writes the program (no SFTP, no channel, no login shell). Else an SFTP upload
-        and the launch script. Both are idempotent and leave the same files."""
+        and writes the program (no SFTP, no channel, no login shell). Else the launch
+        script, which writes the program too when a here-document can carry it (SFTP
+        otherwise). Both are idempotent and leave the same files."""
         agent = self.link.running_agent()
         if agent is not None:
             try:
@@ -343,6 +352,8 @@ class JobRun:
                     return RunResult(code, b"", output)
                 # Another launch holds the claim and writes the program: wait for its pid.
                 return await remote.run(launch_script(directory, command))
+        if embeddable(self.job.program):
+            return await remote.run(launch_script(directory, command, self.job.program))
         await remote.makedirs(directory)
         await remote.write_file(f"{directory}/program", self.job.program.encode())
         return await remote.run(launch_script(directory, command))
