@@ -150,8 +150,9 @@ class AgentClient:
             raise AgentError("the follower agent has ended")
         answer = asyncio.get_running_loop().create_future()
         self.launches[job_id] = answer
-        request = {"op": "launch", "id": job_id, "dir": directory, "command": command}
-        request["wrapper"] = wrapper
+        request = {
+            "op": "launch", "id": job_id, "dir": directory, "command": command, "wrapper": wrapper
+        }  # fmt: skip
         if program is not None:
             request["program"] = program
         self._send(request)

@@ -347,13 +347,13 @@ def launch(cmd, children):
         answer(97, ("drs: cannot use the job directory: %s" % exc).encode())
         return None
     try:
-        # Back-dated a second, like the script's `touch`: coarse file times never hide an
-        # early result from the collector's `-newer .drs-started`.
         if program is not None:
             path = os.path.join(directory, "program")
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(program.encode("utf-8"))
+        # Back-dated a second, like the script's `touch`: coarse file times never hide an
+        # early result from the collector's `-newer .drs-started`.
         marker = os.path.join(directory, ".drs-started")
         open(marker, "wb").close()
         then = time.time() - 1
