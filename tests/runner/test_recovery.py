@@ -176,6 +176,32 @@ def test_queue_limit_and_fifo_reservation(make_job: Callable[..., Job], server: 
     assert lease.reserve_slots(server.pk) == [str(jobs[2].pk)]
 
 
+def test_admit_and_claim_keeps_the_cap_and_the_order(
+    make_job: Callable[..., Job], server: Any
+) -> None:
+    """A dispatched queued job: the oldest queued jobs are reserved within the cap, and
+    the dispatched one is claimed if it is among them (on PostgreSQL in one statement)."""
+    server.max_concurrent_jobs = 2
+    server.save()
+    jobs = [make_job(f"print({n})\n") for n in range(4)]
+    ids = [str(j.pk) for j in jobs]
+    assert lease.admit_and_claim(ids[1], "a") == (True, [ids[0]])
+    states = {j.pk: j for j in Job.objects.filter(pk__in=ids)}
+    assert (states[jobs[1].pk].status, states[jobs[1].pk].lease_owner) == ("starting", "a")
+    assert states[jobs[1].pk].lease_expires_at > timezone.now()
+    assert (states[jobs[0].pk].status, states[jobs[0].pk].lease_owner) == ("starting", "")
+    assert lease.admit_and_claim(ids[3], "a") == (False, [])  # the cap is full
+    assert Job.objects.get(pk=ids[3]).status == "queued"
+    assert lease.admit_and_claim(ids[0], "b") == (True, [])  # reserved: a plain claim
+    assert lease.admit_and_claim(ids[0], "c") == (False, [])
+    Job.objects.filter(pk=ids[1]).update(status="succeeded")
+    assert lease.admit_and_claim(ids[3], "a") == (False, [ids[2]])  # FIFO: job 2 first
+    server.enabled = False
+    server.save()
+    Job.objects.filter(pk=ids[0]).update(status="succeeded")
+    assert lease.admit_and_claim(ids[3], "a") == (False, [])  # a disabled server admits none
+
+
 def test_q_cluster_never_times_out_tasks(settings: Any) -> None:
     assert "timeout" not in settings.Q_CLUSTER
     assert settings.Q_CLUSTER["retry"] > 24 * 3600

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -84,8 +84,31 @@ def admit_and_claim(job_id: str, owner: str) -> tuple[bool, list[str]]:
         return False, []
     others: list[str] = []
     if row["status"] == JobStatus.QUEUED:
-        others = [pk for pk in reserve_slots(row["server_id"]) if pk != job_id]
+        if connection.vendor == "postgresql":
+            reserved = _admit_and_claim_pg(row["server_id"], job_id, owner)
+            others = [pk for pk in reserved if pk != job_id]
+            if len(others) < len(reserved):
+                return True, others  # reserved and claimed in one statement
+        else:
+            others = [pk for pk in reserve_slots(row["server_id"]) if pk != job_id]
     return claim(job_id, owner), others
+
+
+def _admit_and_claim_pg(server_id: int, job_id: str, owner: str) -> list[str]:
+    now = timezone.now()
+    with transaction.atomic():
+        server = (
+            Server.objects.select_for_update()
+            .filter(pk=server_id)
+            .values_list("max_concurrent_jobs", "enabled")
+            .first()
+        )
+        if server is None or not server[1]:
+            return []
+        return lifecycle.admit_and_claim_sql(
+            server_id, server[0], job_id, owner, now=now,
+            lease_until=now + lease_expiry(), pending_until=now + pending_expiry(),
+        )  # fmt: skip
 
 
 def renew_and_check(owner: str, job_ids: list[str], *, renew: bool) -> dict[str, datetime | None]:
