@@ -91,11 +91,14 @@ def parse_launch(output: bytes) -> tuple[int, str, int, str]:
 class JobRun:
     """Also the Watcher its transport reports to (data, exit, gone, lost)."""
 
-    def __init__(self, runner: Runner, job: Job, link: Link) -> None:
+    def __init__(
+        self, runner: Runner, job: Job, link: Link, announced: asyncio.Task[None] | None = None
+    ) -> None:
         self.runner = runner
         self.job = job
         self.job_id = str(job.pk)
         self.link = link
+        self.announced = announced  # the `starting` event the runner sent on taking the job
         self.sink: LogSink | None = None
         self.wake = asyncio.Event()
         self.exit_code: int | None = None
@@ -330,6 +333,14 @@ class JobRun:
         job.status, job.started_at = JobStatus.RUNNING, timezone.now()
         job.remote_pgid, job.remote_pgid_start = pgid, pgid_start
         job.remote_pid, job.remote_pid_start = pid, pid_start
+        await self.publish_status()
+
+    async def publish_status(self) -> None:
+        """The job's status as the database has it, after the `starting` event (whose
+        failure, like this one's, only costs watchers a live update)."""
+        if self.announced is not None:
+            await asyncio.gather(self.announced, return_exceptions=True)
+            self.announced = None
         await anotify_job_changed(self.job_id)
 
     async def launch(self, remote: Remote, directory: str, command: str) -> RunResult:
@@ -538,5 +549,5 @@ class JobRun:
             log.warning("job %s: not finished here: another runner holds it", self.job_id)
             return
         log.info("job %s: %s %s", self.job_id, status, error)
-        await anotify_job_changed(self.job_id)
+        await self.publish_status()
         await self.runner.admit_next(self.job.server_id)

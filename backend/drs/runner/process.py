@@ -167,11 +167,15 @@ class Runner:
         if job is None:
             return False
         self.lost_leases.discard(job_id)
+        announced: asyncio.Task[None] | None = None
         if job.status == JobStatus.STARTING:
-            # Awaited, so that watchers never see `starting` after `running`.
-            await anotify_job_changed(job_id, job=job)
+            # Off the start's path: the run awaits it before it publishes a later status,
+            # so watchers never see `starting` after `running`.
+            announced = asyncio.create_task(anotify_job_changed(job_id, job=job))
         refusal = self._refusal(job)
         if refusal:
+            if announced is not None:
+                await asyncio.gather(announced, return_exceptions=True)
             if await db(
                 lifecycle.finish, job_id, self.owner, status=JobStatus.FAILED, error=refusal
             ):
@@ -180,7 +184,7 @@ class Runner:
             return True
         link = self.link_for(job)
         link.users += 1
-        run = JobRun(self, job, link)
+        run = JobRun(self, job, link, announced)
         self.runs[job_id] = run
         self.tasks[job_id] = asyncio.create_task(self._run(run), name=f"job-{job_id}")
         return True
