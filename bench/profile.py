@@ -4,8 +4,8 @@
     .venv/bin/python bench/profile.py /tmp/prof/P2-bytes.txt   # where the time goes
 
 BENCH_PYSPY_RATE sets the samples per second (100; py-spy cannot keep up with much more
-in its non-blocking mode). py-spy samples the whole `manage.py serve` tree (daphne, runners, qcluster) from outside,
-so the code under test is unchanged. Output: collapsed stacks, one file per label."""
+in its non-blocking mode). py-spy samples the whole `manage.py serve` tree (daphne,
+runners, qcluster) from outside, so the code under test is unchanged. Output: collapsed stacks, one file per label."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def profiling(env: Any, label: str) -> Iterator[None]:
     # time a thread spends waiting to get the GIL back after a syscall.
     idle += ["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []
     proc = subprocess.Popen(
-        [exe, "record", "--pid", str(env.app.pid), "--subprocesses", "--rate", os.environ.get("BENCH_PYSPY_RATE", "100"),
+        [exe, "record", "--pid", str(env.app.pid), "--subprocesses",
+         "--rate", os.environ.get("BENCH_PYSPY_RATE", "100"),
          "--format", "raw", "--output", str(out), "--nonblocking", *idle],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -40,18 +40,30 @@ def lease_expiry() -> timedelta:
     return timedelta(seconds=settings.DRS_LEASE_SECONDS)
 
 
+def _lock_for_admission(server_id: int) -> int | None:
+    """Inside a transaction: lock the server's row, so admissions to it take turns; its
+    max_concurrent_jobs, or None when it is gone or disabled (it admits nothing)."""
+    row = (
+        Server.objects.select_for_update()
+        .filter(pk=server_id)
+        .values_list("max_concurrent_jobs", "enabled")
+        .first()
+    )
+    return row[0] if row is not None and row[1] else None
+
+
 def reserve_slots(server_id: int) -> list[str]:
     """Move the oldest queued jobs of a server into `starting` while it has free slots.
     A reserved job has no lease owner yet: the first runner to claim it runs it. Returns
     the reserved job ids (the caller dispatches them)."""
     now = timezone.now()
     with transaction.atomic():
-        server = Server.objects.select_for_update().filter(pk=server_id).first()
-        if server is None:
+        cap = _lock_for_admission(server_id)
+        if cap is None:
             return []
         active = Job.objects.filter(server_id=server_id, status__in=ACTIVE_STATUSES).count()
-        free = server.max_concurrent_jobs - active
-        if free <= 0 or not server.enabled:
+        free = cap - active
+        if free <= 0:
             return []
         ids = list(
             Job.objects.filter(server_id=server_id, status=JobStatus.QUEUED)
@@ -97,16 +109,11 @@ def admit_and_claim(job_id: str, owner: str) -> tuple[bool, list[str]]:
 def _admit_and_claim_pg(server_id: int, job_id: str, owner: str) -> list[str]:
     now = timezone.now()
     with transaction.atomic():
-        server = (
-            Server.objects.select_for_update()
-            .filter(pk=server_id)
-            .values_list("max_concurrent_jobs", "enabled")
-            .first()
-        )
-        if server is None or not server[1]:
+        cap = _lock_for_admission(server_id)
+        if cap is None:
             return []
         return lifecycle.admit_and_claim_sql(
-            server_id, server[0], job_id, owner, now=now,
+            server_id, cap, job_id, owner, now=now,
             lease_until=now + lease_expiry(), pending_until=now + pending_expiry(),
         )  # fmt: skip
 
