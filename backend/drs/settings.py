@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "drs.common.middleware.RejectNulMiddleware",
+    "drs.common.bodylimit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -213,11 +214,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "drs.common.parsers.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: form encodings cannot carry the API's lists, maps and types (a form
+    # job silently lost its environment). An upload view names its own parsers.
+    "DEFAULT_PARSER_CLASSES": ["drs.common.parsers.StrictJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
@@ -305,6 +304,14 @@ DRS_JOB_RETENTION_DAYS: int | None = (
 )
 DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
 DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
+# Request bodies (common/bodylimit.py): this by default; a view may declare its own (job
+# creation allows a program of DRS_MAX_PROGRAM_BYTES however its JSON escapes it).
+DRS_MAX_REQUEST_BYTES = env_int("DRS_MAX_REQUEST_BYTES", 1024 * 1024, minimum=1024)
+# Enforced per view by BodyLimitMiddleware before the body is read; Django's own global
+# cap (2.5 MB, an HTML 400) would refuse a program under DRS_MAX_PROGRAM_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+# Deeper JSON is refused (400) before Python's parser could recurse out of stack.
+DRS_MAX_JSON_DEPTH = env_int("DRS_MAX_JSON_DEPTH", 64, minimum=2)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
 # Result collection limits, named as they act (README "Configuration").
 DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)

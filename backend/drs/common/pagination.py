@@ -107,7 +107,10 @@ class KeysetPagination(pagination.BasePagination):
                 raise ValueError(direction)
             at = at.astimezone(UTC)  # PostgreSQL refuses offsets beyond ±15:59
             pk = str(UUID(pk)) if isinstance(pk, str) else int(pk)
-        except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, OverflowError):
+        except (
+            ValueError, TypeError, KeyError, UnicodeError, binascii.Error, OverflowError,
+            RecursionError,
+        ):  # fmt: skip
             raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from None
         return direction == "p", (at, pk)
 

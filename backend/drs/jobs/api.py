@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -71,6 +72,12 @@ class JobViewSet(
     filter_backends = [DjangoFilterBackend, SearchFilter]
     filterset_class = JobFilter
     search_fields = ["title"]
+
+    @staticmethod
+    def max_body_bytes() -> int:
+        """A program of DRS_MAX_PROGRAM_BYTES can take six times that as JSON (`\\u0001`
+        escapes), with its arguments and environment beside it (common/bodylimit.py)."""
+        return 6 * settings.DRS_MAX_PROGRAM_BYTES + 4 * 1024 * 1024
 
     def get_queryset(self) -> QuerySet[Job]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
