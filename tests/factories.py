@@ -59,3 +59,10 @@ def job(owner: Any, srv: Server | None = None, **extra: Any) -> Job:
         "credential": extra.pop("credential", None) or credential(owner, srv),
     } | extra
     return Job.objects.create(owner=owner, server=srv, **values)
+
+
+def token(owner: Any, name: str = "test") -> str:
+    """A new API token's key for `owner`."""
+    from drs.tokens.services import token_create
+
+    return token_create(user=owner, name=name)[1]

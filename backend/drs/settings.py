@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +64,7 @@ INSTALLED_APPS = [
     "drs.jobs",
     "drs.runner",
     "drs.realtime",
+    "drs.tokens",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +203,9 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 2.0  # an empty queue costs one query per poll; tasks are schedules
 
+# API tokens expire after this many days unless created with `expires_in_days`.
+DRS_TOKEN_TTL_DAYS = env_int("DRS_TOKEN_TTL_DAYS", 90, minimum=1)
+
 # --- auth and API ----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -211,7 +214,7 @@ AUTH_PASSWORD_VALIDATORS = [
 REST_FRAMEWORK = {
     # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "drs.tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # JSON only: form encodings cannot carry the API's lists, maps and types (a form

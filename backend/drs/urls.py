@@ -10,6 +10,7 @@ from drs.common.spa import spa_index
 from drs.credentials.api import CredentialViewSet
 from drs.jobs.api import JobLogTextView, JobViewSet
 from drs.servers.api import InterpreterViewSet, ServerViewSet
+from drs.tokens.api import TokenViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -17,6 +18,7 @@ router.register("servers", ServerViewSet, basename="server")
 router.register("interpreters", InterpreterViewSet, basename="interpreter")
 router.register("credentials", CredentialViewSet, basename="credential")
 router.register("jobs", JobViewSet, basename="job")
+router.register("auth/tokens", TokenViewSet, basename="token")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/login/", auth_api.LoginView.as_view(), name="auth-login"),

@@ -13,7 +13,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
@@ -52,7 +51,7 @@ def token(db: None, in_process_requests: None) -> str:
     for owner in (user, factories.user("plain")):
         job = factories.job(owner, factories.server(f"srv-{owner.username}"), status="succeeded")
         store(job, NASTY[:3])
-    return Token.objects.create(user=user).key
+    return factories.token(user)
 
 
 @schema.parametrize()

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from drs.jobs.models import Job
 from tests import factories
@@ -123,7 +122,7 @@ def job_status(job_id: str) -> str:
 @pytest.fixture
 def site(daphne: Daphne, sshd: Sshd, tmp_path: Path, transactional_db: None) -> Site:
     user = factories.user("cli-owner")
-    token, _ = Token.objects.get_or_create(user=user)
+    token = factories.token(user)
     server = ssh_server(sshd, SERVER_NAME)
     credential = key_credential(user, server, sshd)
-    return Site(daphne, sshd, tmp_path, user, token.key, server, credential)
+    return Site(daphne, sshd, tmp_path, user, token, server, credential)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from drs.jobs.models import Job
+from drs.tokens.models import ApiToken
 from tests import factories
 from tests.cli.conftest import SERVER_NAME, Site
 from tests.fixtures.daphne import free_port
@@ -55,6 +56,33 @@ def test_login_stores_a_private_token_and_lists(site: Site) -> None:
     )
     assert prompted.returncode == 0, prompted.stderr
     assert b"Username: " in prompted.stderr and b"logged in" in prompted.stderr
+
+
+def test_login_names_a_new_token_and_logout_revokes_it(site: Site) -> None:
+    config = site.home / "config" / "drs" / "config.json"
+    login = ["login", site.url, "-u", "cli-owner", "--password-stdin"]
+    for _ in range(2):
+        done = site.run(*login, input=f"{factories.PASSWORD}\n".encode(), DRS_URL="", DRS_TOKEN="")
+        assert done.returncode == 0, done.stderr
+    stored = json.loads(config.read_text())
+    token = ApiToken.objects.get(pk=stored["token_id"])
+    assert token.name.startswith("drs CLI on ") and stored["token"].startswith(token.prefix)
+    assert ApiToken.objects.filter(user=site.user).count() == 3  # the site's, two logins
+
+    done = site.run("logout", DRS_URL="", DRS_TOKEN="")
+    assert done.returncode == 0, done.stderr
+    assert b"token revoked" in done.stderr
+    assert not config.exists()
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    revoked = site.run("servers", DRS_URL=site.url, DRS_TOKEN=stored["token"])
+    assert revoked.returncode != 0 and b"did not accept the token" in revoked.stderr
+
+    # A token from DRS_TOKEN is found by its prefix and revoked too.
+    done = site.run("logout")
+    assert done.returncode == 0, done.stderr
+    # Only the first login's token is left: each login made its own.
+    left = ApiToken.objects.filter(user=site.user)
+    assert [t.name.startswith("drs CLI on ") for t in left] == [True]
 
 
 def test_lists(site: Site) -> None:

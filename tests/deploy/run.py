@@ -221,7 +221,7 @@ def exercise(stack: Stack) -> None:
         "POST", f"{stack.base_url}/api/auth/token/",
         body={"username": "admin", "password": password},
     )  # fmt: skip
-    assert status == 200, body
+    assert status == 201, body
     token = body["token"]
 
     def listing(path: str) -> list[dict[str, Any]]:

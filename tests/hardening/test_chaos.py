@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from drs.jobs.models import Job, LogChunk
+from tests import factories
 from tests.fixtures.daphne import Daphne
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 from tests.hardening import faults
@@ -49,7 +49,7 @@ def setup(owner: Any, sshd: Sshd) -> dict[str, Any]:
     return {
         "server": server,
         "credential": key_credential(owner, server, sshd),
-        "token": Token.objects.create(user=owner).key,
+        "token": factories.token(owner),
     }
 
 

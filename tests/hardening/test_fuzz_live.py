@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from tests import factories
 from tests.api.test_logs import NASTY, store
@@ -80,7 +79,7 @@ def seed_data() -> str:
     for owner in (user, factories.user("plain")):
         job = factories.job(owner, factories.server(f"srv-{owner.username}"), status="succeeded")
         store(job, NASTY[:3])
-    return Token.objects.create(user=user).key
+    return factories.token(user)
 
 
 def cli_run(origin: str, token: str, seed: int) -> subprocess.Popen[str]:

@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 import websockets
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
 from drs.jobs.models import Job
 from drs.jobs.services import job_create
@@ -171,7 +170,7 @@ class Follower(threading.Thread):
 
 
 def test_node_b_takes_over_a_job_when_node_a_dies(sshd: Sshd, owner: Any) -> None:
-    token = Token.objects.get_or_create(user=owner)[0].key
+    token = factories.token(owner)
     server = ssh_server(sshd, "cluster-sshd")
     node_a, node_b = Node("node-a"), Node("node-b")
     try:

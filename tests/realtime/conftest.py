@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
@@ -52,8 +51,8 @@ async def _close_thread_connections() -> AsyncIterator[None]:
 
 
 async def token_headers(user: Any) -> dict[str, str]:
-    token, _ = await Token.objects.aget_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    token = await sync_to_async(factories.token)(user)
+    return {"Authorization": f"Token {token}"}
 
 
 def _login(user: Any) -> str:

@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from websockets.exceptions import InvalidStatus
 
 from drs.jobs.models import Job
+from drs.tokens.models import ApiToken
 from tests.fixtures.daphne import Daphne
 from tests.realtime.conftest import session_cookie, session_headers, token_headers, ws_connect
 
@@ -127,3 +129,14 @@ async def test_bad_after_closes_with_4400(daphne: Daphne, logs_url: str, owner: 
 
 async def test_staff_follows_any_job(daphne: Daphne, staff: Any, logs_url: str) -> None:
     assert await status_of(logs_url, await session_headers(staff, daphne)) == 101
+
+
+async def test_expired_or_revoked_token_refused(daphne: Daphne, logs_url: str, owner: Any) -> None:
+    headers = await token_headers(owner)
+    assert await status_of(logs_url, headers) == 101
+    await ApiToken.objects.filter(user=owner).aupdate(expires_at=timezone.now())
+    assert await status_of(logs_url, headers) == 403
+    headers = await token_headers(owner)
+    assert await status_of(logs_url, headers) == 101
+    await ApiToken.objects.filter(user=owner).adelete()
+    assert await status_of(logs_url, headers) == 403

@@ -12,11 +12,15 @@ from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from redis.exceptions import RedisError
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from drs.common.fields import StrictCharField, StrictIntegerField
+from drs.tokens import services as tokens
+from drs.tokens.api import created_response
+from drs.tokens.serializers import MAX_EXPIRES_IN_DAYS, TokenCreatedSerializer
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +44,21 @@ class LoginThrottle(AnonRateThrottle):
 
 
 class LoginSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(
         max_length=4096, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+
+class TokenLoginSerializer(LoginSerializer):
+    name = StrictCharField(
+        max_length=100, required=False, default="API token", help_text="What it is for."
+    )
+    expires_in_days = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_EXPIRES_IN_DAYS,
+        help_text="Days until it stops working (default: DRS_TOKEN_TTL_DAYS, 90 unless set).",
     )
 
 
@@ -52,14 +68,10 @@ class UserSerializer(serializers.Serializer[Any]):
     is_staff = serializers.BooleanField()
 
 
-class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField()
-
-
-def _authenticate(request: Request) -> Any:
-    body = LoginSerializer(data=request.data)
+def _authenticate(request: Request, body: LoginSerializer) -> Any:
     body.is_valid(raise_exception=True)
-    user = authenticate(request._request, **body.validated_data)
+    credentials = {k: body.validated_data[k] for k in ("username", "password")}
+    user = authenticate(request._request, **credentials)
     if user is None or not user.is_active:
         raise serializers.ValidationError({"password": ["Wrong username or password."]})
     return user
@@ -79,7 +91,7 @@ class LoginView(PasswordView):
 
     @extend_schema(request=LoginSerializer, responses=UserSerializer, operation_id="auth_login")
     def post(self, request: Request) -> Response:
-        user = _authenticate(request)
+        user = _authenticate(request, LoginSerializer(data=request.data))
         login(request._request, user)
         return Response(UserSerializer(user).data)
 
@@ -103,9 +115,20 @@ class MeView(APIView):
 
 
 class TokenView(PasswordView):
-    """Trade username + password for an API token (`Authorization: Token <token>`)."""
+    """Trade username + password for a new API token (`Authorization: Token <token>`),
+    named and expiring; the key is shown in this answer only."""
 
-    @extend_schema(request=LoginSerializer, responses=TokenSerializer, operation_id="auth_token")
+    @extend_schema(
+        request=TokenLoginSerializer,
+        responses={201: TokenCreatedSerializer},
+        operation_id="auth_token",
+    )
     def post(self, request: Request) -> Response:
-        token, _ = Token.objects.get_or_create(user=_authenticate(request))
-        return Response({"token": token.key})
+        body = TokenLoginSerializer(data=request.data)
+        user = _authenticate(request, body)
+        token, key = tokens.token_create(
+            user=user,
+            name=body.validated_data["name"],
+            expires_in_days=body.validated_data.get("expires_in_days"),
+        )
+        return created_response(token, key)

@@ -70,12 +70,11 @@ def token_key(authorization: str) -> str | None:
 
 @database_sync_to_async
 def user_for_token(key: str) -> Any:
-    from rest_framework.authtoken.models import Token
+    """The same check as the REST API's (expiry, revocation, password change)."""
+    from drs.tokens.services import token_authenticate
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+    found = token_authenticate(key)
+    return AnonymousUser() if found is None else found[0]
 
 
 @database_sync_to_async

@@ -39,7 +39,7 @@ from drs_cli.follow import (
 from drs_cli.results import download_results, human, list_results
 from drs_cli.session import Session
 from drs_client import AuthenticatedClient
-from drs_client.api.auth import auth_me
+from drs_client.api.auth import auth_me, auth_tokens_destroy, auth_tokens_list
 from drs_client.api.credentials import credentials_list
 from drs_client.api.interpreters import interpreters_list
 from drs_client.api.jobs import jobs_cancel, jobs_create, jobs_list, jobs_rerun, jobs_retrieve
@@ -122,6 +122,22 @@ def cmd_login(args: argparse.Namespace) -> int:
     path = sessions.save(session)
     name = json.loads(me.content).get("username", username) if me.content else username
     err(f"logged in to {session.url} as {name}; token stored in {path}")
+    return 0
+
+
+def cmd_logout(args: argparse.Namespace, client: AuthenticatedClient) -> int:
+    """Revoke the token on the server, then forget it here."""
+    session: sessions.Session = args.session
+    token_id = session.token_id
+    if token_id is None:  # a token from DRS_TOKEN or an older login: find it by its prefix
+        tokens = call("your tokens", auth_tokens_list.sync_detailed, client=client) or []
+        matches = [t.id for t in tokens if session.token.startswith(t.prefix)]
+        if len(matches) != 1:
+            raise DrsError("cannot tell which token this is: revoke it in the web app")
+        token_id = matches[0]
+    request("logout", auth_tokens_destroy.sync_detailed, token_id, client=client, expect=(401, 404))
+    path = sessions.forget() if not os.environ.get("DRS_TOKEN") else None
+    err(f"logged out of {session.url}: token revoked" + (f", {path} removed" if path else ""))
     return 0
 
 
@@ -440,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", help="the DRS site, e.g. http://127.0.0.1:8000")
     p.add_argument("--username", "-u")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    command("logout", cmd_logout, "revoke the stored token and forget it")
     command("servers", cmd_servers, "list servers", parents=[json_flag])
     command("interpreters", cmd_interpreters, "list interpreters", parents=[json_flag])
     command("credentials", cmd_credentials, "list your credentials", parents=[json_flag])

@@ -1,15 +1,17 @@
 """Where the CLI and scripts find the server and the token.
 
-`drs login URL` trades a user name and password for a token (`POST /api/auth/token/`) and
-stores `{"url", "token"}` in the user's config dir (`$XDG_CONFIG_HOME/drs/config.json` on
+`drs login URL` trades a user name and password for a new named token (`POST
+/api/auth/token/`) and stores `{"url", "token", "token_id"}` in the user's config dir (`$XDG_CONFIG_HOME/drs/config.json` on
 Linux, via platformdirs) with mode 0600. `DRS_URL` and `DRS_TOKEN` override the stored
-values one by one, so a CI job needs no file at all.
+values one by one, so a CI job needs no file at all. `drs logout` revokes the token on the
+server and removes the file.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ import platformdirs
 from drs_cli.errors import DrsError
 from drs_client import AuthenticatedClient, Client
 from drs_client.api.auth import auth_token
-from drs_client.models import LoginRequest
+from drs_client.models import TokenLoginRequest
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -34,6 +36,7 @@ class Session:
 
     url: str
     token: str
+    token_id: int | None = None  # known when this CLI created the token (to revoke it)
 
     def client(self, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> AuthenticatedClient:
         """The generated client, sending `Authorization: Token <token>`."""
@@ -80,12 +83,19 @@ def load(env: Mapping[str, str] = os.environ) -> Session:
         except (OSError, ValueError) as exc:
             raise DrsError(f"cannot read {path}: {exc}; run `drs login URL` again") from None
         if isinstance(data, dict):
-            stored = {k: v for k, v in data.items() if isinstance(v, str)}
-    url = env.get("DRS_URL") or stored.get("url", "")
-    token = env.get("DRS_TOKEN") or stored.get("token", "")
+            stored = data
+    url = env.get("DRS_URL") or _text(stored.get("url"))
+    token = env.get("DRS_TOKEN") or _text(stored.get("token"))
     if not url or not token:
         raise DrsError("not logged in: run `drs login URL`, or set DRS_URL and DRS_TOKEN")
-    return Session(normalize_url(url), token)
+    token_id = stored.get("token_id")
+    if env.get("DRS_TOKEN") or not isinstance(token_id, int) or isinstance(token_id, bool):
+        token_id = None  # the stored id names the stored token only
+    return Session(normalize_url(url), token, token_id)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def save(session: Session) -> Path:
@@ -96,7 +106,9 @@ def save(session: Session) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".json")
     try:
         with os.fdopen(fd, "w") as fh:  # mkstemp creates it 0600
-            json.dump({"url": session.url, "token": session.token}, fh)
+            json.dump(
+                {"url": session.url, "token": session.token, "token_id": session.token_id}, fh
+            )
             fh.write("\n")
         os.replace(tmp, path)
     except BaseException:
@@ -119,11 +131,23 @@ def login(url: str, username: str, password: str) -> Session:
         f"login at {base}",
         auth_token.sync_detailed,
         client=anonymous,
-        body=LoginRequest(username=username, password=password),
-        expect=(200, 400, 401, 429),
+        body=TokenLoginRequest(
+            username=username, password=password, name=f"drs CLI on {socket.gethostname()}"[:100]
+        ),
+        expect=(201, 400, 401, 429),
     )
     if response.status_code == 429:
         raise DrsError(f"login refused: too many attempts ({error_detail(response)})")
-    if response.status_code != 200 or response.parsed is None:
+    if response.status_code != 201 or response.parsed is None:
         raise DrsError(f"login refused by {base}: {error_detail(response)}")
-    return Session(base, response.parsed.token)
+    return Session(base, response.parsed.token, response.parsed.id)
+
+
+def forget() -> Path | None:
+    """Remove the stored login; its path, or None when there was none."""
+    path = config_path()
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    return path

@@ -63,9 +63,47 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Trade username + password for an API token (`Authorization: Token <token>`). */
+        /**
+         * @description Trade username + password for a new API token (`Authorization: Token <token>`),
+         *     named and expiring; the key is shown in this answer only.
+         */
         post: operations["auth_token"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's own API tokens: list, create (the key is shown once), revoke. */
+        get: operations["auth_tokens_list"];
+        put?: never;
+        /** @description The caller's own API tokens: list, create (the key is shown once), revoke. */
+        post: operations["auth_tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/tokens/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Revoke: the token is refused (401) from now on. */
+        delete: operations["auth_tokens_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -779,8 +817,50 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
+        /** @description A token as its owner sees it later: never the key. */
         Token: {
-            token: string;
+            readonly id: number;
+            readonly name: string;
+            /** @description The key's first characters, to tell it. */
+            readonly prefix: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly expires_at: string;
+        };
+        TokenCreateRequest: {
+            /** @description What it is for, e.g. `laptop CLI`. */
+            name: string;
+            /** @description Days until it stops working (default: DRS_TOKEN_TTL_DAYS, 90 unless set). */
+            expires_in_days?: number;
+        };
+        /** @description A token as its owner sees it later: never the key. */
+        TokenCreated: {
+            readonly id: number;
+            readonly name: string;
+            /** @description The key's first characters, to tell it. */
+            readonly prefix: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** Format: date-time */
+            readonly expires_at: string;
+            /** @description The key: shown this once only. */
+            readonly token: string;
+        };
+        TokenLoginRequest: {
+            username: string;
+            password: string;
+            /**
+             * @description What it is for.
+             * @default API token
+             */
+            name: string;
+            /** @description Days until it stops working (default: DRS_TOKEN_TTL_DAYS, 90 unless set). */
+            expires_in_days?: number;
         };
         User: {
             id: number;
@@ -806,8 +886,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
-                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -867,19 +945,80 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
-                "multipart/form-data": components["schemas"]["LoginRequest"];
+                "application/json": components["schemas"]["TokenLoginRequest"];
             };
         };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+        };
+    };
+    auth_tokens_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"];
+                    "application/json": components["schemas"]["Token"][];
                 };
+            };
+        };
+    };
+    auth_tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCreated"];
+                };
+            };
+        };
+    };
+    auth_tokens_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this api token. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -927,8 +1066,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CredentialRequest"];
-                "multipart/form-data": components["schemas"]["CredentialRequest"];
             };
         };
         responses: {
@@ -977,8 +1114,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CredentialRequest"];
-                "multipart/form-data": components["schemas"]["CredentialRequest"];
             };
         };
         responses: {
@@ -1029,8 +1164,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedCredentialRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedCredentialRequest"];
-                "multipart/form-data": components["schemas"]["PatchedCredentialRequest"];
             };
         };
         responses: {
@@ -1054,8 +1187,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialGenerateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["CredentialGenerateRequest"];
-                "multipart/form-data": components["schemas"]["CredentialGenerateRequest"];
             };
         };
         responses: {
@@ -1107,8 +1238,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InterpreterRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InterpreterRequest"];
-                "multipart/form-data": components["schemas"]["InterpreterRequest"];
             };
         };
         responses: {
@@ -1157,8 +1286,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InterpreterRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["InterpreterRequest"];
-                "multipart/form-data": components["schemas"]["InterpreterRequest"];
             };
         };
         responses: {
@@ -1214,8 +1341,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedInterpreterRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedInterpreterRequest"];
-                "multipart/form-data": components["schemas"]["PatchedInterpreterRequest"];
             };
         };
         responses: {
@@ -1285,8 +1410,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["JobCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["JobCreateRequest"];
-                "multipart/form-data": components["schemas"]["JobCreateRequest"];
             };
         };
         responses: {
@@ -1640,8 +1763,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ServerRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ServerRequest"];
-                "multipart/form-data": components["schemas"]["ServerRequest"];
             };
         };
         responses: {
@@ -1690,8 +1811,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ServerRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ServerRequest"];
-                "multipart/form-data": components["schemas"]["ServerRequest"];
             };
         };
         responses: {
@@ -1747,8 +1866,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedServerRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedServerRequest"];
-                "multipart/form-data": components["schemas"]["PatchedServerRequest"];
             };
         };
         responses: {
@@ -1775,8 +1892,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["ServerCheckRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ServerCheckRequest"];
-                "multipart/form-data": components["schemas"]["ServerCheckRequest"];
             };
         };
         responses: {

@@ -42,6 +42,9 @@ from .server_request import ServerRequest
 from .servers_list_kind import ServersListKind
 from .stream_enum import StreamEnum
 from .token import Token
+from .token_create_request import TokenCreateRequest
+from .token_created import TokenCreated
+from .token_login_request import TokenLoginRequest
 from .user import User
 
 __all__ = (
@@ -87,5 +90,8 @@ __all__ = (
     "ServersListKind",
     "StreamEnum",
     "Token",
+    "TokenCreateRequest",
+    "TokenCreated",
+    "TokenLoginRequest",
     "User",
 )

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,22 +12,52 @@ T = TypeVar("T", bound="Token")
 
 @_attrs_define
 class Token:
-    """
+    """A token as its owner sees it later: never the key.
+
     Attributes:
-        token (str):
+        id (int):
+        name (str):
+        prefix (str): The key's first characters, to tell it.
+        created_at (datetime.datetime):
+        last_used_at (datetime.datetime | None):
+        expires_at (datetime.datetime):
     """
 
-    token: str
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    expires_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
+        id = self.id
+
+        name = self.name
+
+        prefix = self.prefix
+
+        created_at = self.created_at.isoformat()
+
+        last_used_at: None | str
+        if isinstance(self.last_used_at, datetime.datetime):
+            last_used_at = self.last_used_at.isoformat()
+        else:
+            last_used_at = self.last_used_at
+
+        expires_at = self.expires_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "token": token,
+                "id": id,
+                "name": name,
+                "prefix": prefix,
+                "created_at": created_at,
+                "last_used_at": last_used_at,
+                "expires_at": expires_at,
             }
         )
 
@@ -35,10 +66,38 @@ class Token:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        token = d.pop("token")
+        id = d.pop("id")
+
+        name = d.pop("name")
+
+        prefix = d.pop("prefix")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        def _parse_last_used_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_used_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_used_at = _parse_last_used_at(d.pop("last_used_at"))
+
+        expires_at = datetime.datetime.fromisoformat(d.pop("expires_at"))
 
         token = cls(
-            token=token,
+            id=id,
+            name=name,
+            prefix=prefix,
+            created_at=created_at,
+            last_used_at=last_used_at,
+            expires_at=expires_at,
         )
 
         token.additional_properties = d

@@ -5,14 +5,14 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.login_request import LoginRequest
-from ...models.token import Token
+from ...models.token_created import TokenCreated
+from ...models.token_login_request import TokenLoginRequest
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: LoginRequest,
+    body: TokenLoginRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -31,11 +31,11 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Token | None:
-    if response.status_code == 200:
-        response_200 = Token.from_dict(response.json())
+) -> TokenCreated | None:
+    if response.status_code == 201:
+        response_201 = TokenCreated.from_dict(response.json())
 
-        return response_200
+        return response_201
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -45,7 +45,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Token]:
+) -> Response[TokenCreated]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -57,19 +57,20 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest,
-) -> Response[Token]:
-    """Trade username + password for an API token (`Authorization: Token <token>`).
+    body: TokenLoginRequest,
+) -> Response[TokenCreated]:
+    """Trade username + password for a new API token (`Authorization: Token <token>`),
+    named and expiring; the key is shown in this answer only.
 
     Args:
-        body (LoginRequest):
+        body (TokenLoginRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Token]
+        Response[TokenCreated]
     """
 
     kwargs = _get_kwargs(
@@ -86,19 +87,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest,
-) -> Token | None:
-    """Trade username + password for an API token (`Authorization: Token <token>`).
+    body: TokenLoginRequest,
+) -> TokenCreated | None:
+    """Trade username + password for a new API token (`Authorization: Token <token>`),
+    named and expiring; the key is shown in this answer only.
 
     Args:
-        body (LoginRequest):
+        body (TokenLoginRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Token
+        TokenCreated
     """
 
     return sync_detailed(
@@ -110,19 +112,20 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest,
-) -> Response[Token]:
-    """Trade username + password for an API token (`Authorization: Token <token>`).
+    body: TokenLoginRequest,
+) -> Response[TokenCreated]:
+    """Trade username + password for a new API token (`Authorization: Token <token>`),
+    named and expiring; the key is shown in this answer only.
 
     Args:
-        body (LoginRequest):
+        body (TokenLoginRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Token]
+        Response[TokenCreated]
     """
 
     kwargs = _get_kwargs(
@@ -137,19 +140,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: LoginRequest,
-) -> Token | None:
-    """Trade username + password for an API token (`Authorization: Token <token>`).
+    body: TokenLoginRequest,
+) -> TokenCreated | None:
+    """Trade username + password for a new API token (`Authorization: Token <token>`),
+    named and expiring; the key is shown in this answer only.
 
     Args:
-        body (LoginRequest):
+        body (TokenLoginRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Token
+        TokenCreated
     """
 
     return (
