@@ -30,7 +30,7 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField[_M]):
     """An object id as a JSON integer in the database's range: `1.5` or `"1"` is refused
     rather than read as object 1, and `2**70` is unknown rather than an overflow."""
 

@@ -5,6 +5,7 @@ from typing import Any
 import asyncssh
 from rest_framework import serializers
 
+from drs.common.fields import StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField
 from drs.common.validators import USERNAME
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential
@@ -13,7 +14,7 @@ from drs.servers.models import Server
 
 def secret_field(**options: Any) -> serializers.CharField:
     """Write-only and byte-exact: a password may end in a space, a key file in a newline."""
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True, trim_whitespace=False, style={"input_type": "password"}, **options
     )
 
@@ -23,11 +24,11 @@ def validate_username(value: str) -> None:
         raise serializers.ValidationError("Enter a valid login name (letters, digits, _ . @ -).")
 
 
-class CredentialSerializer(serializers.ModelSerializer[Credential]):
+class CredentialSerializer(StrictModelSerializer[Credential]):
     """Secrets are write-only: they go in, and never come back out."""
 
-    server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
-    username = serializers.CharField(max_length=64, validators=[validate_username])
+    server = StrictPrimaryKeyRelatedField(queryset=Server.objects.all())
+    username = StrictCharField(max_length=64, validators=[validate_username])
     private_key = secret_field(
         required=False, allow_blank=True, max_length=65536,
         help_text="OpenSSH or PEM private key text (kind `key`).",
@@ -91,9 +92,9 @@ def public_key_of(private_key: str, passphrase: str) -> str:
 
 
 class CredentialGenerateSerializer(serializers.Serializer[Any]):
-    server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
-    username = serializers.CharField(max_length=64, validators=[validate_username])
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    server = StrictPrimaryKeyRelatedField(queryset=Server.objects.all())
+    username = StrictCharField(max_length=64, validators=[validate_username])
+    name = StrictCharField(max_length=100, required=False, allow_blank=True)
     password = secret_field(
         max_length=1024,
         help_text="Used once to install the new public key; never stored.",

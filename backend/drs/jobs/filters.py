@@ -48,6 +48,7 @@ class JobFilter(django_filters.FilterSet):
     owner = IdFilter(
         field_name="owner_id",
         min_value=1,
+        max_value=2**63 - 1,
         help_text="User id. Only staff see other users' jobs; for others it narrows to nothing.",
     )
     created_after = UTCIsoDateTimeFilter(

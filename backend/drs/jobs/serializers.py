@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from drs.common.fields import StrictCharField, StrictIntegerField, StrictPrimaryKeyRelatedField
 from drs.common.validators import ENV_NAME, result_pattern_error
 from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
@@ -65,7 +66,7 @@ def represent(serializer_class: type[serializers.ModelSerializer[Job]], job: Job
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class OwnCredentialField(serializers.PrimaryKeyRelatedField[Credential]):
+class OwnCredentialField(StrictPrimaryKeyRelatedField[Credential]):
     """Only the caller's credentials exist here: another user's id reads as unknown."""
 
     def get_queryset(self) -> QuerySet[Credential]:
@@ -81,30 +82,30 @@ def validate_result_pattern(value: str) -> None:
 
 
 class JobCreateSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    server = serializers.PrimaryKeyRelatedField(queryset=Server.objects.all())
+    title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    server = StrictPrimaryKeyRelatedField(queryset=Server.objects.all())
     credential = OwnCredentialField(help_text="One of your credentials for this server.")
-    interpreter = serializers.PrimaryKeyRelatedField(queryset=Interpreter.objects.all())
-    program = serializers.CharField(
+    interpreter = StrictPrimaryKeyRelatedField(queryset=Interpreter.objects.all())
+    program = StrictCharField(
         allow_blank=False, trim_whitespace=False, help_text="The script the interpreter runs."
     )
     arguments = serializers.ListField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=65536),
+        child=StrictCharField(allow_blank=True, trim_whitespace=False, max_length=65536),
         required=False, default=list, max_length=1000,
         help_text="argv passed to the program, each item quoted for the shell.",
     )  # fmt: skip
     environment = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=65536),
+        child=StrictCharField(allow_blank=True, trim_whitespace=False, max_length=65536),
         required=False, default=dict,
         help_text="Environment variables; names match [A-Za-z_][A-Za-z0-9_]*.",
     )  # fmt: skip
-    timeout_seconds = serializers.IntegerField(
+    timeout_seconds = StrictIntegerField(
         required=False, allow_null=True, default=None, min_value=1,
         max_value=settings.DRS_MAX_TIMEOUT_SECONDS, help_text="Kill the job after this long.",
     )  # fmt: skip
     log_policy = serializers.ChoiceField(choices=LogPolicy.choices, default=LogPolicy.LIVE)
     result_patterns = serializers.ListField(
-        child=serializers.CharField(max_length=1024, validators=[validate_result_pattern]),
+        child=StrictCharField(max_length=1024, validators=[validate_result_pattern]),
         required=False, default=list, max_length=200,
         help_text="Globs relative to the job dir; '!glob' excludes; the last match wins.",
     )  # fmt: skip

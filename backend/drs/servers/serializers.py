@@ -5,22 +5,19 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from drs.common.fields import (
+    StrictCharField,
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+)
 from drs.common.validators import is_hostname_or_ip
 from drs.servers.choices import ServerKind
 from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
 
 
-class StrictCharField(serializers.CharField):
-    """Text only: a number or boolean is refused instead of turned into a string."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class InterpreterSerializer(serializers.ModelSerializer[Interpreter]):
+class InterpreterSerializer(StrictModelSerializer[Interpreter]):
     arguments = serializers.ListField(
         child=StrictCharField(max_length=4096, allow_blank=True, trim_whitespace=False),
         max_length=100,
@@ -39,11 +36,11 @@ class InterpreterSerializer(serializers.ModelSerializer[Interpreter]):
         return value
 
 
-class ServerSerializer(serializers.ModelSerializer[Server]):
-    interpreters = serializers.PrimaryKeyRelatedField(
+class ServerSerializer(StrictModelSerializer[Server]):
+    interpreters = StrictPrimaryKeyRelatedField(
         many=True, queryset=Interpreter.objects.all(), required=False
     )
-    host_key = serializers.CharField(
+    host_key = StrictCharField(
         allow_blank=True,
         required=False,
         max_length=16384,
@@ -117,8 +114,10 @@ class HostKeySerializer(serializers.Serializer[Any]):
 
 
 class ServerCheckSerializer(serializers.Serializer[Any]):
-    credential = serializers.IntegerField(
+    credential = StrictIntegerField(
         required=False,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="Your credential to log in with; default: your first one for this server.",
     )
 
