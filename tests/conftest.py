@@ -36,7 +36,7 @@ def fresh_login_counts() -> None:
     with contextlib.suppress(redis.RedisError, OSError):
         client = redis.Redis.from_url(settings.CHANNEL_REDIS_URL, socket_timeout=2)
         prefix = settings.CACHES["shared"]["KEY_PREFIX"]
-        keys = list(client.scan_iter(f"{prefix}:*throttle_login_*"))
+        keys = list(client.scan_iter(f"{prefix}:*throttle_*"))
         if keys:
             client.delete(*keys)
 

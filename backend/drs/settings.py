@@ -230,7 +230,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "drs.common.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "drs.common.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": "30/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "30/min",
+        # credentials/generate/ logs in with a password: per DRS user and per target account.
+        "credential_generate_user": "10/min",
+        "credential_generate_target": "5/min",
+    },
     # Throttles key on REMOTE_ADDR only: with NUM_PROXIES unset DRF keyed on the whole
     # client-supplied X-Forwarded-For. The real client behind a proxy comes from
     # DRS_TRUSTED_PROXIES (common/proxies.py), which sets REMOTE_ADDR.

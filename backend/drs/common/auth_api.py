@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
-from django.core.cache import caches
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
-from redis.exceptions import RedisError
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from drs.common.fields import StrictCharField, StrictIntegerField
+from drs.common.throttles import LoginThrottle
 from drs.tokens import services as tokens
 from drs.tokens.api import created_response
 from drs.tokens.serializers import MAX_EXPIRES_IN_DAYS, TokenCreatedSerializer
-
-log = logging.getLogger(__name__)
-
-
-class LoginThrottle(AnonRateThrottle):
-    """Counted in the shared cache (Redis), so that every daphne process and web node
-    counts a client's attempts together (a per-process count let N processes allow N
-    times the rate). While Redis cannot be reached, this process counts alone: a sign-in
-    is never refused with a 500 for the throttle's sake."""
-
-    scope = "login"
-    cache = caches["shared"]
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except (RedisError, OSError) as exc:
-            log.warning("login throttle: shared cache unavailable (%r); counting locally", exc)
-            self.cache = caches["default"]
-            return super().allow_request(request, view)
 
 
 class LoginSerializer(serializers.Serializer[Any]):

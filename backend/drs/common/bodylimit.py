@@ -72,7 +72,7 @@ def install_daphne_guard() -> None:
         return
     base: Any = http_protocol.WebRequest
 
-    class BoundedWebRequest(base):  # type: ignore[misc, valid-type]
+    class BoundedWebRequest(base):
         drs_bounded = True
         limit = 0
         received = 0

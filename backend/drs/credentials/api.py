@@ -5,12 +5,13 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from drs.common.throttles import CredentialGenerateTargetThrottle, CredentialGenerateUserThrottle
 from drs.credentials import services
 from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
@@ -26,6 +27,11 @@ class CredentialViewSet(viewsets.ModelViewSet[Credential]):
     filterset_fields = ["server", "kind"]
     search_fields = ["username", "name"]
     ordering_fields = ["id", "created_at", "username"]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise exceptions.Throttled(
+            wait, detail="Too many password attempts for this account or server; try later."
+        )
 
     def get_queryset(self) -> QuerySet[Credential]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -59,10 +65,15 @@ class CredentialViewSet(viewsets.ModelViewSet[Credential]):
         responses={201: CredentialSerializer},
         operation_id="credentials_generate",
     )
-    @action(detail=False, methods=["post"])
+    @action(
+        detail=False,
+        methods=["post"],
+        throttle_classes=[CredentialGenerateUserThrottle, CredentialGenerateTargetThrottle],
+    )
     def generate(self, request: Request) -> Response:
         """Create an ed25519 key pair and install its public key on the server, logging in
-        once with `password` (which is never stored)."""
+        once with `password` (which is never stored). Throttled per user and per target
+        account (server + username): 429 with Retry-After."""
         body = CredentialGenerateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         credential = services.credential_generate(owner=request.user, **body.validated_data)
