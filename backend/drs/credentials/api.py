@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -28,7 +28,7 @@ class CredentialViewSet(viewsets.ModelViewSet[Credential]):
     search_fields = ["username", "name"]
     ordering_fields = ["id", "created_at", "username"]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise exceptions.Throttled(
             wait, detail="Too many password attempts for this account or server; try later."
         )
