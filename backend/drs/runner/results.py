@@ -50,6 +50,18 @@ def parse_listing(raw: bytes) -> list[tuple[str, int]]:
     return files
 
 
+def unreadable_names(raw: bytes) -> list[str]:
+    """Listed names that are not UTF-8 (no result can carry them), their bad bytes escaped."""
+    names = []
+    for entry in raw.split(b"\0"):
+        name = entry.partition(b"\t")[2]
+        try:
+            name.decode("utf-8")
+        except UnicodeDecodeError:
+            names.append(name.decode("utf-8", "backslashreplace"))
+    return names
+
+
 async def collect_results(remote: Remote, job: Job) -> list[str]:
     """Copy the selected files; returns human notes about files that were skipped.
 
@@ -71,7 +83,11 @@ async def collect_results(remote: Remote, job: Job) -> list[str]:
         - await sync_to_async(lambda: sum(job.results.values_list("size", flat=True)))()
     )
     slots = settings.DRS_MAX_RESULT_FILES - len(done)
-    notes: list[str] = []
+    notes = [
+        f"Result {name} skipped: its name is not UTF-8."
+        for name in unreadable_names(listing.stdout)
+        if selected(name, patterns)
+    ]
     over_count = 0
     for path, size in sorted(parse_listing(listing.stdout)):
         if path in CONTROL_FILES or path.startswith(".drs-launched/") or path in done:

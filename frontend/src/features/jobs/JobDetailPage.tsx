@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { $api, urls } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { ErrorView } from "../../components/ErrorView";
+import { Name } from "../../components/Name";
 import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
@@ -50,7 +51,7 @@ export function JobDetailPage() {
       </nav>
       <div className="page-head">
         <h1>
-          {j.title || "Untitled job"} <StatusBadge status={j.status} />
+          {j.title ? <Name text={j.title} /> : "Untitled job"} <StatusBadge status={j.status} />
         </h1>
         <div className="actions">
           {!finished && (

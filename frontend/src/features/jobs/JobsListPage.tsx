@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import type { JobStatus } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { Name } from "../../components/Name";
 import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
@@ -198,7 +199,7 @@ export function JobsListPage() {
                 <tr key={job.id} data-job-id={job.id}>
                   <td data-label="Title">
                     <Link to={`/jobs/${job.id}`} className="strong">
-                      {job.title || job.id.slice(0, 8)}
+                      {job.title ? <Name text={job.title} /> : job.id.slice(0, 8)}
                     </Link>
                     {job.owner && <span className="muted small"> · {job.owner}</span>}
                   </td>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Result } from "../../api/client";
+import { Name } from "../../components/Name";
 import { formatBytes } from "../../lib/format";
 import { previewKind } from "./previewKind";
 import { jobQueries } from "./queries";
@@ -32,7 +33,7 @@ export function ResultsTable({ jobId }: { jobId: string }) {
             return [
               <tr key={r.id}>
                 <td data-label="File" className="mono">
-                  {r.path}
+                  <Name text={r.path} />
                 </td>
                 <td data-label="Size">{formatBytes(r.size)}</td>
                 <td data-label="SHA-256" className="mono small" title={r.sha256}>
