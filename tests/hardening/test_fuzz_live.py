@@ -1,11 +1,13 @@
 """API fuzzing over a real socket (issue 14): schemathesis' CLI against a live daphne until
 the server has answered DRS_FUZZ_REQUESTS requests (default 20,000), with 0 server
-errors and 0 schema violations. The count and the statuses come from daphne's own
+errors and 0 schema violations. First, every write operation also gets a body nested
+5,000 deep (400) and one declaring 1 TiB (413, refused before it is sent). The count and the statuses come from daphne's own
 access log, not from the client."""
 
 from __future__ import annotations
 
 import collections
+import http.client
 import os
 import re
 import shutil
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests import factories
 from tests.api.test_logs import NASTY, store
@@ -97,6 +100,35 @@ def cli_run(origin: str, token: str, seed: int) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+def hostile_bodies(origin: str, token: str) -> collections.Counter[str]:
+    """Every write operation of the schema, with a body nested far too deep and with one
+    declared far too large, anonymous and with the token: statuses by kind of body."""
+    host, port = origin.removeprefix("http://").split(":")
+    schema = yaml.safe_load((PROJECT_DIR / "schema" / "openapi.yaml").read_text())
+    nested = b"[" * 5000 + b"]" * 5000
+    seen: collections.Counter[str] = collections.Counter()
+    for path, operations in schema["paths"].items():
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        for method in ("post", "put", "patch"):
+            if method not in operations:
+                continue
+            for auth in ({}, {"Authorization": f"Token {token}"}):
+                headers = {"Content-Type": "application/json", **auth}
+                conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                conn.request(method.upper(), url, body=nested, headers=headers)
+                seen[f"nested {conn.getresponse().status}"] += 1
+                conn.close()
+                # Only the headers: the body is refused before it is sent.
+                conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                conn.putrequest(method.upper(), url)
+                for name, value in {**headers, "Content-Length": str(2**40)}.items():
+                    conn.putheader(name, value)
+                conn.endheaders()
+                seen[f"oversized {conn.getresponse().status}"] += 1
+                conn.close()
+    return seen
+
+
 @pytest.mark.timeout(3600)
 def test_live_fuzz(tmp_path: Path, django_db_setup: Any) -> None:
     token = seed_data()
@@ -111,6 +143,14 @@ def test_live_fuzz(tmp_path: Path, django_db_setup: Any) -> None:
     try:
         for server in servers:
             server.start()
+        hostile = hostile_bodies(servers[0].origin, token)
+        print(f"\nnested and oversized bodies: {dict(sorted(hostile.items()))}")
+        # Never a 500; a body-less operation (logout) may ignore the body.
+        assert not any(kind.split()[1].startswith("5") for kind in hostile), hostile
+        assert set(hostile) >= {"nested 400", "oversized 413"}, hostile
+        assert not any(
+            kind.startswith("oversized") and not kind.endswith("413") for kind in hostile
+        )
         # One CLI per daphne, in parallel (both share the test database), until enough.
         while sum(total().values()) < REQUESTS and not failures:
             clis = []
