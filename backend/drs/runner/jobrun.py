@@ -14,6 +14,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ from drs.runner.remote import (
     launch_script,
 )
 from drs.runner.results import collect_results
-from drs.runner.ssh import AuthError, ConnectError, HostKeyError, PermanentConnectError
+from drs.runner.ssh import DROPPED, AuthError, ConnectError, HostKeyError, PermanentConnectError
 
 if TYPE_CHECKING:
     from drs.runner.process import Runner
@@ -49,13 +50,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_BLOCK = 1024 * 1024
-# A connection that went away (or refused a channel): retry, the launch is idempotent.
-DROPPED = (
-    ConnectionError,
-    asyncssh.ConnectionLost,
-    asyncssh.DisconnectError,
-    asyncssh.ChannelOpenError,
-)
+# A finished job's steps on its host (its total log, its results) retried on new connections
+# at most this often: a host that drops every connection still lets the job end.
+MAX_DROPS = 20
 
 
 class JobEnd(Exception):
@@ -486,8 +483,7 @@ class JobRun:
             await self.runner.persister.final_flush(self.sink)
         elif job.log_policy == LogPolicy.TOTAL:
             notes += await self.store_total_log()
-        remote = await self.remote()
-        notes += await collect_results(remote, job)
+        notes += await self.on_host("Result files", lambda remote: collect_results(remote, job))
         signal_name, error = describe_exit(code) if code else ("", "")
         if self.stop_reason == JobStatus.CANCELLED:
             status, error = JobStatus.CANCELLED, "Cancelled by request."
@@ -501,10 +497,28 @@ class JobRun:
             error = " ".join(filter(None, [error, *notes]))
         await self.end(status, error, exit_code=code, signal_name=signal_name)
 
+    async def on_host(self, what: str, step: Callable[[Remote], Awaitable[list[str]]]) -> list[str]:
+        """Run a finished job's STEP on its host (it returns notes for the job's error). A
+        dropped connection reconnects and runs the step again: it resumes, skipping what it
+        stored. The exit status is known by now, so a host that stays out of reach, or an
+        error there, costs the step (a note), never the job's outcome."""
+        for _ in range(MAX_DROPS):
+            try:
+                remote = await self.remote()
+            except JobEnd as end:
+                return [f"{what} were not collected: {end.message}"]
+            try:
+                return await step(remote)
+            except (OSError, asyncssh.Error) as exc:
+                if not (remote.is_closed or isinstance(exc, DROPPED)):
+                    return [f"{what} were not collected: {exc}"]
+                log.info("job %s: connection lost (%s); reconnecting", self.job_id, exc)
+                await asyncio.sleep(0.2)
+        return [f"{what} were not collected: the connection dropped {MAX_DROPS} times."]
+
     async def store_total_log(self) -> list[str]:
         """Policy `total`: the whole of each stream once the job has ended, in chunks like a
         live log, up to DRS_TOTAL_LOG_MAX_BYTES per stream."""
-        job = self.job
         stored = await self.runner.db(
             lambda: Job.objects.filter(pk=self.job_id).values_list("last_seq", flat=True).first()
         )
@@ -513,11 +527,17 @@ class JobRun:
         sink = LogSink(job_id=self.job_id, offsets={s: 0 for s in STREAMS}, last_seq=0)
         self.sink = sink
         self.runner.persister.register(sink)
+        notes = await self.on_host("The logs", lambda remote: self.read_total_log(remote, sink))
+        await self.runner.persister.final_flush(sink)
+        return notes
+
+    async def read_total_log(self, remote: Remote, sink: LogSink) -> list[str]:
+        """Both streams into SINK, each from what it holds already (a reconnect resumes)."""
+        job = self.job
         cap = settings.DRS_TOTAL_LOG_MAX_BYTES
         notes = []
-        remote = await self.remote()
         for stream in STREAMS:
-            offset = 0
+            offset = sink.read_offsets[stream]
             while offset < cap:
                 data = await remote.read_at(
                     f"{job.remote_directory}/{stream}", offset, min(READ_BLOCK, cap - offset)
@@ -531,7 +551,6 @@ class JobRun:
             remote.forget(f"{job.remote_directory}/{stream}")
             if offset >= cap and await remote.read_at(f"{job.remote_directory}/{stream}", cap, 1):
                 notes.append(f"The {stream} log was cut at {cap} bytes (DRS_TOTAL_LOG_MAX_BYTES).")
-        await self.runner.persister.final_flush(sink)
         return notes
 
     async def end(
