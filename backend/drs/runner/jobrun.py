@@ -30,6 +30,8 @@ from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
 from drs.runner.agent import LAUNCH_IN_PROGRESS, AgentError
+from drs.runner.diskfull import disk_full, disk_script
+from drs.runner.limits import command_error
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.pool import Link
 from drs.runner.remote import (
@@ -291,6 +293,8 @@ class JobRun:
             command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
         except ValueError as exc:
             raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
+        if reason := command_error(command):  # the API refuses these; a job made otherwise
+            raise JobEnd(JobStatus.FAILED, f"{reason} Nothing was run.")
         while True:
             self.never_launched = never_launched
             remote = await self.remote()
@@ -312,7 +316,8 @@ class JobRun:
                 ) from None
         if result.exit_status != 0:
             reason = (
-                result.stderr.decode(errors="replace").strip()
+                await self.full_disk(remote)  # the wrapper could not record the job's pid
+                or result.stderr.decode(errors="replace").strip()
                 or f"exit status {result.exit_status}"
             )
             raise JobEnd(JobStatus.FAILED, f"Could not start the job: {reason}")
@@ -409,7 +414,7 @@ class JobRun:
             if self.exit_code is not None:
                 break
             if self.gone:
-                raise JobEnd(JobStatus.LOST, f"The job was lost: {self.gone}.")
+                raise await self.gone_end()
             if self.transport_lost:
                 self.transport_lost = False
                 await self.watch()
@@ -423,6 +428,25 @@ class JobRun:
             # The job's leader ended; make sure nothing it started outlives the stop.
             await self.signal_group("KILL")
         await self.finalize(self.exit_code)
+
+    async def gone_end(self) -> JobEnd:
+        """The wrapper ended without an exit code: lost, unless the job's disk is full (the
+        wrapper could not write the code), which is the job's failure and named as such."""
+        if full := await self.full_disk(await self.remote()):
+            return JobEnd(
+                JobStatus.FAILED,
+                f"The job ended, but its exit status could not be recorded: {full}. Free "
+                "space there and run it again.",
+            )
+        return JobEnd(JobStatus.LOST, f"The job was lost: {self.gone}.")
+
+    async def full_disk(self, remote: Remote) -> str:
+        """What a full disk did to the job directory's files (`diskfull`), or ""."""
+        try:
+            result = await remote.run(disk_script(self.job.remote_directory))
+        except (OSError, asyncssh.Error):
+            return ""
+        return disk_full(result.stdout) if result.exit_status == 0 else ""
 
     def pending_events(self) -> bool:
         return (
