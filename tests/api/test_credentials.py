@@ -8,6 +8,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from drs.credentials.models import Credential
+from drs.jobs.models import Job
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,11 +123,41 @@ def test_update_keeps_secrets_unless_replaced(api: APIClient, owner: Any) -> Non
 
 
 def test_delete_keeps_job_history(api: APIClient, owner: Any) -> None:
-    job = factories.job(owner)
+    job = factories.job(owner, status="succeeded")
     assert api.delete(f"/api/credentials/{job.credential_id}/").status_code == 204
     job.refresh_from_db()
     assert job.credential_id is None
     assert api.get(f"/api/jobs/{job.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("status", ["queued", "starting", "running"])
+def test_delete_refused_while_unfinished_jobs_use_it(
+    api: APIClient, owner: Any, status: str
+) -> None:
+    """A running job's runner needs its credential to follow, cancel and collect it: the
+    delete is a 409 naming the jobs, and nothing changes (not even on the server)."""
+    job = factories.job(owner, status=status)
+    other = factories.job(owner, job.server, credential=job.credential, status=status)
+    factories.job(owner, job.server, credential=job.credential, status="failed")
+    resp = api.delete(f"/api/credentials/{job.credential_id}/?remove_from_server=true")
+    assert resp.status_code == 409, resp.content
+    detail = resp.json()["detail"]
+    assert "2 unfinished jobs use this credential" in detail
+    assert str(job.pk) in detail and str(other.pk) in detail
+    assert Credential.objects.filter(pk=job.credential_id).exists()
+    job.refresh_from_db()
+    assert job.credential_id is not None
+    Job.objects.filter(credential=job.credential).update(status="cancelled")
+    assert api.delete(f"/api/credentials/{job.credential_id}/").status_code == 204
+
+
+def test_delete_refusal_counts_beyond_the_named(api: APIClient, owner: Any) -> None:
+    first = factories.job(owner, status="running")
+    for _ in range(11):
+        factories.job(owner, first.server, credential=first.credential)
+    detail = api.delete(f"/api/credentials/{first.credential_id}/").json()["detail"]
+    assert detail.startswith("12 unfinished jobs use this credential: ")
+    assert "and 2 more" in detail and str(first.pk) in detail
 
 
 def test_delete_query_validation(api: APIClient, owner: Any) -> None:

@@ -20,6 +20,7 @@ from drs.credentials.serializers import (
     CredentialGenerateSerializer,
     CredentialSerializer,
 )
+from drs.servers.serializers import ConflictSerializer
 
 
 class CredentialViewSet(viewsets.ModelViewSet[Credential]):
@@ -50,8 +51,12 @@ class CredentialViewSet(viewsets.ModelViewSet[Credential]):
             credential=serializer.instance, data=dict(serializer.validated_data)
         )
 
-    @extend_schema(parameters=[CredentialDeleteQuerySerializer])
+    @extend_schema(
+        parameters=[CredentialDeleteQuerySerializer],
+        responses={204: None, 409: ConflictSerializer},
+    )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Delete a credential no unfinished job uses (409 naming them otherwise)."""
         query = CredentialDeleteQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         services.credential_delete(

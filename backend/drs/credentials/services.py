@@ -5,9 +5,13 @@ from typing import Any
 import asyncssh
 from django.db import transaction
 
+from drs.common.exceptions import Conflict
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential, Secrets
+from drs.jobs.choices import TERMINAL_STATUSES
 from drs.servers.models import Server
+
+SHOWN = 10  # job ids named in a refusal; the rest are counted
 
 
 @transaction.atomic
@@ -43,8 +47,31 @@ def credential_generate(
 
 
 def credential_delete(*, credential: Credential, remove_from_server: bool) -> None:
+    """Refused (409, naming them) while unfinished jobs use the credential: a running job's
+    runner needs it to follow, cancel and collect the job, and without it a remote process
+    would be left running with nothing able to stop it."""
+    refuse_if_in_use(credential)
     if remove_from_server and credential.public_key:
         from drs.runner.services import remove_public_key
 
         remove_public_key(credential)  # raises DomainError: the credential is kept
-    credential.delete()
+    with transaction.atomic():
+        # The row lock makes a job submitted meanwhile wait, then be seen here.
+        locked = Credential.objects.select_for_update().filter(pk=credential.pk).first()
+        if locked is None:
+            return
+        refuse_if_in_use(locked)
+        locked.delete()
+
+
+def refuse_if_in_use(credential: Credential) -> None:
+    from drs.jobs.models import Job
+
+    unfinished = Job.objects.filter(credential=credential).exclude(status__in=TERMINAL_STATUSES)
+    ids = [str(pk) for pk in unfinished.order_by("created_at").values_list("pk", flat=True)[:SHOWN]]
+    if not ids:
+        return
+    count = len(ids) if len(ids) < SHOWN else unfinished.count()
+    named = ", ".join(ids) + (f" and {count - len(ids)} more" if count > len(ids) else "")
+    jobs = "1 unfinished job uses" if count == 1 else f"{count} unfinished jobs use"
+    raise Conflict(f"{jobs} this credential: {named}. Cancel them or let them end, then delete it.")

@@ -15,6 +15,7 @@ from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.jobs.choices import LogPolicy, Stream
 from drs.jobs.models import Job, Result
+from drs.runner.limits import job_command_error
 from drs.servers.choices import ServerKind
 from drs.servers.models import Interpreter, Server
 
@@ -143,6 +144,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             )
         if not server.interpreters.filter(pk=attrs["interpreter"].pk).exists():
             raise serializers.ValidationError({"interpreter": ["Not available on this server."]})
+        arguments, environment = attrs.get("arguments", []), attrs.get("environment", {})
+        if reason := job_command_error(attrs["interpreter"].argv, arguments, environment):
+            fields = [name for name in ("arguments", "environment") if attrs.get(name)]
+            raise serializers.ValidationError({name: [reason] for name in fields})
         return attrs
 
 

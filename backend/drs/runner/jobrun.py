@@ -14,6 +14,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
 from drs.runner.agent import LAUNCH_IN_PROGRESS, AgentError
+from drs.runner.diskfull import disk_full, disk_script
+from drs.runner.limits import command_error
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.pool import Link
 from drs.runner.remote import (
@@ -41,7 +44,7 @@ from drs.runner.remote import (
     launch_script,
 )
 from drs.runner.results import collect_results
-from drs.runner.ssh import AuthError, ConnectError, HostKeyError, PermanentConnectError
+from drs.runner.ssh import DROPPED, AuthError, ConnectError, HostKeyError, PermanentConnectError
 
 if TYPE_CHECKING:
     from drs.runner.process import Runner
@@ -49,13 +52,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_BLOCK = 1024 * 1024
-# A connection that went away (or refused a channel): retry, the launch is idempotent.
-DROPPED = (
-    ConnectionError,
-    asyncssh.ConnectionLost,
-    asyncssh.DisconnectError,
-    asyncssh.ChannelOpenError,
-)
+# A finished job's steps on its host (its total log, its results) retried on new connections
+# at most this often: a host that drops every connection still lets the job end.
+MAX_DROPS = 20
 
 
 class JobEnd(Exception):
@@ -294,6 +293,8 @@ class JobRun:
             command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
         except ValueError as exc:
             raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
+        if reason := command_error(command):  # the API refuses these; a job made otherwise
+            raise JobEnd(JobStatus.FAILED, f"{reason} Nothing was run.")
         while True:
             self.never_launched = never_launched
             remote = await self.remote()
@@ -315,7 +316,8 @@ class JobRun:
                 ) from None
         if result.exit_status != 0:
             reason = (
-                result.stderr.decode(errors="replace").strip()
+                await self.full_disk(remote)  # the wrapper could not record the job's pid
+                or result.stderr.decode(errors="replace").strip()
                 or f"exit status {result.exit_status}"
             )
             raise JobEnd(JobStatus.FAILED, f"Could not start the job: {reason}")
@@ -412,7 +414,7 @@ class JobRun:
             if self.exit_code is not None:
                 break
             if self.gone:
-                raise JobEnd(JobStatus.LOST, f"The job was lost: {self.gone}.")
+                raise await self.gone_end()
             if self.transport_lost:
                 self.transport_lost = False
                 await self.watch()
@@ -426,6 +428,25 @@ class JobRun:
             # The job's leader ended; make sure nothing it started outlives the stop.
             await self.signal_group("KILL")
         await self.finalize(self.exit_code)
+
+    async def gone_end(self) -> JobEnd:
+        """The wrapper ended without an exit code: lost, unless the job's disk is full (the
+        wrapper could not write the code), which is the job's failure and named as such."""
+        if full := await self.full_disk(await self.remote()):
+            return JobEnd(
+                JobStatus.FAILED,
+                f"The job ended, but its exit status could not be recorded: {full}. Free "
+                "space there and run it again.",
+            )
+        return JobEnd(JobStatus.LOST, f"The job was lost: {self.gone}.")
+
+    async def full_disk(self, remote: Remote) -> str:
+        """What a full disk did to the job directory's files (`diskfull`), or ""."""
+        try:
+            result = await remote.run(disk_script(self.job.remote_directory))
+        except (OSError, asyncssh.Error):
+            return ""
+        return disk_full(result.stdout) if result.exit_status == 0 else ""
 
     def pending_events(self) -> bool:
         return (
@@ -486,8 +507,7 @@ class JobRun:
             await self.runner.persister.final_flush(self.sink)
         elif job.log_policy == LogPolicy.TOTAL:
             notes += await self.store_total_log()
-        remote = await self.remote()
-        notes += await collect_results(remote, job)
+        notes += await self.on_host("Result files", lambda remote: collect_results(remote, job))
         signal_name, error = describe_exit(code) if code else ("", "")
         if self.stop_reason == JobStatus.CANCELLED:
             status, error = JobStatus.CANCELLED, "Cancelled by request."
@@ -501,10 +521,28 @@ class JobRun:
             error = " ".join(filter(None, [error, *notes]))
         await self.end(status, error, exit_code=code, signal_name=signal_name)
 
+    async def on_host(self, what: str, step: Callable[[Remote], Awaitable[list[str]]]) -> list[str]:
+        """Run a finished job's STEP on its host (it returns notes for the job's error). A
+        dropped connection reconnects and runs the step again: it resumes, skipping what it
+        stored. The exit status is known by now, so a host that stays out of reach, or an
+        error there, costs the step (a note), never the job's outcome."""
+        for _ in range(MAX_DROPS):
+            try:
+                remote = await self.remote()
+            except JobEnd as end:
+                return [f"{what} were not collected: {end.message}"]
+            try:
+                return await step(remote)
+            except (OSError, asyncssh.Error) as exc:
+                if not (remote.is_closed or isinstance(exc, DROPPED)):
+                    return [f"{what} were not collected: {exc}"]
+                log.info("job %s: connection lost (%s); reconnecting", self.job_id, exc)
+                await asyncio.sleep(0.2)
+        return [f"{what} were not collected: the connection dropped {MAX_DROPS} times."]
+
     async def store_total_log(self) -> list[str]:
         """Policy `total`: the whole of each stream once the job has ended, in chunks like a
         live log, up to DRS_TOTAL_LOG_MAX_BYTES per stream."""
-        job = self.job
         stored = await self.runner.db(
             lambda: Job.objects.filter(pk=self.job_id).values_list("last_seq", flat=True).first()
         )
@@ -513,11 +551,17 @@ class JobRun:
         sink = LogSink(job_id=self.job_id, offsets={s: 0 for s in STREAMS}, last_seq=0)
         self.sink = sink
         self.runner.persister.register(sink)
+        notes = await self.on_host("The logs", lambda remote: self.read_total_log(remote, sink))
+        await self.runner.persister.final_flush(sink)
+        return notes
+
+    async def read_total_log(self, remote: Remote, sink: LogSink) -> list[str]:
+        """Both streams into SINK, each from what it holds already (a reconnect resumes)."""
+        job = self.job
         cap = settings.DRS_TOTAL_LOG_MAX_BYTES
         notes = []
-        remote = await self.remote()
         for stream in STREAMS:
-            offset = 0
+            offset = sink.read_offsets[stream]
             while offset < cap:
                 data = await remote.read_at(
                     f"{job.remote_directory}/{stream}", offset, min(READ_BLOCK, cap - offset)
@@ -531,7 +575,6 @@ class JobRun:
             remote.forget(f"{job.remote_directory}/{stream}")
             if offset >= cap and await remote.read_at(f"{job.remote_directory}/{stream}", cap, 1):
                 notes.append(f"The {stream} log was cut at {cap} bytes (DRS_TOTAL_LOG_MAX_BYTES).")
-        await self.runner.persister.final_flush(sink)
         return notes
 
     async def end(

@@ -197,6 +197,12 @@ class Runner:
             if not job.owner.is_staff:
                 return "Only staff may run jobs on a local server."
         elif job.credential is None:
+            if job.remote_directory:  # the API refuses this; a row deleted by other means
+                return (
+                    "The job's credential was deleted after the job was started on the host: "
+                    "DRS can no longer reach it there to follow, stop or collect it, and its "
+                    "processes may still be running."
+                )
             return "The job's credential was deleted; nothing was run."
         elif job.credential.owner_id != job.owner_id:
             return "The job's credential belongs to another user; nothing was run."

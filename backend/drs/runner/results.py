@@ -8,12 +8,14 @@ import logging
 import tempfile
 from pathlib import PurePosixPath
 
+import asyncssh
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.files import File
 
 from drs.jobs.models import Job, Result
 from drs.runner.remote import CONTROL_FILES, Remote, ResultTooLarge, results_script
+from drs.runner.ssh import DROPPED
 
 log = logging.getLogger(__name__)
 MAX_NOTES = 10  # skipped files named in the job's error; the rest are counted
@@ -109,20 +111,23 @@ async def collect_results(remote: Remote, job: Job) -> list[str]:
             )
             continue
         remote_path = f"{directory}/{path}"
-        # Re-check right before copying: never follow a symlink swapped in meanwhile.
-        if not await remote.is_regular_file(remote_path):
-            continue
-        with tempfile.TemporaryFile() as tmp:
-            try:
+        try:
+            # Re-check right before copying: never follow a symlink swapped in meanwhile.
+            if not await remote.is_regular_file(remote_path):
+                continue
+            with tempfile.TemporaryFile() as tmp:
                 # The file may have grown since the listing: enforce both limits on the copy.
                 size, sha256 = await remote.download(remote_path, tmp, min(file_limit, budget))
-            except ResultTooLarge:
-                notes.append(
-                    f"Result {path} skipped: it grew past the size limit while being copied."
-                )
-                continue
-            tmp.seek(0)
-            await sync_to_async(save_result)(job, path, size, sha256, tmp)
+                tmp.seek(0)
+                await sync_to_async(save_result)(job, path, size, sha256, tmp)
+        except ResultTooLarge:
+            notes.append(f"Result {path} skipped: it grew past the size limit while being copied.")
+            continue
+        except (OSError, asyncssh.Error) as exc:
+            if remote.is_closed or isinstance(exc, DROPPED):
+                raise  # the caller reconnects and collects again, skipping what is stored
+            notes.append(f"Result {path} skipped: {exc}")  # unreadable (mode 000), ...
+            continue
         budget -= size
         slots -= 1
     if len(notes) > MAX_NOTES:  # one line per skipped file would flood the job's error

@@ -22,6 +22,16 @@ from drs.servers.models import Server
 KEEPALIVE_COUNT_MAX = 3
 
 
+# A connection that went away (or refused a channel): reconnect and retry the step; every
+# step after launch is idempotent or resumes from what it stored.
+DROPPED = (
+    ConnectionError,
+    asyncssh.DisconnectError,  # ConnectionLost too
+    asyncssh.ChannelOpenError,
+    asyncssh.SFTPConnectionLost,
+)
+
+
 def keepalive_interval() -> int:
     return int(getattr(settings, "DRS_SSH_KEEPALIVE_SECONDS", 5))
 

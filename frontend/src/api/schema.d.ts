@@ -135,6 +135,7 @@ export interface paths {
         get: operations["credentials_retrieve"];
         put: operations["credentials_update"];
         post?: never;
+        /** @description Delete a credential no unfinished job uses (409 naming them otherwise). */
         delete: operations["credentials_destroy"];
         options?: never;
         head?: never;
@@ -1148,6 +1149,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
             };
         };
     };

@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.conflict import Conflict
 from ...types import UNSET, Response, Unset
 
 
@@ -34,9 +35,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
+) -> Any | Conflict | None:
     if response.status_code == 204:
-        return None
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 409:
+        response_409 = Conflict.from_dict(response.json())
+
+        return response_409
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +53,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
+) -> Response[Any | Conflict]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,8 +67,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     remove_from_server: bool | Unset = False,
-) -> Response[Any]:
-    """
+) -> Response[Any | Conflict]:
+    """Delete a credential no unfinished job uses (409 naming them otherwise).
+
     Args:
         id (int):
         remove_from_server (bool | Unset):  Default: False.
@@ -71,7 +79,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | Conflict]
     """
 
     kwargs = _get_kwargs(
@@ -86,13 +94,14 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     id: int,
     *,
     client: AuthenticatedClient,
     remove_from_server: bool | Unset = False,
-) -> Response[Any]:
-    """
+) -> Any | Conflict | None:
+    """Delete a credential no unfinished job uses (409 naming them otherwise).
+
     Args:
         id (int):
         remove_from_server (bool | Unset):  Default: False.
@@ -102,7 +111,34 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | Conflict
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        remove_from_server=remove_from_server,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    remove_from_server: bool | Unset = False,
+) -> Response[Any | Conflict]:
+    """Delete a credential no unfinished job uses (409 naming them otherwise).
+
+    Args:
+        id (int):
+        remove_from_server (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Conflict]
     """
 
     kwargs = _get_kwargs(
@@ -113,3 +149,32 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    remove_from_server: bool | Unset = False,
+) -> Any | Conflict | None:
+    """Delete a credential no unfinished job uses (409 naming them otherwise).
+
+    Args:
+        id (int):
+        remove_from_server (bool | Unset):  Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Conflict
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            remove_from_server=remove_from_server,
+        )
+    ).parsed
