@@ -145,6 +145,9 @@ class JobRun:
         self.transport_lost = True
         self.wake.set()
 
+    def on_started(self) -> None:
+        return None  # a batch scheduler's start; a direct job is running once launched
+
     # --- control from the runner (cancel hints, its tick) -------------------------------------
 
     def request_stop(self, reason: str) -> None:

@@ -6,9 +6,10 @@ from django.conf import settings
 from rest_framework import serializers
 
 from drs.common.validators import is_hostname_or_ip
-from drs.servers.choices import ServerKind
+from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
+from drs.servers.resources import resources_error
 
 
 class StrictCharField(serializers.CharField):
@@ -64,6 +65,8 @@ class ServerSerializer(serializers.ModelSerializer[Server]):
             "interpreters",
             "max_concurrent_jobs",
             "enabled",
+            "scheduler",
+            "default_resources",
             "created_at",
             "updated_at",
         ]
@@ -88,6 +91,11 @@ class ServerSerializer(serializers.ModelSerializer[Server]):
             raise serializers.ValidationError("Enter a directory path on one line.")
         return value.strip()
 
+    def validate_default_resources(self, value: Any) -> dict[str, Any]:
+        if error := resources_error(value):
+            raise serializers.ValidationError(error)
+        return dict(value)
+
     def validate_kind(self, value: str) -> str:
         if value == ServerKind.LOCAL and not settings.DRS_ENABLE_LOCAL:
             raise serializers.ValidationError(
@@ -100,6 +108,16 @@ class ServerSerializer(serializers.ModelSerializer[Server]):
         hostname = attrs.get("hostname", self.instance.hostname if self.instance else "")
         if kind == ServerKind.SSH and not hostname:
             raise serializers.ValidationError({"hostname": ["SSH servers need a hostname."]})
+        scheduler = attrs.get(
+            "scheduler", self.instance.scheduler if self.instance else SchedulerKind.DIRECT
+        )
+        defaults = attrs.get(
+            "default_resources", self.instance.default_resources if self.instance else {}
+        )
+        if defaults and scheduler == SchedulerKind.DIRECT:
+            raise serializers.ValidationError(
+                {"default_resources": ["A direct server takes no resources."]}
+            )
         if "host_key" in attrs:
             attrs["host_key_fingerprint"] = (
                 fingerprint(attrs["host_key"]) if attrs["host_key"] else ""
