@@ -416,6 +416,7 @@ class JobRun:
                 break
             if self.gone:
                 raise JobEnd(JobStatus.LOST, f"The job was lost: {self.gone}.")
+            await self.scheduler_step()
             if self.transport_lost:
                 self.transport_lost = False
                 await self.watch()
@@ -429,6 +430,9 @@ class JobRun:
             # The job's leader ended; make sure nothing it started outlives the stop.
             await self.signal_group("KILL")
         await self.finalize(self.exit_code)
+
+    async def scheduler_step(self) -> None:
+        return None  # a batch scheduler's reports (batchrun.py); direct jobs have none
 
     def pending_events(self) -> bool:
         return (

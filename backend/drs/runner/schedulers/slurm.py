@@ -22,8 +22,6 @@ from drs.runner.schedulers.base import (
     SubmitRefused,
 )
 
-# Files of the job dir that are Slurm's, not the program's (never collected as results).
-CONTROL_FILES = frozenset({".drs-batch", ".drs-slurm.out", ".drs-submitted", ".drs-submit.err"})
 SEP = "|"
 # Slurm's job states (squeue(1) "JOB STATE CODES"), each in one phase. A state not in
 # the table is its own case: `UNKNOWN` below, never a silent fallthrough.
@@ -46,6 +44,13 @@ FLAGS = {
 }  # fmt: skip
 # Exit statuses of the submit script besides sbatch's own.
 REFUSED = 94
+
+# The batch script: the direct wrapper, but the job stays in the batch shell's process
+# group (no setsid), where Slurm's signals reach it (scancel --full, the walltime) and
+# its process tracking keeps it even when the wrapper dies first.
+_DETACHED = 'setsid /bin/sh -c "$1"'
+assert _DETACHED in WRAPPER
+BATCH_WRAPPER = WRAPPER.replace(_DETACHED, '/bin/sh -c "$1"')
 
 _SUBMIT = """\
 {prepare}cd {dir} || exit 97
@@ -116,7 +121,7 @@ class SlurmScheduler:
             failed = "{ rmdir .drs-launched; exit 95; }"
             write = f"  (umask 077 && cat > program) <<'{end}' || {failed}\n{job.program}{end}\n"
         return _SUBMIT.format(
-            prepare=prepare, dir=q(job.directory), program=write, wrapper=WRAPPER,
+            prepare=prepare, dir=q(job.directory), program=write, wrapper=BATCH_WRAPPER,
             flags=" ".join(sbatch_flags(job)), command=q(job.command), refused=REFUSED,
         )  # fmt: skip
 
