@@ -140,3 +140,93 @@ def test_pending_with_reason_then_cancel_pending_and_running(
         "Slurm to end the job",
         30,
     )
+
+
+def test_scancel_outside_drs_is_cancelled_with_an_error(
+    idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
+) -> None:
+    job = slurm_job("echo up; exec sleep 301\n")
+    thread = run_in_thread(job)
+    wait_for(lambda: status(job) == "running", "the job to run")
+    wait_for(lambda: log_bytes(job, "stdout") == b"up\n", "its first line")
+    idle.run("scancel", job.scheduler_job_id)
+    thread.join(60)
+    assert status(job) == "cancelled"
+    assert "outside DRS" in job.error
+    assert log_bytes(job, "stdout") == b"up\n"
+    wait_for(lambda: not user_processes("drstest", "sleep 301"), "no process of the job left", 30)
+
+
+@pytest.mark.slow
+def test_walltime_is_timed_out(
+    idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
+) -> None:
+    """Slurm's shortest walltime is a minute and it checks limits about every 30 s."""
+    job = slurm_job("echo tick; exec sleep 302\n", timeout_seconds=30)
+    thread = run_in_thread(job)
+    thread.join(240)
+    assert status(job) == "timed_out", job.error
+    assert "walltime" in job.error
+    assert log_bytes(job, "stdout") == b"tick\n"
+    wait_for(lambda: not user_processes("drstest", "sleep 302"), "no process of the job left", 30)
+
+
+SLOW_LINES = (
+    "i=0\nwhile [ $i -lt 40 ]; do echo line $i; i=$((i + 1)); sleep 0.1; done\necho done >&2\n"
+)
+SLOW_EXPECTED = b"".join(f"line {i}\n".encode() for i in range(40))
+
+
+def test_runner_sigkill_mid_job_keeps_exact_logs(
+    idle: Slurm,
+    slurm_job: Callable[..., Job],
+    start_workers: Callable[..., Any],
+) -> None:
+    from drs.runner.dispatch import dispatch
+
+    workers = start_workers(workers=1, lease_seconds=3)
+    jobs = [slurm_job(SLOW_LINES, title=f"slow {n}") for n in range(2)]
+    dispatch(job.pk for job in jobs)
+    wait_for(
+        lambda: all(Job.objects.get(pk=j.pk).stdout_offset > 0 for j in jobs),
+        "output of both jobs",
+        90,
+    )
+    owner = Job.objects.get(pk=jobs[0].pk).lease_owner
+    workers.kill(int(owner.split(":")[1]))
+    wait_for(
+        lambda: all(status(j) == "succeeded" for j in jobs),
+        "the jobs to finish after the kill",
+        120,
+    )
+    for job in jobs:
+        assert log_bytes(job, "stdout") == SLOW_EXPECTED
+        assert log_bytes(job, "stderr") == b"done\n"
+        assert job.exit_code == 0
+        assert_log_consistent(job)
+
+
+def test_controller_down_for_30s_leaves_jobs_as_they_are(
+    idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
+) -> None:
+    import time
+
+    running = slurm_job("echo a; sleep 20; echo b\n", resources={"cpus_per_task": 2})
+    run_in_thread(running)
+    wait_for(lambda: status(running) == "running", "the first job to run")
+    waiting = slurm_job("echo second\n", resources={"cpus_per_task": 2})
+    run_in_thread(waiting)
+    wait_for(lambda: status(waiting) == "pending", "the second job to wait")
+    idle.stop_controller()
+    try:
+        time.sleep(30)  # the outage under test, not a timing assertion
+        assert status(running) in ("running", "succeeded")
+        assert status(waiting) == "pending"
+    finally:
+        idle.start_controller()
+    wait_for(lambda: status(running) == "succeeded", "the running job to finish", 120)
+    assert log_bytes(running, "stdout") == b"a\nb\n"
+    wait_for(
+        lambda: status(waiting) == "succeeded", "the pending job to run after the restart", 180
+    )
+    assert log_bytes(waiting, "stdout") == b"second\n"
