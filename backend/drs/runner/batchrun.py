@@ -91,6 +91,10 @@ class SchedulerMonitor:
     def poke(self) -> None:
         self.wake.set()
 
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
     def interval(self) -> float:
         runs = list(self.runs.values())
         if any(run.stop_reason for run in runs):

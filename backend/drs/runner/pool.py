@@ -126,6 +126,9 @@ class Link:
         return self.users > 0 or any(getattr(r, "in_use", 0) for r in self.remotes)
 
     async def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+            self.monitor = None
         if self.follower is not None:
             self.follower.close()
             self.follower = None
