@@ -44,8 +44,10 @@ dev: install migrate
 test: test-deps lint test-sqlite test-postgres test-frontend test-e2e
 
 test-deps: venv frontend
-	@command -v /usr/sbin/sshd >/dev/null && command -v chromium >/dev/null && command -v tcsh >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server chromium tcsh)
+	@command -v /usr/sbin/sshd >/dev/null && command -v chromium >/dev/null && command -v tcsh >/dev/null \
+	  && command -v /usr/sbin/slurmctld >/dev/null && command -v /usr/sbin/slurmd >/dev/null && command -v sbatch >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server chromium tcsh \
+	    slurmctld slurmd slurm-client)
 	bash tests/ensure_services.sh
 
 test-sqlite: venv

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.sshd",
     "tests.fixtures.workers",
     "tests.fixtures.daphne",
+    "tests.fixtures.slurm",
 ]
 
 

@@ -6,6 +6,8 @@ from django.db import models
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     STARTING = "starting", "Starting"
+    # Accepted by a batch scheduler, waiting in its queue (never for `direct` servers).
+    PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
@@ -23,7 +25,8 @@ TERMINAL_STATUSES = frozenset(
         JobStatus.LOST,
     }
 )
-ACTIVE_STATUSES = frozenset({JobStatus.STARTING, JobStatus.RUNNING})
+# Active: holds one of its server's max_concurrent_jobs slots and a runner's lease.
+ACTIVE_STATUSES = frozenset({JobStatus.STARTING, JobStatus.PENDING, JobStatus.RUNNING})
 
 
 class LogPolicy(models.TextChoices):

@@ -138,3 +138,48 @@ def request_cancel(job_id: JobId) -> None:
     Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, finished_at=now, error="Cancelled before it started."
     )
+
+
+# --- batch schedulers (DESIGN.md "Schedulers") -------------------------------------------
+
+
+def mark_pending(job_id: JobId, owner: str, *, scheduler_job_id: str) -> bool:
+    """starting → pending: the scheduler accepted the job; it waits in its queue."""
+    return (
+        Job.objects.filter(pk=job_id, lease_owner=owner, status=JobStatus.STARTING).update(
+            status=JobStatus.PENDING, scheduler_job_id=scheduler_job_id, heartbeat_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def mark_started(job_id: JobId, owner: str) -> bool:
+    """starting|pending → running: the wrapper started on a node the scheduler chose."""
+    now = timezone.now()
+    return (
+        Job.objects.filter(
+            pk=job_id, lease_owner=owner, status__in=[JobStatus.STARTING, JobStatus.PENDING]
+        ).update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            pending_reason="",
+            expected_start_at=None,
+            heartbeat_at=now,
+        )
+        == 1
+    )
+
+
+def set_scheduler_state(
+    job_id: JobId, owner: str, *, state: str, reason: str, expected_start: datetime | None
+) -> bool:
+    """What the scheduler says of an active job: its own state word, why it waits, when
+    it expects to start it."""
+    return (
+        Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES).update(
+            scheduler_state=state[:32],
+            pending_reason=reason[:200],
+            expected_start_at=expected_start,
+        )
+        == 1
+    )

@@ -28,6 +28,8 @@ class Job(models.Model):
     timeout_seconds = models.PositiveIntegerField(null=True, blank=True)
     log_policy = models.CharField(max_length=10, choices=LogPolicy.choices, default=LogPolicy.LIVE)
     result_patterns = models.JSONField(default=list, blank=True)
+    # Batch-scheduler request (servers/resources.py), over the server's default_resources.
+    resources = models.JSONField(default=dict, blank=True)
     rerun_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
     )
@@ -49,6 +51,12 @@ class Job(models.Model):
     remote_pid = models.IntegerField(null=True, blank=True)
     remote_pid_start = models.CharField(max_length=64, blank=True)
     remote_pgid_start = models.CharField(max_length=64, blank=True)
+    # Under a batch scheduler: its job id and its own word for the job's state, why it
+    # waits and when it expects to start it ("" / null for direct jobs).
+    scheduler_job_id = models.CharField(max_length=64, blank=True)
+    scheduler_state = models.CharField(max_length=32, blank=True)
+    pending_reason = models.CharField(max_length=200, blank=True)
+    expected_start_at = models.DateTimeField(null=True, blank=True)
     # Set while the host cannot be reached; the job ends `lost` after the give-up window.
     unreachable_since = models.DateTimeField(null=True, blank=True)
     stdout_offset = models.BigIntegerField(default=0)

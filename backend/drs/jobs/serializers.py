@@ -16,8 +16,9 @@ from drs.credentials.selectors import credential_list
 from drs.jobs.choices import LogPolicy, Stream
 from drs.jobs.models import Job, Result
 from drs.runner.limits import job_command_error
-from drs.servers.choices import ServerKind
+from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.models import Interpreter, Server
+from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
 
 
 class JobSummarySerializer(serializers.ModelSerializer[Job]):
@@ -36,6 +37,7 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
             "interpreter_name", "status", "exit_code", "signal", "error", "log_policy",
             "timeout_seconds", "created_at", "started_at", "finished_at", "duration_seconds",
             "cancel_requested", "rerun_of", "last_seq",
+            "scheduler_job_id", "scheduler_state", "pending_reason", "expected_start_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -50,6 +52,7 @@ class JobSerializer(JobSummarySerializer):
         fields = [
             *JobSummarySerializer.Meta.fields,
             "program", "arguments", "environment", "result_patterns", "remote_directory",
+            "resources",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -82,6 +85,25 @@ def validate_result_pattern(value: str) -> None:
         raise serializers.ValidationError(error)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            **{k: {"type": "string", "minLength": 1, "maxLength": 128} for k in STRING_KEYS},
+            **{k: {"type": "integer", "minimum": low} for k, low in INTEGER_KEYS.items()},
+        },
+        "additionalProperties": False,
+    }
+)
+class ResourcesField(serializers.JSONField):
+    """A resource request (servers/resources.py): refused whole, naming the field."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if error := resources_error(data):
+            raise serializers.ValidationError(error)
+        return dict(data)
+
+
 class JobCreateSerializer(serializers.Serializer[Any]):
     title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     server = StrictPrimaryKeyRelatedField(queryset=Server.objects.all())
@@ -109,6 +131,12 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         child=StrictCharField(max_length=1024, validators=[validate_result_pattern]),
         required=False, default=list, max_length=200,
         help_text="Globs relative to the job dir; '!glob' excludes; the last match wins.",
+    )  # fmt: skip
+    resources = ResourcesField(
+        required=False, default=dict,
+        help_text="Batch-scheduler request (scheduler servers only), over the server's "
+        "default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, "
+        "cpus_per_task, memory_mb, gpus. timeout_seconds is the walltime.",
     )  # fmt: skip
 
     def validate_program(self, value: str) -> str:
@@ -148,6 +176,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         if reason := job_command_error(attrs["interpreter"].argv, arguments, environment):
             fields = [name for name in ("arguments", "environment") if attrs.get(name)]
             raise serializers.ValidationError({name: [reason] for name in fields})
+        if attrs.get("resources") and server.scheduler == SchedulerKind.DIRECT:
+            raise serializers.ValidationError(
+                {"resources": ["This server runs jobs directly: it takes no resources."]}
+            )
         return attrs
 
 

@@ -39,6 +39,9 @@ class Watcher(Protocol):
     def on_data(self, stream: int, offset: int, data: bytes) -> None: ...
     def on_exit(self, code: int) -> None: ...
     def on_gone(self, why: str) -> None: ...
+    def on_started(self) -> None:
+        """A batch job's wrapper started (its pid file appeared)."""
+
     def on_lost(self, why: str) -> None:
         """The transport itself went away (connection dropped): resume elsewhere."""
 
@@ -121,6 +124,8 @@ class AgentClient:
                 elif kind == "exit":
                     self.watchers.pop(header["id"], None)
                     watcher.on_exit(int(header["code"]))
+                elif kind == "started":
+                    watcher.on_started()
                 elif kind == "gone":
                     self.watchers.pop(header["id"], None)
                     watcher.on_gone(str(header.get("why", "")))
@@ -132,12 +137,22 @@ class AgentClient:
             self.close()
 
     def watch(
-        self, job_id: str, directory: str, offsets: tuple[int, int] | None, w: Watcher
+        self,
+        job_id: str,
+        directory: str,
+        offsets: tuple[int, int] | None,
+        w: Watcher,
+        *,
+        batch: bool = False,
     ) -> None:
+        """BATCH: a batch scheduler's job: its files are polled, its start reported."""
         self.watchers[job_id] = w
-        self._send(
-            {"op": "watch", "id": job_id, "dir": directory, "offsets": offsets and list(offsets)}
-        )
+        command: dict[str, Any] = {
+            "op": "watch", "id": job_id, "dir": directory, "offsets": offsets and list(offsets)
+        }  # fmt: skip
+        if batch:
+            command["batch"] = True
+        self._send(command)
 
     async def launch(
         self, job_id: str, directory: str, command: str, wrapper: str, program: str | None = None

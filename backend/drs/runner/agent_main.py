@@ -3,7 +3,8 @@
 connection, and follows the output files of every job the runner asks it to.
 
 stdin  (from the runner): JSON lines
-    {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null}
+    {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null,
+     "batch": true (optional: a batch scheduler's job, below)}
     {"op": "unwatch", "id": JOB}
     {"op": "launch", "id": JOB, "dir": PATH, "command": SH, "wrapper": SH,
      "program": TEXT (optional: create PATH and write it there as `program`)}
@@ -13,12 +14,17 @@ header, then the payload bytes:
     {"t": "data", "id": JOB, "s": 0|1, "o": OFFSET} + bytes   (s: 0 stdout, 1 stderr)
     {"t": "exit", "id": JOB, "code": N}   after every byte of both streams was sent
     {"t": "gone", "id": JOB, "why": TEXT} the job can no longer end normally
+    {"t": "started", "id": JOB}           a batch job's wrapper recorded its pid
     {"t": "hb"}                            every 5 seconds
     {"t": "launched", "id": JOB, "code": N} + output: 0 and the wrapper's two lines
                                            (`pgid start`, `pid start`), or an error
 The agent exits when its stdin closes (the connection went away), so it never outlives
 the runner that started it. Offsets make it stateless: a new agent resumes exactly
 where the runner's persisted bytes end.
+
+A batch job's files are written on a compute node: inotify on this host sees nothing
+on a shared filesystem, and the wrapper's pid is not this host's. Its files are polled
+(every BATCH_POLL_SECONDS, a stat each) and its liveness is the scheduler's business.
 
 `launch` starts a job on a connection that already has an agent: the same detached
 wrapper as the runner's shell launch script, without an SSH channel, a login shell and
@@ -43,6 +49,7 @@ import time
 
 READ_SIZE = 1 << 20
 POLL_SECONDS = 0.02  # stat polling where inotify is missing
+BATCH_POLL_SECONDS = 0.02  # batch jobs' files (the runner shows their start within ~0.1 s)
 # With inotify, the agent sleeps until a file changes or this period ends: then it
 # heartbeats, checks every job's wrapper is alive, and rescans every job (a safety net for
 # events that cannot be watched). One wakeup per period whatever the number of jobs.
@@ -173,8 +180,10 @@ def process_state(pid):
 
 
 class Watch:
-    def __init__(self, job_id, directory, offsets):
+    def __init__(self, job_id, directory, offsets, batch=False):
         self.id = job_id
+        self.batch = batch
+        self.started = False
         self.dir = directory
         self.data = offsets is not None  # None: follow the job's end, not its output
         self.offsets = [int(offsets[0]), int(offsets[1])] if offsets else [0, 0]
@@ -231,6 +240,9 @@ class Watch:
         """Exit code first, then drain: if the code existed, every byte is sent."""
         if self.done:
             return
+        if self.batch and not self.started and os.path.exists(self.path("pid")):
+            self.started = True
+            emit({"t": "started", "id": self.id})
         code = self.exit_code()
         try:
             self.drain()
@@ -243,7 +255,7 @@ class Watch:
             self.finish({"t": "gone", "id": self.id, "why": "the job directory vanished"})
 
     def check_alive(self):
-        if self.done:
+        if self.done or self.batch:
             return
         if self.pid is None:
             try:
@@ -396,6 +408,7 @@ def main():
         inotify = None
         mode = "poll"
     watches = {}
+    batch_watches = set()  # ids of batch jobs: polled, not watched with inotify
     by_wd = {}
     launches = {}  # pipe fd -> Launch
     waiting = collections.deque()  # launch commands beyond MAX_LAUNCHING
@@ -407,6 +420,8 @@ def main():
     while True:
         now = time.monotonic()
         timeout = POLL_SECONDS if inotify is None else max(0.0, next_period - now)
+        if batch_watches:
+            timeout = min(timeout, BATCH_POLL_SECONDS)
         readable = [stdin] + ([inotify.fd] if inotify is not None else []) + list(launches)
         try:
             ready, _, _ = select.select(readable, [], [], timeout)
@@ -428,15 +443,18 @@ def main():
                     waiting.append(cmd)
                     continue
                 old = watches.pop(job_id, None)
+                batch_watches.discard(job_id)
                 if old is not None:
                     old.close()
                     if old.wd is not None:
                         by_wd.pop(old.wd, None)
                         inotify.unwatch(old.wd)
                 if cmd["op"] == "watch":
-                    watch = Watch(job_id, cmd["dir"], cmd["offsets"])
+                    watch = Watch(job_id, cmd["dir"], cmd["offsets"], bool(cmd.get("batch")))
                     watches[job_id] = watch
-                    if inotify is not None:
+                    if watch.batch:
+                        batch_watches.add(job_id)
+                    elif inotify is not None:
                         watch.wd = inotify.watch(watch.dir)
                         if watch.wd is not None:
                             by_wd[watch.wd] = watch
@@ -461,6 +479,8 @@ def main():
             children[:] = [proc for proc in children if proc.poll() is None]
         if inotify is None or period:
             dirty.update(watches)
+        else:
+            dirty.update(batch_watches)
         for job_id in dirty:
             watch = watches.get(job_id)
             if watch is not None:
@@ -470,6 +490,7 @@ def main():
                 watch.check_alive()
             if watch.done:
                 watches.pop(watch.id, None)
+                batch_watches.discard(watch.id)
                 if watch.wd is not None:
                     by_wd.pop(watch.wd, None)
                     try:

@@ -144,6 +144,9 @@ class JobRun:
         self.transport_lost = True
         self.wake.set()
 
+    def on_started(self) -> None:
+        return None  # a batch scheduler's start; a direct job is running once launched
+
     # --- control from the runner (cancel hints, its tick) -------------------------------------
 
     def request_stop(self, reason: str) -> None:
@@ -415,6 +418,7 @@ class JobRun:
                 break
             if self.gone:
                 raise await self.gone_end()
+            await self.scheduler_step()
             if self.transport_lost:
                 self.transport_lost = False
                 await self.watch()
@@ -447,6 +451,9 @@ class JobRun:
         except (OSError, asyncssh.Error):
             return ""
         return disk_full(result.stdout) if result.exit_status == 0 else ""
+
+    async def scheduler_step(self) -> None:
+        return None  # a batch scheduler's reports (batchrun.py); direct jobs have none
 
     def pending_events(self) -> bool:
         return (

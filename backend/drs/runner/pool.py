@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 
@@ -53,6 +54,8 @@ class Link:
     last_error: ConnectError | None = None
     failures: int = 0
     retry_at: float = 0.0
+    # Batch jobs' scheduler polling: one query per connection per tick (batchrun.py).
+    monitor: Any = None
 
     def live_remotes(self) -> list[Remote]:
         alive = [r for r in self.remotes if not r.is_closed]
@@ -123,6 +126,9 @@ class Link:
         return self.users > 0 or any(getattr(r, "in_use", 0) for r in self.remotes)
 
     async def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.close()
+            self.monitor = None
         if self.follower is not None:
             self.follower.close()
             self.follower = None

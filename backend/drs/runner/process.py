@@ -34,12 +34,13 @@ from drs.jobs.choices import JobStatus
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
 from drs.runner import dispatch, heartbeat, lease
+from drs.runner.batchrun import BatchJobRun
 from drs.runner.jobrun import JobRun
 from drs.runner.logsink import Persister
 from drs.runner.pool import ConnectionPool, Link, PoolKey
 from drs.runner.remote import LocalRemote, Remote, SshRemote
 from drs.runner.ssh import open_connection
-from drs.servers.choices import ServerKind
+from drs.servers.choices import SchedulerKind, ServerKind
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,7 +185,8 @@ class Runner:
             return True
         link = self.link_for(job)
         link.users += 1
-        run = JobRun(self, job, link, announced)
+        kind = BatchJobRun if job.server.scheduler != SchedulerKind.DIRECT else JobRun
+        run = kind(self, job, link, announced)
         self.runs[job_id] = run
         self.tasks[job_id] = asyncio.create_task(self._run(run), name=f"job-{job_id}")
         return True

@@ -32,7 +32,9 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Files the wrapper keeps in the job dir; never collected as results.
 CONTROL_FILES = frozenset(
     {"program", "stdout", "stderr", "pgid", "pgid.tmp", "pid", "pid.tmp", "exit_code",
-     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap"}
+     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap",
+     # a batch scheduler's (schedulers/slurm.py)
+     ".drs-batch", ".drs-slurm.out", ".drs-submitted", ".drs-submitted.tmp", ".drs-submit.err"}
 )  # fmt: skip
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from drs.servers.choices import ServerKind
+from drs.servers.choices import SchedulerKind, ServerKind
 
 
 class Interpreter(models.Model):
@@ -44,6 +44,11 @@ class Server(models.Model):
         default=4, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
     )
     enabled = models.BooleanField(default=True)
+    scheduler = models.CharField(
+        max_length=10, choices=SchedulerKind.choices, default=SchedulerKind.DIRECT
+    )
+    # A job's `resources` shape (servers/resources.py); a job's own request overlays it.
+    default_resources = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,9 +12,10 @@ from drs.common.fields import (
     StrictPrimaryKeyRelatedField,
 )
 from drs.common.validators import is_hostname_or_ip
-from drs.servers.choices import ServerKind
+from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
+from drs.servers.resources import resources_error
 
 
 class InterpreterSerializer(StrictModelSerializer[Interpreter]):
@@ -61,6 +62,8 @@ class ServerSerializer(StrictModelSerializer[Server]):
             "interpreters",
             "max_concurrent_jobs",
             "enabled",
+            "scheduler",
+            "default_resources",
             "created_at",
             "updated_at",
         ]
@@ -85,6 +88,11 @@ class ServerSerializer(StrictModelSerializer[Server]):
             raise serializers.ValidationError("Enter a directory path on one line.")
         return value.strip()
 
+    def validate_default_resources(self, value: Any) -> dict[str, Any]:
+        if error := resources_error(value):
+            raise serializers.ValidationError(error)
+        return dict(value)
+
     def validate_kind(self, value: str) -> str:
         if value == ServerKind.LOCAL and not settings.DRS_ENABLE_LOCAL:
             raise serializers.ValidationError(
@@ -97,6 +105,16 @@ class ServerSerializer(StrictModelSerializer[Server]):
         hostname = attrs.get("hostname", self.instance.hostname if self.instance else "")
         if kind == ServerKind.SSH and not hostname:
             raise serializers.ValidationError({"hostname": ["SSH servers need a hostname."]})
+        scheduler = attrs.get(
+            "scheduler", self.instance.scheduler if self.instance else SchedulerKind.DIRECT
+        )
+        defaults = attrs.get(
+            "default_resources", self.instance.default_resources if self.instance else {}
+        )
+        if defaults and scheduler == SchedulerKind.DIRECT:
+            raise serializers.ValidationError(
+                {"default_resources": ["A direct server takes no resources."]}
+            )
         if "host_key" in attrs:
             attrs["host_key_fingerprint"] = (
                 fingerprint(attrs["host_key"]) if attrs["host_key"] else ""

@@ -38,13 +38,19 @@ from drs_cli.follow import (
 )
 from drs_cli.results import download_results, human, list_results
 from drs_cli.session import Session
+from drs_cli.units import memory_mb, seconds
 from drs_client import AuthenticatedClient
 from drs_client.api.auth import auth_me, auth_tokens_destroy, auth_tokens_list
 from drs_client.api.credentials import credentials_list
 from drs_client.api.interpreters import interpreters_list
 from drs_client.api.jobs import jobs_cancel, jobs_create, jobs_list, jobs_rerun, jobs_retrieve
 from drs_client.api.servers import servers_list
-from drs_client.models import JobCreateRequest, JobCreateRequestEnvironment, LogPolicyEnum
+from drs_client.models import (
+    JobCreateRequest,
+    JobCreateRequestEnvironment,
+    JobCreateRequestResources,
+    LogPolicyEnum,
+)
 from drs_client.types import Unset
 
 EXIT_STATUS_HELP = """\
@@ -198,10 +204,20 @@ def cmd_jobs(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         dump_json(jobs)
         return 0
     rows = [
-        [j.id, j.status, j.exit_code, j.server_name, text(j.created_at)[:19], j.title] for j in jobs
+        [j.id, status_text(j), j.exit_code, j.server_name, text(j.created_at)[:19], j.title]
+        for j in jobs
     ]
     table(rows, ["ID", "STATUS", "EXIT", "SERVER", "CREATED", "TITLE"])
     return 0
+
+
+def status_text(job: Any) -> str:
+    """`pending (Resources)`: why a batch job waits, where the scheduler says."""
+    status = text(job.status)
+    reason = getattr(job, "pending_reason", "")
+    if status == "pending" and isinstance(reason, str) and reason:
+        return f"{status} ({reason})"
+    return status
 
 
 def _by_name(kind: str, items: list[Any], wanted: str, label: Callable[[Any], str]) -> Any:
@@ -258,6 +274,12 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         if not sep:
             raise DrsError(f"bad --env {item!r}: expected NAME=VALUE")
         environment[name] = value
+    resources = submit_resources(args)
+    timeout = args.timeout
+    if args.time is not None:
+        if timeout is not None:
+            raise DrsError("give --time or --timeout, not both")
+        timeout = _unit(seconds, args.time, "--time")
     body = JobCreateRequest(
         server=server.id,
         credential=credential.id,
@@ -266,12 +288,34 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         title=args.title if args.title is not None else default_title,
         arguments=list(args.arg),
         environment=environment,
-        timeout_seconds=args.timeout,
+        timeout_seconds=timeout,
         log_policy=LogPolicyEnum(args.log_policy),
         result_patterns=list(args.result),
+        **({"resources": resources} if resources is not None else {}),
     )
     job = call("submit", jobs_create.sync_detailed, client=client, body=body)
     return started(args, client, job)
+
+
+def _unit(parse: Callable[[str], int], value: str, flag: str) -> int:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise DrsError(f"{flag}: {exc}") from None
+
+
+def submit_resources(args: argparse.Namespace) -> JobCreateRequestResources | None:
+    """The batch scheduler's request from --partition, --cpus, --mem, ... (None: none)."""
+    values: dict[str, Any] = {}
+    for flag, name in (("partition", "partition"), ("account", "account")):
+        if getattr(args, flag) is not None:
+            values[name] = getattr(args, flag)
+    for flag, name in (("cpus", "cpus_per_task"), ("gpus", "gpus"), ("nodes", "nodes")):
+        if getattr(args, flag) is not None:
+            values[name] = getattr(args, flag)
+    if args.mem is not None:
+        values["memory_mb"] = _unit(memory_mb, args.mem, "--mem")
+    return JobCreateRequestResources(**values) if values else None
 
 
 def started(args: argparse.Namespace, client: AuthenticatedClient, job: Any) -> int:
@@ -474,6 +518,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--env", action="append", default=[], help="NAME=VALUE (repeatable)")
     p.add_argument("--result", action="append", default=[], help="result glob, !glob excludes")
     p.add_argument("--timeout", type=int, help="kill the job after S seconds")
+    p.add_argument("--time", help="the same as a duration: 2h, 1h30m, 90m, 01:30:00 (the "
+                   "walltime on a batch scheduler)")  # fmt: skip
+    batch = p.add_argument_group("batch scheduler resources (Slurm servers)")
+    batch.add_argument("--partition")
+    batch.add_argument("--account")
+    batch.add_argument("--cpus", type=int, help="CPUs per task")
+    batch.add_argument("--mem", help="memory per node: 500M, 8G, 1T")
+    batch.add_argument("--gpus", type=int)
+    batch.add_argument("--nodes", type=int)
     p.add_argument("--log-policy", choices=[p.value for p in LogPolicyEnum], default="live")
     p.add_argument("--follow", "-f", action="store_true",
                    help="stream stdout/stderr byte-exact and exit with the job's status")  # fmt: skip

@@ -531,11 +531,17 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly scheduler_job_id: string;
+            readonly scheduler_state: string;
+            readonly pending_reason: string;
+            /** Format: date-time */
+            readonly expected_start_at: string | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
+            readonly resources: unknown;
         };
         JobCreateRequest: {
             /** @default  */
@@ -558,6 +564,19 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
+            /** @description Batch-scheduler request (scheduler servers only), over the server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task, memory_mb, gpus. timeout_seconds is the walltime. */
+            resources?: {
+                partition?: string;
+                account?: string;
+                qos?: string;
+                reservation?: string;
+                constraint?: string;
+                nodes?: number;
+                ntasks?: number;
+                cpus_per_task?: number;
+                memory_mb?: number;
+                gpus?: number;
+            };
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
@@ -567,6 +586,7 @@ export interface components {
         /**
          * @description * `queued` - Queued
          *     * `starting` - Starting
+         *     * `pending` - Pending
          *     * `running` - Running
          *     * `succeeded` - Succeeded
          *     * `failed` - Failed
@@ -575,7 +595,7 @@ export interface components {
          *     * `lost` - Lost
          * @enum {string}
          */
-        JobStatusEnum: "queued" | "starting" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
+        JobStatusEnum: "queued" | "starting" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
         /** @description The job as lists and `/ws/jobs/` show it: everything but the program and its inputs. */
         JobSummary: {
             /** Format: uuid */
@@ -605,6 +625,11 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly scheduler_job_id: string;
+            readonly scheduler_state: string;
+            readonly pending_reason: string;
+            /** Format: date-time */
+            readonly expected_start_at: string | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -759,6 +784,8 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
         };
         Result: {
             readonly id: number;
@@ -770,6 +797,12 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
+        /**
+         * @description * `direct` - Direct (detached process on the host)
+         *     * `slurm` - Slurm (sbatch)
+         * @enum {string}
+         */
+        SchedulerEnum: "direct" | "slurm";
         Server: {
             readonly id: number;
             name: string;
@@ -784,6 +817,8 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -811,6 +846,8 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
         };
         /**
          * @description * `stdout` - stdout
@@ -1384,6 +1421,7 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
+                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1391,7 +1429,7 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
             };
             header?: never;
             path?: never;
@@ -1673,6 +1711,7 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
+                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1680,7 +1719,7 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
             };
             header?: never;
             path: {

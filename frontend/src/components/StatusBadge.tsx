@@ -3,6 +3,7 @@ import type { JobStatus } from "../api/client";
 const LABELS: Record<JobStatus, string> = {
   queued: "queued",
   starting: "starting",
+  pending: "pending",
   running: "running",
   succeeded: "succeeded",
   failed: "failed",

@@ -13,6 +13,7 @@ from .interpreter_request import InterpreterRequest
 from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
+from .job_create_request_resources import JobCreateRequestResources
 from .job_deleted import JobDeleted
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
@@ -35,6 +36,7 @@ from .patched_credential_request import PatchedCredentialRequest
 from .patched_interpreter_request import PatchedInterpreterRequest
 from .patched_server_request import PatchedServerRequest
 from .result import Result
+from .scheduler_enum import SchedulerEnum
 from .server import Server
 from .server_check_request import ServerCheckRequest
 from .server_kind_enum import ServerKindEnum
@@ -61,6 +63,7 @@ __all__ = (
     "Job",
     "JobCreateRequest",
     "JobCreateRequestEnvironment",
+    "JobCreateRequestResources",
     "JobDeleted",
     "JobStatusEnum",
     "JobSummary",
@@ -83,6 +86,7 @@ __all__ = (
     "PatchedInterpreterRequest",
     "PatchedServerRequest",
     "Result",
+    "SchedulerEnum",
     "Server",
     "ServerCheckRequest",
     "ServerKindEnum",

@@ -29,6 +29,7 @@ class Job:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
+            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -49,11 +50,16 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        scheduler_job_id (str):
+        scheduler_state (str):
+        pending_reason (str):
+        expected_start_at (datetime.datetime | None):
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        resources (Any):
     """
 
     id: UUID
@@ -77,11 +83,16 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    scheduler_job_id: str
+    scheduler_state: str
+    pending_reason: str
+    expected_start_at: datetime.datetime | None
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
+    resources: Any
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +154,18 @@ class Job:
 
         last_seq = self.last_seq
 
+        scheduler_job_id = self.scheduler_job_id
+
+        scheduler_state = self.scheduler_state
+
+        pending_reason = self.pending_reason
+
+        expected_start_at: None | str
+        if isinstance(self.expected_start_at, datetime.datetime):
+            expected_start_at = self.expected_start_at.isoformat()
+        else:
+            expected_start_at = self.expected_start_at
+
         program = self.program
 
         arguments = self.arguments
@@ -152,6 +175,8 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
+
+        resources = self.resources
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -178,11 +203,16 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "scheduler_job_id": scheduler_job_id,
+                "scheduler_state": scheduler_state,
+                "pending_reason": pending_reason,
+                "expected_start_at": expected_start_at,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "resources": resources,
             }
         )
 
@@ -292,6 +322,27 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
+        scheduler_job_id = d.pop("scheduler_job_id")
+
+        scheduler_state = d.pop("scheduler_state")
+
+        pending_reason = d.pop("pending_reason")
+
+        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expected_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -301,6 +352,8 @@ class Job:
         result_patterns = d.pop("result_patterns")
 
         remote_directory = d.pop("remote_directory")
+
+        resources = d.pop("resources")
 
         job = cls(
             id=id,
@@ -324,11 +377,16 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            scheduler_job_id=scheduler_job_id,
+            scheduler_state=scheduler_state,
+            pending_reason=pending_reason,
+            expected_start_at=expected_start_at,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            resources=resources,
         )
 
         job.additional_properties = d

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_create_request_environment import JobCreateRequestEnvironment
+    from ..models.job_create_request_resources import JobCreateRequestResources
 
 
 T = TypeVar("T", bound="JobCreateRequest")
@@ -32,6 +33,9 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+        resources (JobCreateRequestResources | Unset): Batch-scheduler request (scheduler servers only), over the
+            server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task,
+            memory_mb, gpus. timeout_seconds is the walltime.
     """
 
     server: int
@@ -44,6 +48,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
+    resources: JobCreateRequestResources | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +84,10 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
+        resources: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.resources, Unset):
+            resources = self.resources.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -101,12 +110,15 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
+        if resources is not UNSET:
+            field_dict["resources"] = resources
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_create_request_environment import JobCreateRequestEnvironment
+        from ..models.job_create_request_resources import JobCreateRequestResources
 
         d = dict(src_dict)
         server = d.pop("server")
@@ -146,6 +158,13 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
+        _resources = d.pop("resources", UNSET)
+        resources: JobCreateRequestResources | Unset
+        if isinstance(_resources, Unset):
+            resources = UNSET
+        else:
+            resources = JobCreateRequestResources.from_dict(_resources)
+
         job_create_request = cls(
             server=server,
             credential=credential,
@@ -157,6 +176,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
+            resources=resources,
         )
 
         job_create_request.additional_properties = d

@@ -29,6 +29,7 @@ class JobSummary:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
+            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -49,6 +50,10 @@ class JobSummary:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        scheduler_job_id (str):
+        scheduler_state (str):
+        pending_reason (str):
+        expected_start_at (datetime.datetime | None):
     """
 
     id: UUID
@@ -72,6 +77,10 @@ class JobSummary:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    scheduler_job_id: str
+    scheduler_state: str
+    pending_reason: str
+    expected_start_at: datetime.datetime | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +142,18 @@ class JobSummary:
 
         last_seq = self.last_seq
 
+        scheduler_job_id = self.scheduler_job_id
+
+        scheduler_state = self.scheduler_state
+
+        pending_reason = self.pending_reason
+
+        expected_start_at: None | str
+        if isinstance(self.expected_start_at, datetime.datetime):
+            expected_start_at = self.expected_start_at.isoformat()
+        else:
+            expected_start_at = self.expected_start_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -158,6 +179,10 @@ class JobSummary:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "scheduler_job_id": scheduler_job_id,
+                "scheduler_state": scheduler_state,
+                "pending_reason": pending_reason,
+                "expected_start_at": expected_start_at,
             }
         )
 
@@ -267,6 +292,27 @@ class JobSummary:
 
         last_seq = d.pop("last_seq")
 
+        scheduler_job_id = d.pop("scheduler_job_id")
+
+        scheduler_state = d.pop("scheduler_state")
+
+        pending_reason = d.pop("pending_reason")
+
+        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expected_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+
         job_summary = cls(
             id=id,
             title=title,
@@ -289,6 +335,10 @@ class JobSummary:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            scheduler_job_id=scheduler_job_id,
+            scheduler_state=scheduler_state,
+            pending_reason=pending_reason,
+            expected_start_at=expected_start_at,
         )
 
         job_summary.additional_properties = d

@@ -5,6 +5,7 @@ class JobsListStatusItem(StrEnum):
     CANCELLED = "cancelled"
     FAILED = "failed"
     LOST = "lost"
+    PENDING = "pending"
     QUEUED = "queued"
     RUNNING = "running"
     STARTING = "starting"

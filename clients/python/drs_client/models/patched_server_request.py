@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.scheduler_enum import SchedulerEnum
 from ..models.server_kind_enum import ServerKindEnum
 from ..types import UNSET, Unset
 
@@ -26,6 +27,9 @@ class PatchedServerRequest:
         interpreters (list[int] | Unset):
         max_concurrent_jobs (int | Unset):
         enabled (bool | Unset):
+        scheduler (SchedulerEnum | Unset): * `direct` - Direct (detached process on the host)
+            * `slurm` - Slurm (sbatch)
+        default_resources (Any | Unset):
     """
 
     name: str | Unset = UNSET
@@ -37,6 +41,8 @@ class PatchedServerRequest:
     interpreters: list[int] | Unset = UNSET
     max_concurrent_jobs: int | Unset = UNSET
     enabled: bool | Unset = UNSET
+    scheduler: SchedulerEnum | Unset = UNSET
+    default_resources: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,12 @@ class PatchedServerRequest:
 
         enabled = self.enabled
 
+        scheduler: str | Unset = UNSET
+        if not isinstance(self.scheduler, Unset):
+            scheduler = self.scheduler.value
+
+        default_resources = self.default_resources
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -83,6 +95,10 @@ class PatchedServerRequest:
             field_dict["max_concurrent_jobs"] = max_concurrent_jobs
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if scheduler is not UNSET:
+            field_dict["scheduler"] = scheduler
+        if default_resources is not UNSET:
+            field_dict["default_resources"] = default_resources
 
         return field_dict
 
@@ -112,6 +128,15 @@ class PatchedServerRequest:
 
         enabled = d.pop("enabled", UNSET)
 
+        _scheduler = d.pop("scheduler", UNSET)
+        scheduler: SchedulerEnum | Unset
+        if isinstance(_scheduler, Unset):
+            scheduler = UNSET
+        else:
+            scheduler = SchedulerEnum(_scheduler)
+
+        default_resources = d.pop("default_resources", UNSET)
+
         patched_server_request = cls(
             name=name,
             kind=kind,
@@ -122,6 +147,8 @@ class PatchedServerRequest:
             interpreters=interpreters,
             max_concurrent_jobs=max_concurrent_jobs,
             enabled=enabled,
+            scheduler=scheduler,
+            default_resources=default_resources,
         )
 
         patched_server_request.additional_properties = d

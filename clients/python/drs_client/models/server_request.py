@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.scheduler_enum import SchedulerEnum
 from ..models.server_kind_enum import ServerKindEnum
 from ..types import UNSET, Unset
 
@@ -26,6 +27,9 @@ class ServerRequest:
         interpreters (list[int] | Unset):
         max_concurrent_jobs (int | Unset):
         enabled (bool | Unset):
+        scheduler (SchedulerEnum | Unset): * `direct` - Direct (detached process on the host)
+            * `slurm` - Slurm (sbatch)
+        default_resources (Any | Unset):
     """
 
     name: str
@@ -37,6 +41,8 @@ class ServerRequest:
     interpreters: list[int] | Unset = UNSET
     max_concurrent_jobs: int | Unset = UNSET
     enabled: bool | Unset = UNSET
+    scheduler: SchedulerEnum | Unset = UNSET
+    default_resources: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,12 @@ class ServerRequest:
 
         enabled = self.enabled
 
+        scheduler: str | Unset = UNSET
+        if not isinstance(self.scheduler, Unset):
+            scheduler = self.scheduler.value
+
+        default_resources = self.default_resources
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -85,6 +97,10 @@ class ServerRequest:
             field_dict["max_concurrent_jobs"] = max_concurrent_jobs
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
+        if scheduler is not UNSET:
+            field_dict["scheduler"] = scheduler
+        if default_resources is not UNSET:
+            field_dict["default_resources"] = default_resources
 
         return field_dict
 
@@ -114,6 +130,15 @@ class ServerRequest:
 
         enabled = d.pop("enabled", UNSET)
 
+        _scheduler = d.pop("scheduler", UNSET)
+        scheduler: SchedulerEnum | Unset
+        if isinstance(_scheduler, Unset):
+            scheduler = UNSET
+        else:
+            scheduler = SchedulerEnum(_scheduler)
+
+        default_resources = d.pop("default_resources", UNSET)
+
         server_request = cls(
             name=name,
             kind=kind,
@@ -124,6 +149,8 @@ class ServerRequest:
             interpreters=interpreters,
             max_concurrent_jobs=max_concurrent_jobs,
             enabled=enabled,
+            scheduler=scheduler,
+            default_resources=default_resources,
         )
 
         server_request.additional_properties = d

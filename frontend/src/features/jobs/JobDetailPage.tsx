@@ -9,6 +9,7 @@ import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { LogViewer } from "./log/LogViewer";
+import { PendingNote } from "./PendingNote";
 import { jobInvalidation, jobQueries } from "./queries";
 import { ResultsTable } from "./ResultsTable";
 import { useJobWatch } from "./useJobWatch";
@@ -53,6 +54,7 @@ export function JobDetailPage() {
         <h1>
           {j.title ? <Name text={j.title} /> : "Untitled job"} <StatusBadge status={j.status} />
         </h1>
+        <PendingNote job={j} />
         <div className="actions">
           {!finished && (
             <button

@@ -8,6 +8,7 @@ import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../componen
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { serverQueries } from "../servers/queries";
+import { PendingNote } from "./PendingNote";
 import { type JobFilters, jobQueries } from "./queries";
 
 /** Filters live in the address (?status=running&status=failed&server=2&from=…&until=…). */
@@ -204,7 +205,7 @@ export function JobsListPage() {
                     {job.owner && <span className="muted small"> · {job.owner}</span>}
                   </td>
                   <td data-label="Status">
-                    <StatusBadge status={job.status} />
+                    <StatusBadge status={job.status} /> <PendingNote job={job} />
                   </td>
                   <td data-label="Server">{job.server_name}</td>
                   <td data-label="Exit" className="mono">

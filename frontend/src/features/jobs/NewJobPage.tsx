@@ -10,6 +10,8 @@ import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
 import { serverQueries } from "../servers/queries";
 import { jobInvalidation, jobQueries } from "./queries";
+import { ResourcesFields } from "./ResourcesFields";
+import { NO_RESOURCES, type ResourceValues, resourcesBody, resourcesValues } from "./resources";
 
 type LogPolicy = Schemas["LogPolicyEnum"];
 
@@ -24,6 +26,7 @@ interface JobForm {
   timeout_seconds: string;
   log_policy: LogPolicy;
   result_patterns: string;
+  resources: ResourceValues;
 }
 
 const FIELDS = [
@@ -37,6 +40,7 @@ const FIELDS = [
   "timeout_seconds",
   "log_policy",
   "result_patterns",
+  "resources",
 ] as const;
 
 const EXAMPLE = `import time
@@ -60,6 +64,7 @@ const EMPTY: JobForm = {
   timeout_seconds: "",
   log_policy: "live",
   result_patterns: "*.txt",
+  resources: NO_RESOURCES,
 };
 
 /** The form filled from an earlier job ("Edit and rerun"). */
@@ -77,6 +82,7 @@ function fromJob(job: Job): JobForm {
     timeout_seconds: job.timeout_seconds != null ? String(job.timeout_seconds) : "",
     log_policy: job.log_policy,
     result_patterns: ((job.result_patterns as string[] | undefined) ?? []).join("\n"),
+    resources: resourcesValues(job.resources),
   };
 }
 
@@ -113,6 +119,7 @@ export function NewJobPage() {
 
   const enabledServers = (servers.data?.results ?? []).filter((s) => s.enabled !== false);
   const selectedServer = enabledServers.find((s) => String(s.id) === server);
+  const batch = selectedServer?.scheduler !== undefined && selectedServer.scheduler !== "direct";
   const serverCredentials = (credentials.data?.results ?? []).filter(
     (c) => String(c.server) === server,
   );
@@ -163,6 +170,7 @@ export function NewJobPage() {
         timeout_seconds: v.timeout_seconds.trim() === "" ? null : Number(v.timeout_seconds),
         log_policy: v.log_policy,
         result_patterns: parseLines(v.result_patterns),
+        ...(batch ? { resources: resourcesBody(v.resources) } : {}),
       },
     });
   });
@@ -321,6 +329,13 @@ export function NewJobPage() {
               )}
             </Field>
           </div>
+          {batch && (
+            <ResourcesFields
+              field={(key) => register(`resources.${key}`)}
+              error={errors.resources?.message}
+              hint={`${selectedServer?.name} runs jobs through ${selectedServer?.scheduler}: blank fields take the server's defaults; the timeout is the walltime.`}
+            />
+          )}
           <div className="form-actions">
             <button type="submit" className="btn primary" disabled={create.isPending}>
               {create.isPending ? "Submitting…" : "Submit job"}

@@ -4,6 +4,8 @@ import { useForm } from "react-hook-form";
 import { $api, type Interpreter, type Schemas, type Server } from "../../api/client";
 import { Field } from "../../components/Field";
 import { applyApiErrors } from "../../lib/forms";
+import { ResourcesFields } from "../jobs/ResourcesFields";
+import { type ResourceValues, resourcesBody, resourcesValues } from "../jobs/resources";
 import { serverInvalidation } from "./queries";
 
 interface ServerValues {
@@ -15,6 +17,8 @@ interface ServerValues {
   interpreters: string[];
   max_concurrent_jobs: string;
   enabled: boolean;
+  scheduler: Schemas["SchedulerEnum"];
+  default_resources: ResourceValues;
 }
 
 const FIELDS = [
@@ -26,6 +30,8 @@ const FIELDS = [
   "interpreters",
   "max_concurrent_jobs",
   "enabled",
+  "scheduler",
+  "default_resources",
 ] as const;
 
 export function ServerForm({
@@ -49,10 +55,13 @@ export function ServerForm({
       interpreters: (server?.interpreters ?? []).map(String),
       max_concurrent_jobs: String(server?.max_concurrent_jobs ?? 4),
       enabled: server?.enabled ?? true,
+      scheduler: server?.scheduler ?? "direct",
+      default_resources: resourcesValues(server?.default_resources),
     },
   });
   const errors = formState.errors;
   const kind = watch("kind");
+  const scheduler = watch("scheduler");
   const onError = (error: unknown) => setGeneral(applyApiErrors(error, FIELDS, setError));
   const onSuccess = () => {
     void serverInvalidation.servers(queryClient);
@@ -73,6 +82,8 @@ export function ServerForm({
       interpreters: v.interpreters.map(Number),
       max_concurrent_jobs: Number(v.max_concurrent_jobs),
       enabled: v.enabled,
+      scheduler: v.scheduler,
+      default_resources: v.scheduler === "direct" ? {} : resourcesBody(v.default_resources),
     };
     if (server) update.mutate({ params: { path: { id: server.id } }, body });
     else create.mutate({ body });
@@ -128,6 +139,26 @@ export function ServerForm({
           {(p) => <input {...p} {...register("max_concurrent_jobs")} inputMode="numeric" />}
         </Field>
       </div>
+      <Field
+        label="Scheduler"
+        error={errors.scheduler?.message}
+        hint="Direct: a detached process on the host. Slurm: sbatch on a login node."
+      >
+        {(p) => (
+          <select {...p} {...register("scheduler")}>
+            <option value="direct">Direct</option>
+            <option value="slurm">Slurm</option>
+          </select>
+        )}
+      </Field>
+      {scheduler !== "direct" && (
+        <ResourcesFields
+          legend="Default resources"
+          hint="What a job asks for unless it says otherwise."
+          field={(key) => register(`default_resources.${key}`)}
+          error={errors.default_resources?.message}
+        />
+      )}
       <fieldset className={`field${errors.interpreters ? " has-error" : ""}`}>
         <legend>Interpreters</legend>
         <div className="checks">
