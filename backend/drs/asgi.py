@@ -12,9 +12,15 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from drs.common.proxies import TrustedProxyMiddleware  # noqa: E402
+from drs.files.uploads import UploadBodyLimit  # noqa: E402
 from drs.realtime.routing import websocket_application  # noqa: E402
 
 application = TrustedProxyMiddleware(
-    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}),
+    ProtocolTypeRouter(
+        {
+            "http": UploadBodyLimit(django_asgi_app),  # type: ignore[arg-type]
+            "websocket": websocket_application,
+        }
+    ),
     settings.DRS_TRUSTED_PROXIES,
 )

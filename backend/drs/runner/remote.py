@@ -32,7 +32,7 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Files the wrapper keeps in the job dir; never collected as results.
 CONTROL_FILES = frozenset(
     {"program", "stdout", "stderr", "pgid", "pgid.tmp", "pid", "pid.tmp", "exit_code",
-     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap"}
+     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap", ".drs-staged"}
 )  # fmt: skip
 
 
