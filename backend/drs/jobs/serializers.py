@@ -107,7 +107,7 @@ def validate_result_pattern(value: str) -> None:
         raise serializers.ValidationError(error)
 
 
-class InputRequestSerializer(serializers.Serializer[Any]):
+class JobInputSpecSerializer(serializers.Serializer[Any]):
     file = serializers.UUIDField(required=False, allow_null=True, help_text="An upload's id.")
     result = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
@@ -180,7 +180,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         required=False, default=list, max_length=200,
         help_text="Globs relative to the job dir; '!glob' excludes; the last match wins.",
     )  # fmt: skip
-    inputs = InputRequestSerializer(
+    inputs = JobInputSpecSerializer(
         many=True, required=False, default=list,
         help_text="Files staged into the job directory before the program starts.",
     )  # fmt: skip

@@ -123,6 +123,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_list"];
+        put?: never;
+        /**
+         * @description Upload a file (multipart field `file`, optional `name`): streamed to storage and
+         *     hashed on the way; over DRS_MAX_UPLOAD_BYTES → 413.
+         */
+        post: operations["files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Delete the file; refused (409) while jobs use it as an input. */
+        delete: operations["files_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The exact bytes uploaded, streamed. */
+        get: operations["files_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/interpreters/": {
         parameters: {
             query?: never;
@@ -444,6 +498,27 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
+        File: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly owner: string;
+            readonly download_url: string;
+        };
+        /** @description Documents the multipart body; the view reads the streamed upload itself. */
+        FileUploadRequest: {
+            /**
+             * Format: binary
+             * @description The bytes to store.
+             */
+            file: string;
+            /** @description Defaults to the uploaded file's name. */
+            name?: string;
+        };
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
             key: string;
@@ -497,6 +572,7 @@ export interface components {
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
+            readonly inputs: components["schemas"]["JobInput"][];
         };
         JobCreateRequest: {
             /** @default  */
@@ -519,11 +595,38 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
+            /** @description Files staged into the job directory before the program starts. */
+            inputs?: components["schemas"]["JobInputSpecRequest"][];
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
             remote_directory_removed: boolean;
             detail: string;
+        };
+        JobInput: {
+            readonly path: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: uuid */
+            readonly file: string | null;
+            readonly result: number | null;
+            /** @description The job the result came from. */
+            readonly result_job: string | null;
+            readonly download_url: string;
+        };
+        JobInputSpecRequest: {
+            /**
+             * Format: uuid
+             * @description An upload's id.
+             */
+            file?: string | null;
+            /**
+             * Format: int64
+             * @description A result of one of your earlier jobs.
+             */
+            result?: number | null;
+            /** @description Where it goes, relative to the job directory (default: its base name). */
+            path?: string;
         };
         /**
          * @description * `queued` - Queued
@@ -645,6 +748,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Credential"][];
+        };
+        PaginatedFileList: {
+            /**
+             * Format: uri
+             * @description The next (older) page; null on the last page.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous (newer) page; null on the first page.
+             */
+            previous: string | null;
+            results: components["schemas"]["File"][];
         };
         PaginatedInterpreterList: {
             /** @example 123 */
@@ -1065,6 +1181,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Credential"];
+                };
+            };
+        };
+    };
+    files_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque position from a `next` or `previous` link. */
+                cursor?: string;
+                /** @description Rows per page (default 50, at most 200; larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFileList"];
+                };
+            };
+        };
+    };
+    files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description Larger than DRS_MAX_UPLOAD_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+        };
+    };
+    files_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Jobs use it as an input. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };

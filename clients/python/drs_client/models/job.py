@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_input import JobInput
+
 
 T = TypeVar("T", bound="Job")
 
@@ -54,6 +58,7 @@ class Job:
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        inputs (list[JobInput]):
     """
 
     id: UUID
@@ -82,6 +87,7 @@ class Job:
     environment: Any
     result_patterns: Any
     remote_directory: str
+    inputs: list[JobInput]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,6 +159,11 @@ class Job:
 
         remote_directory = self.remote_directory
 
+        inputs = []
+        for inputs_item_data in self.inputs:
+            inputs_item = inputs_item_data.to_dict()
+            inputs.append(inputs_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -183,6 +194,7 @@ class Job:
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "inputs": inputs,
             }
         )
 
@@ -190,6 +202,8 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_input import JobInput
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -302,6 +316,13 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
+        inputs = []
+        _inputs = d.pop("inputs")
+        for inputs_item_data in _inputs:
+            inputs_item = JobInput.from_dict(inputs_item_data)
+
+            inputs.append(inputs_item)
+
         job = cls(
             id=id,
             title=title,
@@ -329,6 +350,7 @@ class Job:
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            inputs=inputs,
         )
 
         job.additional_properties = d

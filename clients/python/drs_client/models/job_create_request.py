@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_create_request_environment import JobCreateRequestEnvironment
+    from ..models.job_input_spec_request import JobInputSpecRequest
 
 
 T = TypeVar("T", bound="JobCreateRequest")
@@ -32,6 +33,7 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+        inputs (list[JobInputSpecRequest] | Unset): Files staged into the job directory before the program starts.
     """
 
     server: int
@@ -44,6 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
+    inputs: list[JobInputSpecRequest] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +82,13 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
+        inputs: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.inputs, Unset):
+            inputs = []
+            for inputs_item_data in self.inputs:
+                inputs_item = inputs_item_data.to_dict()
+                inputs.append(inputs_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -101,12 +111,15 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
+        if inputs is not UNSET:
+            field_dict["inputs"] = inputs
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_create_request_environment import JobCreateRequestEnvironment
+        from ..models.job_input_spec_request import JobInputSpecRequest
 
         d = dict(src_dict)
         server = d.pop("server")
@@ -146,6 +159,15 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
+        _inputs = d.pop("inputs", UNSET)
+        inputs: list[JobInputSpecRequest] | Unset = UNSET
+        if _inputs is not UNSET:
+            inputs = []
+            for inputs_item_data in _inputs:
+                inputs_item = JobInputSpecRequest.from_dict(inputs_item_data)
+
+                inputs.append(inputs_item)
+
         job_create_request = cls(
             server=server,
             credential=credential,
@@ -157,6 +179,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
+            inputs=inputs,
         )
 
         job_create_request.additional_properties = d
