@@ -7,6 +7,7 @@ import { ErrorView } from "../../components/ErrorView";
 import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { JobInputs } from "./JobInputs";
 import { LogViewer } from "./log/LogViewer";
 import { jobInvalidation, jobQueries } from "./queries";
 import { ResultsTable } from "./ResultsTable";
@@ -188,6 +189,8 @@ export function JobDetailPage() {
           />
         </>
       )}
+
+      <JobInputs job={j} />
 
       <h2>Results</h2>
       {!finished ? (
