@@ -294,6 +294,29 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     _met(p6["logs_search_ms"]["p50"] < 2000),
                 ]
             )
+    if "P9" in m and "upload_mb_s" in m["P9"]:
+        p9 = m["P9"]
+        out.append(
+            [
+                f"P9 upload {p9['megabytes']:.0f} MB (POST /api/files/)",
+                f"{p9['upload_mb_s']:.0f} MB/s",
+                f"bare ASGI app {p9['bare_asgi_upload_mb_s']:.0f} MB/s; web peak RSS "
+                f"+{p9['web_peak_rss_growth_mib']:.0f} MiB",
+                f"{p9['upload_share_of_bare']:.2f}",
+                ">= 0.70; RSS < +64 MiB",
+                _met(p9["upload_share_of_bare"] >= 0.7 and p9["web_peak_rss_growth_mib"] < 64),
+            ]
+        )
+        out.append(
+            [
+                f"P9 staging {p9['megabytes']:.0f} MB into a job",
+                f"{p9['staging_mb_s']:.0f} MB/s",
+                f"asyncssh SFTP put {p9['sftp_put_mb_s']:.0f} MB/s",
+                f"{p9['staging_share_of_put']:.2f}",
+                ">= 0.70",
+                _met(p9["staging_share_of_put"] >= 0.7),
+            ]
+        )
     return out
 
 

@@ -13,10 +13,16 @@ from django.conf import settings  # noqa: E402
 
 from drs.common.bodylimit import install_daphne_guard  # noqa: E402
 from drs.common.proxies import TrustedProxyMiddleware  # noqa: E402
+from drs.files.uploads import UploadBodyLimit  # noqa: E402
 from drs.realtime.routing import websocket_application  # noqa: E402
 
 install_daphne_guard()
 application = TrustedProxyMiddleware(
-    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}),
+    ProtocolTypeRouter(
+        {
+            "http": UploadBodyLimit(django_asgi_app),  # type: ignore[arg-type]
+            "websocket": websocket_application,
+        }
+    ),
     settings.DRS_TRUSTED_PROXIES,
 )

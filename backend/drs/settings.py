@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drs.servers",
     "drs.credentials",
     "drs.jobs",
+    "drs.files",
     "drs.runner",
     "drs.realtime",
     "drs.tokens",
@@ -309,6 +310,12 @@ DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
 DRS_REMOTE_RETENTION_DAYS = env_int("DRS_REMOTE_RETENTION_DAYS", 7, minimum=0)
 DRS_JOB_RETENTION_DAYS: int | None = (
     env_int("DRS_JOB_RETENTION_DAYS", 0, minimum=1) if env_str("DRS_JOB_RETENTION_DAYS") else None
+)
+# Uploads (`POST /api/files/`): the most bytes one file may hold; unused uploads older
+# than DRS_FILE_RETENTION_DAYS are deleted by the retention task (kept when unset).
+DRS_MAX_UPLOAD_BYTES = env_int("DRS_MAX_UPLOAD_BYTES", 1024**3, minimum=1)
+DRS_FILE_RETENTION_DAYS: int | None = (
+    env_int("DRS_FILE_RETENTION_DAYS", 0, minimum=1) if env_str("DRS_FILE_RETENTION_DAYS") else None
 )
 DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
 DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)

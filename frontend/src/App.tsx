@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { RequireAuth, UnauthorizedRedirect } from "./features/auth/auth";
 import { SignInPage } from "./features/auth/SignInPage";
 import { CredentialsPage } from "./features/credentials/CredentialsPage";
+import { FilesPage } from "./features/files/FilesPage";
 import { JobsListPage } from "./features/jobs/JobsListPage";
 import { NewJobPage } from "./features/jobs/NewJobPage";
 import { ServersPage } from "./features/servers/ServersPage";
@@ -42,6 +43,7 @@ export function App() {
             <Route path="jobs/:id" element={<JobDetailPage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
+            <Route path="files" element={<FilesPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -29,6 +29,7 @@ export function Layout() {
             <NavLink to="/jobs/new">New job</NavLink>
             <NavLink to="/servers">Servers</NavLink>
             <NavLink to="/credentials">Credentials</NavLink>
+            <NavLink to="/files">Files</NavLink>
             <a href={urls.docs} target="_blank" rel="noreferrer">
               API docs
             </a>

@@ -143,3 +143,32 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class JobInput(models.Model):
+    """A file staged into the job directory at `path` before the program starts: an
+    upload or a result of an earlier job. Either source is kept while the job exists."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="inputs")
+    path = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.ForeignKey(
+        "files.File", on_delete=models.RESTRICT, null=True, blank=True, related_name="job_inputs"
+    )
+    result = models.ForeignKey(
+        Result, on_delete=models.RESTRICT, null=True, blank=True, related_name="job_inputs"
+    )
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "path"], name="jobinput_job_path_unique"),
+            models.CheckConstraint(
+                condition=models.Q(file__isnull=True) ^ models.Q(result__isnull=True),
+                name="jobinput_one_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path

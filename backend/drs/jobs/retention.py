@@ -4,7 +4,10 @@
   (default 7) are removed from their hosts; the job's `remote_directory` is then cleared.
   An unreachable host is retried on the next run.
 - With DRS_JOB_RETENTION_DAYS set, finished jobs older than that are deleted entirely
-  (job, log, result files, remote directory), as `DELETE /api/jobs/{id}/` does.
+  (job, log, result files, remote directory), as `DELETE /api/jobs/{id}/` does; a job
+  whose results a later job uses as inputs is kept while that job exists.
+- With DRS_FILE_RETENTION_DAYS set, uploads older than that which no job uses as an
+  input are deleted.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from drs.common.exceptions import DomainError
+from drs.common.exceptions import Conflict, DomainError
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job
 
@@ -72,15 +75,25 @@ def delete_old_jobs(now: Any = None) -> int:
     )
     deleted = 0
     for job in old.order_by("finished_at")[:BATCH]:
-        job_delete(job=job)
+        try:
+            job_delete(job=job)
+        except Conflict:
+            continue  # a later job uses its results as inputs: kept while that job exists
         deleted += 1
     return deleted
+
+
+def delete_unused_files() -> int:
+    from drs.files.services import delete_unused_files
+
+    return delete_unused_files()
 
 
 def run_retention() -> dict[str, int]:
     """The scheduled task (hourly)."""
     counts = remove_old_remote_directories()
     counts["jobs_deleted"] = delete_old_jobs()
+    counts["files_deleted"] = delete_unused_files()
     if any(counts.values()):
         log.info("retention: %s", counts)
     return counts

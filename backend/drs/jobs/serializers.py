@@ -13,10 +13,12 @@ from drs.common.fields import StrictCharField, StrictIntegerField, StrictPrimary
 from drs.common.validators import ENV_NAME, result_pattern_error
 from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
+from drs.files.models import File
 from drs.jobs.choices import LogPolicy, Stream
-from drs.jobs.models import Job, Result
 from drs.runner.limits import job_command_error
 from drs.servers.choices import SchedulerKind, ServerKind
+from drs.jobs.inputs import MAX_INPUTS, InputSpec, collision_error, path_error
+from drs.jobs.models import Job, JobInput, Result
 from drs.servers.models import Interpreter, Server
 from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
 
@@ -45,16 +47,41 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
         return job.cancel_requested_at is not None
 
 
+class JobInputSerializer(serializers.ModelSerializer[JobInput]):
+    result_job = serializers.SerializerMethodField(help_text="The job the result came from.")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = JobInput
+        fields = ["path", "size", "sha256", "file", "result", "result_job", "download_url"]
+        read_only_fields = fields
+
+    def get_result_job(self, item: JobInput) -> str | None:
+        return str(item.result.job_id) if item.result is not None else None
+
+    def get_download_url(self, item: JobInput) -> str:
+        if item.result is not None:
+            return f"/api/jobs/{item.result.job_id}/results/{item.result_id}/download/"
+        return f"/api/files/{item.file_id}/download/"
+
+
 class JobSerializer(JobSummarySerializer):
     """One job in full, as retrieve/create/cancel/rerun return it."""
+
+    inputs = serializers.SerializerMethodField()
 
     class Meta(JobSummarySerializer.Meta):
         fields = [
             *JobSummarySerializer.Meta.fields,
             "program", "arguments", "environment", "result_patterns", "remote_directory",
             "resources",
+            "inputs",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(JobInputSerializer(many=True))
+    def get_inputs(self, job: Job) -> list[dict[str, Any]]:
+        return list(JobInputSerializer(job.inputs.select_related("result"), many=True).data)
 
 
 @functools.cache
@@ -102,6 +129,49 @@ class ResourcesField(serializers.JSONField):
         if error := resources_error(data):
             raise serializers.ValidationError(error)
         return dict(data)
+class JobInputSpecSerializer(serializers.Serializer[Any]):
+    file = serializers.UUIDField(required=False, allow_null=True, help_text="An upload's id.")
+    result = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text="A result of one of your earlier jobs.",
+    )  # fmt: skip
+    path = serializers.CharField(
+        required=False, trim_whitespace=False, max_length=1024,
+        help_text="Where it goes, relative to the job directory (default: its base name).",
+    )  # fmt: skip
+
+
+def resolve_inputs(items: list[dict[str, Any]], user: Any) -> list[InputSpec]:
+    """Each input's source (the user's own file or result) and checked path, in order."""
+    if len(items) > MAX_INPUTS:
+        raise serializers.ValidationError(f"At most {MAX_INPUTS} inputs.")
+    file_ids = {item["file"] for item in items if item.get("file")}
+    result_ids = {item["result"] for item in items if item.get("result")}
+    # Only the submitter's own: another user's file or result reads as unknown.
+    files = {f.pk: f for f in File.objects.filter(owner=user, pk__in=file_ids)}
+    results = {r.pk: r for r in Result.objects.filter(job__owner=user, pk__in=result_ids)}
+    specs = []
+    for number, item in enumerate(items, 1):
+        file_id, result_id = item.get("file"), item.get("result")
+        if (file_id is None) == (result_id is None):
+            raise serializers.ValidationError(f"Input {number}: give a `file` or a `result`.")
+        if file_id is not None:
+            if (file := files.get(file_id)) is None:
+                raise serializers.ValidationError(f"Input {number}: no file {file_id} of yours.")
+            default, size, sha256 = file.name, file.size, file.sha256
+        else:
+            if (result := results.get(int(result_id or 0))) is None:
+                raise serializers.ValidationError(
+                    f"Input {number}: no result {result_id} of your jobs."
+                )
+            default, size, sha256 = result.path.rsplit("/", 1)[-1], result.size, result.sha256
+        path = item.get("path") or default
+        if error := path_error(path):
+            raise serializers.ValidationError(f"Input {number}: {error}")
+        specs.append(InputSpec(path, size, sha256, file_id=file_id, result_id=result_id))
+    if error := collision_error(spec.path for spec in specs):
+        raise serializers.ValidationError(error)
+    return specs
 
 
 class JobCreateSerializer(serializers.Serializer[Any]):
@@ -138,6 +208,14 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         "default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, "
         "cpus_per_task, memory_mb, gpus. timeout_seconds is the walltime.",
     )  # fmt: skip
+    inputs = JobInputSpecSerializer(
+        many=True, required=False, default=list,
+        help_text="Files staged into the job directory before the program starts.",
+    )  # fmt: skip
+
+    def validate_inputs(self, value: list[dict[str, Any]]) -> list[InputSpec]:
+        request = self.context.get("request")
+        return resolve_inputs(value, request.user) if request and value else []
 
     def validate_program(self, value: str) -> str:
         limit = settings.DRS_MAX_PROGRAM_BYTES

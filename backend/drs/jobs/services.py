@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,15 +12,27 @@ from drs.common.exceptions import Conflict, DomainError, Forbidden
 from drs.jobs import lifecycle
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
 from drs.jobs.events import notify_job_changed
-from drs.jobs.models import Job
+from drs.jobs.inputs import InputSpec
+from drs.jobs.models import Job, JobInput
 from drs.runner.dispatch import hint_cancel, submit
 from drs.servers.choices import ServerKind
 
 
-def job_create(*, owner: Any, rerun_of: Job | None = None, **fields: Any) -> Job:
+def job_create(
+    *, owner: Any, rerun_of: Job | None = None, inputs: Sequence[InputSpec] = (), **fields: Any
+) -> Job:
     # One INSERT needs no transaction of its own (BEGIN and COMMIT were two more round
     # trips on the submit path); inside a caller's transaction, on_commit still waits.
-    job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
+    with transaction.atomic() if inputs else contextlib.nullcontext():
+        job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
+        if inputs:
+            JobInput.objects.bulk_create(
+                JobInput(
+                    job=job, path=spec.path, size=spec.size, sha256=spec.sha256,
+                    file_id=spec.file_id, result_id=spec.result_id,
+                )
+                for spec in inputs
+            )  # fmt: skip
     # Publish `queued` before the runners hear of the job (on_commit keeps this order), so
     # no watcher sees `starting` first. The new row is exactly `job`: no need to read it back.
     notify_job_changed(job, reload=False)
@@ -80,6 +94,10 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
         log_policy=job.log_policy,
         result_patterns=job.result_patterns,
         resources=job.resources,
+        inputs=[
+            InputSpec(i.path, i.size, i.sha256, file_id=i.file_id, result_id=i.result_id)
+            for i in job.inputs.all()
+        ],
     )
 
 
@@ -97,6 +115,8 @@ def job_delete(*, job: Job) -> Deleted:
 
     if not job.is_terminal:
         raise Conflict(f"The job is still {job.status}: cancel it first, then delete it.")
+    if later := JobInput.objects.filter(result__job=job).values_list("job_id", flat=True).first():
+        raise Conflict(f"Job {later} uses this job's results as inputs: delete it first.")
     removed, detail = True, "Deleted the job, its log, its result files and its job directory."
     if job.remote_directory:
         try:

@@ -45,6 +45,7 @@ from drs.runner.remote import (
 )
 from drs.runner.results import collect_results
 from drs.runner.ssh import DROPPED, AuthError, ConnectError, HostKeyError, PermanentConnectError
+from drs.runner.staging import StagingFailed, stage_inputs
 
 if TYPE_CHECKING:
     from drs.runner.process import Runner
@@ -303,8 +304,11 @@ class JobRun:
             remote = await self.remote()
             self.never_launched = never_launched = False
             try:
+                await stage_inputs(remote, job, directory, runner.db)
                 result = await self.launch(remote, directory, command)
                 break
+            except StagingFailed as exc:
+                raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
             except (OSError, asyncssh.Error) as exc:
                 if remote.is_closed or isinstance(exc, DROPPED):
                     # The connection dropped mid-start: the launch is idempotent, so

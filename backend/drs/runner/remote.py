@@ -34,7 +34,9 @@ CONTROL_FILES = frozenset(
     {"program", "stdout", "stderr", "pgid", "pgid.tmp", "pid", "pid.tmp", "exit_code",
      "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap",
      # a batch scheduler's (schedulers/slurm.py)
-     ".drs-batch", ".drs-slurm.out", ".drs-submitted", ".drs-submitted.tmp", ".drs-submit.err"}
+     ".drs-batch", ".drs-slurm.out", ".drs-submitted", ".drs-submitted.tmp", ".drs-submit.err",
+     # staged inputs (staging.py)
+     ".drs-staged"}
 )  # fmt: skip
 
 

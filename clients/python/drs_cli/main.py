@@ -23,6 +23,7 @@ from uuid import UUID
 
 import httpx
 
+from drs_cli import files
 from drs_cli import session as sessions
 from drs_cli.api import call, iter_all, list_all, request, status_error, transport_error
 from drs_cli.errors import DrsError
@@ -292,6 +293,8 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         log_policy=LogPolicyEnum(args.log_policy),
         result_patterns=list(args.result),
         **({"resources": resources} if resources is not None else {}),
+        inputs=files.result_inputs(client, args.input_result)
+        + files.upload_inputs(client, args.input),
     )
     job = call("submit", jobs_create.sync_detailed, client=client, body=body)
     return started(args, client, job)
@@ -372,6 +375,43 @@ def cmd_results(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         return 0
     table([[r.path, human(r.size), r.sha256] for r in results], ["PATH", "SIZE", "SHA256"])
     return 0
+
+
+def cmd_files(args: argparse.Namespace, client: AuthenticatedClient) -> int:
+    action = args.action or "ls"
+    if action == "upload":
+        stored = [files.upload(client, Path(p)) for p in args.paths]
+        if args.json:
+            dump_json(stored)
+        else:
+            for item in stored:
+                print(item.id)
+        return 0
+    if action == "download":
+        file_id = parse_id("file", args.id)
+        info = files.download(client, file_id, Path(args.output) if args.output else None)
+        err(f"{info.name}  {human(info.size)}  sha256 checked")
+        return 0
+    if action == "rm":
+        for value in args.ids:
+            files.remove(client, parse_id("file", value))
+        return 0
+    listed = files.list_files(client)
+    if args.json:
+        dump_json(listed)
+        return 0
+    table(
+        [[f.id, f.name, human(f.size), text(f.created_at), f.sha256[:12]] for f in listed],
+        ["ID", "NAME", "SIZE", "UPLOADED", "SHA256"],
+    )
+    return 0
+
+
+def parse_id(kind: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise DrsError(f"bad {kind} id {value!r}: expected a UUID") from None
 
 
 def cmd_cancel(args: argparse.Namespace, client: AuthenticatedClient) -> int:
@@ -530,6 +570,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-policy", choices=[p.value for p in LogPolicyEnum], default="live")
     p.add_argument("--follow", "-f", action="store_true",
                    help="stream stdout/stderr byte-exact and exit with the job's status")  # fmt: skip
+    p.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="LOCAL[:PATH]",
+        help="upload LOCAL and stage it at PATH in the job dir (default: its name)",
+    )
+    p.add_argument(
+        "--input-result",
+        action="append",
+        default=[],
+        metavar="JOB:RESULT[:PATH]",
+        help="stage a result of an earlier job (default path: its base name)",
+    )
+
+    p = command(
+        "files",
+        cmd_files,
+        "list, upload, download or remove your uploaded files",
+        parents=[json_flag],
+    )
+    files_sub = p.add_subparsers(dest="action", metavar="ACTION")
+    files_sub.add_parser("ls", help="list your files (the default)")
+    up = files_sub.add_parser("upload", help="upload files; prints their ids")
+    up.add_argument("paths", nargs="+")
+    down = files_sub.add_parser("download", help="download a file, sha256 checked")
+    down.add_argument("id")
+    down.add_argument("--output", "-o", help="target file (default: its name, here)")
+    rm = files_sub.add_parser("rm", help="delete files")
+    rm.add_argument("ids", nargs="+")
 
     p = command("logs", cmd_logs, "write a job's log bytes to stdout")
     p.add_argument("job")

@@ -63,47 +63,9 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * @description Trade username + password for a new API token (`Authorization: Token <token>`),
-         *     named and expiring; the key is shown in this answer only.
-         */
+        /** @description Trade username + password for an API token (`Authorization: Token <token>`). */
         post: operations["auth_token"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/tokens/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The caller's own API tokens: list, create (the key is shown once), revoke. */
-        get: operations["auth_tokens_list"];
-        put?: never;
-        /** @description The caller's own API tokens: list, create (the key is shown once), revoke. */
-        post: operations["auth_tokens_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/tokens/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** @description Revoke: the token is refused (401) from now on. */
-        delete: operations["auth_tokens_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -135,7 +97,6 @@ export interface paths {
         get: operations["credentials_retrieve"];
         put: operations["credentials_update"];
         post?: never;
-        /** @description Delete a credential no unfinished job uses (409 naming them otherwise). */
         delete: operations["credentials_destroy"];
         options?: never;
         head?: never;
@@ -156,6 +117,60 @@ export interface paths {
          *     once with `password` (which is never stored).
          */
         post: operations["credentials_generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_list"];
+        put?: never;
+        /**
+         * @description Upload a file (multipart field `file`, optional `name`): streamed to storage and
+         *     hashed on the way; over DRS_MAX_UPLOAD_BYTES → 413.
+         */
+        post: operations["files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Delete the file; refused (409) while jobs use it as an input. */
+        delete: operations["files_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The exact bytes uploaded, streamed. */
+        get: operations["files_download"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -483,6 +498,27 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
+        File: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly owner: string;
+            readonly download_url: string;
+        };
+        /** @description Documents the multipart body; the view reads the streamed upload itself. */
+        FileUploadRequest: {
+            /**
+             * Format: binary
+             * @description The bytes to store.
+             */
+            file: string;
+            /** @description Defaults to the uploaded file's name. */
+            name?: string;
+        };
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
             key: string;
@@ -531,17 +567,12 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            readonly scheduler_job_id: string;
-            readonly scheduler_state: string;
-            readonly pending_reason: string;
-            /** Format: date-time */
-            readonly expected_start_at: string | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
-            readonly resources: unknown;
+            readonly inputs: components["schemas"]["JobInput"][];
         };
         JobCreateRequest: {
             /** @default  */
@@ -564,29 +595,42 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
-            /** @description Batch-scheduler request (scheduler servers only), over the server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task, memory_mb, gpus. timeout_seconds is the walltime. */
-            resources?: {
-                partition?: string;
-                account?: string;
-                qos?: string;
-                reservation?: string;
-                constraint?: string;
-                nodes?: number;
-                ntasks?: number;
-                cpus_per_task?: number;
-                memory_mb?: number;
-                gpus?: number;
-            };
+            /** @description Files staged into the job directory before the program starts. */
+            inputs?: components["schemas"]["JobInputSpecRequest"][];
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
             remote_directory_removed: boolean;
             detail: string;
         };
+        JobInput: {
+            readonly path: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: uuid */
+            readonly file: string | null;
+            readonly result: number | null;
+            /** @description The job the result came from. */
+            readonly result_job: string | null;
+            readonly download_url: string;
+        };
+        JobInputSpecRequest: {
+            /**
+             * Format: uuid
+             * @description An upload's id.
+             */
+            file?: string | null;
+            /**
+             * Format: int64
+             * @description A result of one of your earlier jobs.
+             */
+            result?: number | null;
+            /** @description Where it goes, relative to the job directory (default: its base name). */
+            path?: string;
+        };
         /**
          * @description * `queued` - Queued
          *     * `starting` - Starting
-         *     * `pending` - Pending
          *     * `running` - Running
          *     * `succeeded` - Succeeded
          *     * `failed` - Failed
@@ -595,7 +639,7 @@ export interface components {
          *     * `lost` - Lost
          * @enum {string}
          */
-        JobStatusEnum: "queued" | "starting" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
+        JobStatusEnum: "queued" | "starting" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
         /** @description The job as lists and `/ws/jobs/` show it: everything but the program and its inputs. */
         JobSummary: {
             /** Format: uuid */
@@ -625,11 +669,6 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            readonly scheduler_job_id: string;
-            readonly scheduler_state: string;
-            readonly pending_reason: string;
-            /** Format: date-time */
-            readonly expected_start_at: string | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -710,6 +749,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Credential"][];
         };
+        PaginatedFileList: {
+            /**
+             * Format: uri
+             * @description The next (older) page; null on the last page.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous (newer) page; null on the first page.
+             */
+            previous: string | null;
+            results: components["schemas"]["File"][];
+        };
         PaginatedInterpreterList: {
             /** @example 123 */
             count: number;
@@ -784,8 +836,6 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
-            scheduler?: components["schemas"]["SchedulerEnum"];
-            default_resources?: unknown;
         };
         Result: {
             readonly id: number;
@@ -797,12 +847,6 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
-        /**
-         * @description * `direct` - Direct (detached process on the host)
-         *     * `slurm` - Slurm (sbatch)
-         * @enum {string}
-         */
-        SchedulerEnum: "direct" | "slurm";
         Server: {
             readonly id: number;
             name: string;
@@ -817,8 +861,6 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
-            scheduler?: components["schemas"]["SchedulerEnum"];
-            default_resources?: unknown;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -846,8 +888,6 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
-            scheduler?: components["schemas"]["SchedulerEnum"];
-            default_resources?: unknown;
         };
         /**
          * @description * `stdout` - stdout
@@ -855,50 +895,8 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
-        /** @description A token as its owner sees it later: never the key. */
         Token: {
-            readonly id: number;
-            readonly name: string;
-            /** @description The key's first characters, to tell it. */
-            readonly prefix: string;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: date-time */
-            readonly last_used_at: string | null;
-            /** Format: date-time */
-            readonly expires_at: string;
-        };
-        TokenCreateRequest: {
-            /** @description What it is for, e.g. `laptop CLI`. */
-            name: string;
-            /** @description Days until it stops working (default: DRS_TOKEN_TTL_DAYS, 90 unless set). */
-            expires_in_days?: number;
-        };
-        /** @description A token as its owner sees it later: never the key. */
-        TokenCreated: {
-            readonly id: number;
-            readonly name: string;
-            /** @description The key's first characters, to tell it. */
-            readonly prefix: string;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: date-time */
-            readonly last_used_at: string | null;
-            /** Format: date-time */
-            readonly expires_at: string;
-            /** @description The key: shown this once only. */
-            readonly token: string;
-        };
-        TokenLoginRequest: {
-            username: string;
-            password: string;
-            /**
-             * @description What it is for.
-             * @default API token
-             */
-            name: string;
-            /** @description Days until it stops working (default: DRS_TOKEN_TTL_DAYS, 90 unless set). */
-            expires_in_days?: number;
+            token: string;
         };
         User: {
             id: number;
@@ -924,6 +922,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
+                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -983,80 +983,19 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TokenLoginRequest"];
+                "application/json": components["schemas"]["LoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
+                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenCreated"];
-                };
-            };
-        };
-    };
-    auth_tokens_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Token"][];
+                    "application/json": components["schemas"]["Token"];
                 };
-            };
-        };
-    };
-    auth_tokens_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenCreated"];
-                };
-            };
-        };
-    };
-    auth_tokens_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this api token. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -1104,6 +1043,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialRequest"];
+                "multipart/form-data": components["schemas"]["CredentialRequest"];
             };
         };
         responses: {
@@ -1152,6 +1093,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialRequest"];
+                "multipart/form-data": components["schemas"]["CredentialRequest"];
             };
         };
         responses: {
@@ -1187,14 +1130,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Conflict"];
-                };
-            };
         };
     };
     credentials_partial_update: {
@@ -1210,6 +1145,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedCredentialRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCredentialRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCredentialRequest"];
             };
         };
         responses: {
@@ -1233,6 +1170,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CredentialGenerateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CredentialGenerateRequest"];
+                "multipart/form-data": components["schemas"]["CredentialGenerateRequest"];
             };
         };
         responses: {
@@ -1242,6 +1181,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Credential"];
+                };
+            };
+        };
+    };
+    files_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque position from a `next` or `previous` link. */
+                cursor?: string;
+                /** @description Rows per page (default 50, at most 200; larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFileList"];
+                };
+            };
+        };
+    };
+    files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description Larger than DRS_MAX_UPLOAD_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+        };
+    };
+    files_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Jobs use it as an input. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };
@@ -1284,6 +1349,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InterpreterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InterpreterRequest"];
+                "multipart/form-data": components["schemas"]["InterpreterRequest"];
             };
         };
         responses: {
@@ -1332,6 +1399,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InterpreterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InterpreterRequest"];
+                "multipart/form-data": components["schemas"]["InterpreterRequest"];
             };
         };
         responses: {
@@ -1387,6 +1456,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedInterpreterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedInterpreterRequest"];
+                "multipart/form-data": components["schemas"]["PatchedInterpreterRequest"];
             };
         };
         responses: {
@@ -1421,7 +1492,6 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
-                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1429,7 +1499,7 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
             };
             header?: never;
             path?: never;
@@ -1457,6 +1527,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["JobCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["JobCreateRequest"];
+                "multipart/form-data": components["schemas"]["JobCreateRequest"];
             };
         };
         responses: {
@@ -1711,7 +1783,6 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
-                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1719,7 +1790,7 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
             };
             header?: never;
             path: {
@@ -1811,6 +1882,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ServerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ServerRequest"];
+                "multipart/form-data": components["schemas"]["ServerRequest"];
             };
         };
         responses: {
@@ -1859,6 +1932,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ServerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ServerRequest"];
+                "multipart/form-data": components["schemas"]["ServerRequest"];
             };
         };
         responses: {
@@ -1914,6 +1989,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedServerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedServerRequest"];
+                "multipart/form-data": components["schemas"]["PatchedServerRequest"];
             };
         };
         responses: {
@@ -1940,6 +2017,8 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["ServerCheckRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ServerCheckRequest"];
+                "multipart/form-data": components["schemas"]["ServerCheckRequest"];
             };
         };
         responses: {

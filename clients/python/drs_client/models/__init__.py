@@ -7,6 +7,8 @@ from .credential_generate_request import CredentialGenerateRequest
 from .credential_kind_enum import CredentialKindEnum
 from .credential_request import CredentialRequest
 from .credentials_list_kind import CredentialsListKind
+from .file import File
+from .file_upload_request import FileUploadRequest
 from .host_key import HostKey
 from .interpreter import Interpreter
 from .interpreter_request import InterpreterRequest
@@ -15,6 +17,8 @@ from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
 from .job_create_request_resources import JobCreateRequestResources
 from .job_deleted import JobDeleted
+from .job_input import JobInput
+from .job_input_spec_request import JobInputSpecRequest
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
 from .jobs_list_status_item import JobsListStatusItem
@@ -29,6 +33,7 @@ from .log_search_match import LogSearchMatch
 from .log_search_page import LogSearchPage
 from .login_request import LoginRequest
 from .paginated_credential_list import PaginatedCredentialList
+from .paginated_file_list import PaginatedFileList
 from .paginated_interpreter_list import PaginatedInterpreterList
 from .paginated_job_summary_list import PaginatedJobSummaryList
 from .paginated_server_list import PaginatedServerList
@@ -57,6 +62,8 @@ __all__ = (
     "CredentialKindEnum",
     "CredentialRequest",
     "CredentialsListKind",
+    "File",
+    "FileUploadRequest",
     "HostKey",
     "Interpreter",
     "InterpreterRequest",
@@ -65,6 +72,8 @@ __all__ = (
     "JobCreateRequestEnvironment",
     "JobCreateRequestResources",
     "JobDeleted",
+    "JobInput",
+    "JobInputSpecRequest",
     "JobStatusEnum",
     "JobSummary",
     "JobsListStatusItem",
@@ -79,6 +88,7 @@ __all__ = (
     "LogSearchPage",
     "LoginRequest",
     "PaginatedCredentialList",
+    "PaginatedFileList",
     "PaginatedInterpreterList",
     "PaginatedJobSummaryList",
     "PaginatedServerList",

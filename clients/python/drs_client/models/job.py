@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_input import JobInput
+
 
 T = TypeVar("T", bound="Job")
 
@@ -29,7 +33,6 @@ class Job:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
-            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -50,16 +53,12 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
-        scheduler_job_id (str):
-        scheduler_state (str):
-        pending_reason (str):
-        expected_start_at (datetime.datetime | None):
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
-        resources (Any):
+        inputs (list[JobInput]):
     """
 
     id: UUID
@@ -83,16 +82,12 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
-    scheduler_job_id: str
-    scheduler_state: str
-    pending_reason: str
-    expected_start_at: datetime.datetime | None
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
-    resources: Any
+    inputs: list[JobInput]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,18 +149,6 @@ class Job:
 
         last_seq = self.last_seq
 
-        scheduler_job_id = self.scheduler_job_id
-
-        scheduler_state = self.scheduler_state
-
-        pending_reason = self.pending_reason
-
-        expected_start_at: None | str
-        if isinstance(self.expected_start_at, datetime.datetime):
-            expected_start_at = self.expected_start_at.isoformat()
-        else:
-            expected_start_at = self.expected_start_at
-
         program = self.program
 
         arguments = self.arguments
@@ -176,7 +159,10 @@ class Job:
 
         remote_directory = self.remote_directory
 
-        resources = self.resources
+        inputs = []
+        for inputs_item_data in self.inputs:
+            inputs_item = inputs_item_data.to_dict()
+            inputs.append(inputs_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -203,16 +189,12 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
-                "scheduler_job_id": scheduler_job_id,
-                "scheduler_state": scheduler_state,
-                "pending_reason": pending_reason,
-                "expected_start_at": expected_start_at,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
-                "resources": resources,
+                "inputs": inputs,
             }
         )
 
@@ -220,6 +202,8 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_input import JobInput
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -322,27 +306,6 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
-        scheduler_job_id = d.pop("scheduler_job_id")
-
-        scheduler_state = d.pop("scheduler_state")
-
-        pending_reason = d.pop("pending_reason")
-
-        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return expected_start_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
-
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -353,7 +316,12 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
-        resources = d.pop("resources")
+        inputs = []
+        _inputs = d.pop("inputs")
+        for inputs_item_data in _inputs:
+            inputs_item = JobInput.from_dict(inputs_item_data)
+
+            inputs.append(inputs_item)
 
         job = cls(
             id=id,
@@ -377,16 +345,12 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
-            scheduler_job_id=scheduler_job_id,
-            scheduler_state=scheduler_state,
-            pending_reason=pending_reason,
-            expected_start_at=expected_start_at,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
-            resources=resources,
+            inputs=inputs,
         )
 
         job.additional_properties = d

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_create_request_environment import JobCreateRequestEnvironment
-    from ..models.job_create_request_resources import JobCreateRequestResources
+    from ..models.job_input_spec_request import JobInputSpecRequest
 
 
 T = TypeVar("T", bound="JobCreateRequest")
@@ -33,9 +33,7 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
-        resources (JobCreateRequestResources | Unset): Batch-scheduler request (scheduler servers only), over the
-            server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task,
-            memory_mb, gpus. timeout_seconds is the walltime.
+        inputs (list[JobInputSpecRequest] | Unset): Files staged into the job directory before the program starts.
     """
 
     server: int
@@ -48,7 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
-    resources: JobCreateRequestResources | Unset = UNSET
+    inputs: list[JobInputSpecRequest] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,9 +82,12 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
-        resources: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.resources, Unset):
-            resources = self.resources.to_dict()
+        inputs: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.inputs, Unset):
+            inputs = []
+            for inputs_item_data in self.inputs:
+                inputs_item = inputs_item_data.to_dict()
+                inputs.append(inputs_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,15 +111,15 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
-        if resources is not UNSET:
-            field_dict["resources"] = resources
+        if inputs is not UNSET:
+            field_dict["inputs"] = inputs
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_create_request_environment import JobCreateRequestEnvironment
-        from ..models.job_create_request_resources import JobCreateRequestResources
+        from ..models.job_input_spec_request import JobInputSpecRequest
 
         d = dict(src_dict)
         server = d.pop("server")
@@ -158,12 +159,14 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
-        _resources = d.pop("resources", UNSET)
-        resources: JobCreateRequestResources | Unset
-        if isinstance(_resources, Unset):
-            resources = UNSET
-        else:
-            resources = JobCreateRequestResources.from_dict(_resources)
+        _inputs = d.pop("inputs", UNSET)
+        inputs: list[JobInputSpecRequest] | Unset = UNSET
+        if _inputs is not UNSET:
+            inputs = []
+            for inputs_item_data in _inputs:
+                inputs_item = JobInputSpecRequest.from_dict(inputs_item_data)
+
+                inputs.append(inputs_item)
 
         job_create_request = cls(
             server=server,
@@ -176,7 +179,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
-            resources=resources,
+            inputs=inputs,
         )
 
         job_create_request.additional_properties = d

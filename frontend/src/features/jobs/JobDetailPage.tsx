@@ -8,6 +8,7 @@ import { Name } from "../../components/Name";
 import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { JobInputs } from "./JobInputs";
 import { LogViewer } from "./log/LogViewer";
 import { PendingNote } from "./PendingNote";
 import { jobInvalidation, jobQueries } from "./queries";
@@ -191,6 +192,8 @@ export function JobDetailPage() {
           />
         </>
       )}
+
+      <JobInputs job={j} />
 
       <h2>Results</h2>
       {!finished ? (

@@ -9,6 +9,7 @@ import { parseEnvironment, parseLines } from "../../lib/format";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
 import { serverQueries } from "../servers/queries";
+import { type DraftInput, draftsFromJob, InputsPicker } from "./InputsPicker";
 import { jobInvalidation, jobQueries } from "./queries";
 import { ResourcesFields } from "./ResourcesFields";
 import { NO_RESOURCES, type ResourceValues, resourcesBody, resourcesValues } from "./resources";
@@ -96,6 +97,8 @@ export function NewJobPage() {
   const credentials = useQuery(credentialQueries.list());
   const interpreters = useQuery(serverQueries.interpreters());
   const [general, setGeneral] = useState<string[]>([]);
+  const [inputs, setInputs] = useState<DraftInput[]>([]);
+  const uploading = inputs.some((i) => !i.error && !i.file && i.result === undefined);
 
   const form = useForm<JobForm>({ defaultValues: EMPTY });
   const { register, control, handleSubmit, setValue, setError, watch, reset, formState } = form;
@@ -114,6 +117,7 @@ export function NewJobPage() {
     if (ready && source.data && !filled.current) {
       filled.current = true;
       reset(fromJob(source.data));
+      setInputs(draftsFromJob(source.data));
     }
   }, [ready, source.data, reset]);
 
@@ -157,6 +161,11 @@ export function NewJobPage() {
 
   const submit = handleSubmit((v) => {
     setGeneral([]);
+    const failed = inputs.find((i) => i.error);
+    if (failed) {
+      setGeneral([`The upload of ${failed.label} failed: remove it or add it again.`]);
+      return;
+    }
     const env = parseEnvironment(v.environment);
     create.mutate({
       body: {
@@ -171,6 +180,11 @@ export function NewJobPage() {
         log_policy: v.log_policy,
         result_patterns: parseLines(v.result_patterns),
         ...(batch ? { resources: resourcesBody(v.resources) } : {}),
+        inputs: inputs.map((i) =>
+          i.result !== undefined
+            ? { result: i.result, path: i.path }
+            : { file: i.file, path: i.path },
+        ),
       },
     });
   });
@@ -336,9 +350,10 @@ export function NewJobPage() {
               hint={`${selectedServer?.name} runs jobs through ${selectedServer?.scheduler}: blank fields take the server's defaults; the timeout is the walltime.`}
             />
           )}
+          <InputsPicker value={inputs} onChange={setInputs} />
           <div className="form-actions">
-            <button type="submit" className="btn primary" disabled={create.isPending}>
-              {create.isPending ? "Submitting…" : "Submit job"}
+            <button type="submit" className="btn primary" disabled={create.isPending || uploading}>
+              {create.isPending ? "Submitting…" : uploading ? "Uploading…" : "Submit job"}
             </button>
             <Link to="/jobs" className="btn ghost">
               Cancel
