@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drs.servers",
     "drs.credentials",
     "drs.jobs",
+    "drs.applications",
     "drs.runner",
     "drs.realtime",
 ]
@@ -306,6 +307,8 @@ DRS_JOB_RETENTION_DAYS: int | None = (
 DRS_ENABLE_LOCAL = env_bool("DRS_ENABLE_LOCAL", False)
 DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
+# The most jobs one sweep may create (POST /api/sweeps/).
+DRS_MAX_SWEEP_JOBS = env_int("DRS_MAX_SWEEP_JOBS", 1000, minimum=1)
 # Result collection limits, named as they act (README "Configuration").
 DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)
 DRS_MAX_RESULT_TOTAL_BYTES = env_int("DRS_MAX_RESULT_TOTAL_BYTES", 4 * 1024**3, minimum=0)

@@ -28,6 +28,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
     path("", include(router.urls)),
+    path("", include("drs.applications.urls")),
 ]
 
 urlpatterns = [

@@ -79,6 +79,8 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
         timeout_seconds=job.timeout_seconds,
         log_policy=job.log_policy,
         result_patterns=job.result_patterns,
+        application=job.application,
+        parameters=job.parameters,
     )
 
 
