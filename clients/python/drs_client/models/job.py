@@ -49,11 +49,14 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        application (str):
+        sweep (None | UUID):
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        parameters (Any | None):
     """
 
     id: UUID
@@ -77,11 +80,14 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    application: str
+    sweep: None | UUID
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
+    parameters: Any | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +149,14 @@ class Job:
 
         last_seq = self.last_seq
 
+        application = self.application
+
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
+        else:
+            sweep = self.sweep
+
         program = self.program
 
         arguments = self.arguments
@@ -152,6 +166,9 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
+
+        parameters: Any | None
+        parameters = self.parameters
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -178,11 +195,14 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "application": application,
+                "sweep": sweep,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "parameters": parameters,
             }
         )
 
@@ -292,6 +312,23 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
+        application = d.pop("application")
+
+        def _parse_sweep(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sweep_type_0 = UUID(data)
+
+                return sweep_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        sweep = _parse_sweep(d.pop("sweep"))
+
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -301,6 +338,13 @@ class Job:
         result_patterns = d.pop("result_patterns")
 
         remote_directory = d.pop("remote_directory")
+
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
+
+        parameters = _parse_parameters(d.pop("parameters"))
 
         job = cls(
             id=id,
@@ -324,11 +368,14 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            application=application,
+            sweep=sweep,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            parameters=parameters,
         )
 
         job.additional_properties = d

@@ -49,6 +49,8 @@ class JobSummary:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        application (str):
+        sweep (None | UUID):
     """
 
     id: UUID
@@ -72,6 +74,8 @@ class JobSummary:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    application: str
+    sweep: None | UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +137,14 @@ class JobSummary:
 
         last_seq = self.last_seq
 
+        application = self.application
+
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
+        else:
+            sweep = self.sweep
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -158,6 +170,8 @@ class JobSummary:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "application": application,
+                "sweep": sweep,
             }
         )
 
@@ -267,6 +281,23 @@ class JobSummary:
 
         last_seq = d.pop("last_seq")
 
+        application = d.pop("application")
+
+        def _parse_sweep(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sweep_type_0 = UUID(data)
+
+                return sweep_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        sweep = _parse_sweep(d.pop("sweep"))
+
         job_summary = cls(
             id=id,
             title=title,
@@ -289,6 +320,8 @@ class JobSummary:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            application=application,
+            sweep=sweep,
         )
 
         job_summary.additional_properties = d
