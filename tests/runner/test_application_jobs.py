@@ -119,3 +119,27 @@ def test_sweep_cancel_stops_running_and_queued_jobs(
     summary = api.get(f"/api/sweeps/{sweep_id}/").json()
     assert summary["status_counts"] == {"cancelled": 3}
     assert bytes(first.log_chunks.get().data) == b"up 1\n"
+
+
+def test_demo_application_fits_generated_data(api: APIClient, server: Any, credential: Any) -> None:
+    from drs.applications.demo import ensure_demo_application
+
+    ensure_demo_application()
+    resp = api.post(
+        "/api/jobs/",
+        {
+            "application": "least-squares-fit",
+            "server": server.pk,
+            "credential": credential.pk,
+            "parameters": {"model": "parabola", "noise": 0, "points": 20},
+        },
+        format="json",
+    )
+    assert resp.status_code == 201, resp.json()
+    job = run(Job.objects.get(pk=resp.json()["id"]))
+    assert job.status == "succeeded", job.error
+    result = job.results.get()
+    assert result.path == "fit.json"
+    fit = json.loads(result.file.read())
+    assert fit["model"] == "parabola"
+    assert [round(c, 6) for c in fit["coefficients"]] == [1.5, 2.0, -0.5]
