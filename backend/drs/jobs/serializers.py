@@ -33,7 +33,7 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
             "id", "title", "owner", "server", "server_name", "credential", "interpreter",
             "interpreter_name", "status", "exit_code", "signal", "error", "log_policy",
             "timeout_seconds", "created_at", "started_at", "finished_at", "duration_seconds",
-            "cancel_requested", "rerun_of", "last_seq", "application", "sweep",
+            "cancel_requested", "rerun_of", "last_seq", "application", "parameters", "sweep",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -48,7 +48,6 @@ class JobSerializer(JobSummarySerializer):
         fields = [
             *JobSummarySerializer.Meta.fields,
             "program", "arguments", "environment", "result_patterns", "remote_directory",
-            "parameters",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -661,6 +661,7 @@ export interface components {
             readonly rerun_of: string | null;
             readonly last_seq: number;
             readonly application: string;
+            readonly parameters: unknown | null;
             /** Format: uuid */
             readonly sweep: string | null;
             readonly program: string;
@@ -668,7 +669,6 @@ export interface components {
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
-            readonly parameters: unknown | null;
         };
         JobCreateRequest: {
             /** @default  */
@@ -740,6 +740,7 @@ export interface components {
             readonly rerun_of: string | null;
             readonly last_seq: number;
             readonly application: string;
+            readonly parameters: unknown | null;
             /** Format: uuid */
             readonly sweep: string | null;
         };
