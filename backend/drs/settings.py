@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drs.credentials",
     "drs.jobs",
     "drs.files",
+    "drs.applications",
     "drs.runner",
     "drs.realtime",
     "drs.tokens",
@@ -328,6 +329,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = None
 # Deeper JSON is refused (400) before Python's parser could recurse out of stack.
 DRS_MAX_JSON_DEPTH = env_int("DRS_MAX_JSON_DEPTH", 64, minimum=2)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
+# The most jobs one sweep may create (POST /api/sweeps/).
+DRS_MAX_SWEEP_JOBS = env_int("DRS_MAX_SWEEP_JOBS", 1000, minimum=1)
 # Result collection limits, named as they act (README "Configuration").
 DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)
 DRS_MAX_RESULT_TOTAL_BYTES = env_int("DRS_MAX_RESULT_TOTAL_BYTES", 4 * 1024**3, minimum=0)

@@ -31,6 +31,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
     path("", include(router.urls)),
     path("", include("drs.files.urls")),
+    path("", include("drs.applications.urls")),
 ]
 
 urlpatterns = [

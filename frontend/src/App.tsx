@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { lazy } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { ApplicationsPage } from "./features/applications/ApplicationsPage";
 import { RequireAuth, UnauthorizedRedirect } from "./features/auth/auth";
 import { SignInPage } from "./features/auth/SignInPage";
 import { CredentialsPage } from "./features/credentials/CredentialsPage";
@@ -14,6 +15,20 @@ import { Layout } from "./Layout";
 // route error boundary in Layout, which says "offline" instead of a blank page.
 const JobDetailPage = lazy(() =>
   import("./features/jobs/JobDetailPage").then((m) => ({ default: m.JobDetailPage })),
+);
+
+// The launch form, the editor and the sweep page carry the JSON Schema form library: they
+// load when first opened.
+const LaunchPage = lazy(() =>
+  import("./features/applications/LaunchPage").then((m) => ({ default: m.LaunchPage })),
+);
+const ApplicationEditorPage = lazy(() =>
+  import("./features/applications/ApplicationEditorPage").then((m) => ({
+    default: m.ApplicationEditorPage,
+  })),
+);
+const SweepPage = lazy(() =>
+  import("./features/applications/SweepPage").then((m) => ({ default: m.SweepPage })),
 );
 
 export const queryClient = new QueryClient({
@@ -41,6 +56,11 @@ export function App() {
             <Route path="jobs" element={<JobsListPage />} />
             <Route path="jobs/new" element={<NewJobPage />} />
             <Route path="jobs/:id" element={<JobDetailPage />} />
+            <Route path="applications" element={<ApplicationsPage />} />
+            <Route path="applications/new" element={<ApplicationEditorPage />} />
+            <Route path="applications/:name/launch" element={<LaunchPage />} />
+            <Route path="applications/:name/edit" element={<ApplicationEditorPage />} />
+            <Route path="sweeps/:id" element={<SweepPage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="files" element={<FilesPage />} />

@@ -27,6 +27,7 @@ export function Layout() {
               Jobs
             </NavLink>
             <NavLink to="/jobs/new">New job</NavLink>
+            <NavLink to="/applications">Applications</NavLink>
             <NavLink to="/servers">Servers</NavLink>
             <NavLink to="/credentials">Credentials</NavLink>
             <NavLink to="/files">Files</NavLink>

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -9,7 +10,12 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -18,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from drs.applications.serializers import ApplicationJobCreateSerializer
+from drs.applications.services import application_job_request
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
 from drs.jobs import selectors, services, summaries
@@ -103,12 +111,24 @@ class JobViewSet(
         assert page is not None  # the viewset always paginates
         return self.get_paginated_response([summaries.summary_row(row) for row in page])
 
-    @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer})
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="JobSubmit",
+            serializers=[JobCreateSerializer, ApplicationJobCreateSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={201: JobSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Submit a job: it is `queued` at once and starts when its server has room."""
-        body = JobCreateSerializer(data=request.data, context=self.get_serializer_context())
+        """Submit a job: it is `queued` at once and starts when its server has room. Either
+        a program (interpreter, program, arguments...) or an application and its parameters,
+        which render into the same plain job."""
+        data, recorded = request.data, dict[str, Any]()
+        if isinstance(data, Mapping) and "application" in data:
+            data, recorded = application_job_request(data, user=request.user)
+        body = JobCreateSerializer(data=data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        job = services.job_create(owner=request.user, **body.validated_data)
+        job = services.job_create(owner=request.user, **body.validated_data, **recorded)
         return Response(represent(JobSerializer, job), status=status.HTTP_201_CREATED)
 
     @extend_schema(

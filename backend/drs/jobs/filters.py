@@ -51,6 +51,7 @@ class JobFilter(django_filters.FilterSet):
         max_value=2**63 - 1,
         help_text="User id. Only staff see other users' jobs; for others it narrows to nothing.",
     )
+    sweep = django_filters.UUIDFilter(field_name="sweep_id", help_text="Jobs of this sweep.")
     created_after = UTCIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", help_text="ISO 8601, inclusive."
     )
@@ -60,7 +61,7 @@ class JobFilter(django_filters.FilterSet):
 
     class Meta:
         model = Job
-        fields = ["status", "server", "owner", "created_after", "created_before"]
+        fields = ["status", "server", "owner", "sweep", "created_after", "created_before"]
 
     def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         if data is not None and any("," in value for value in data.getlist("status")):

@@ -33,6 +33,13 @@ class Job(models.Model):
     rerun_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
     )
+    # An application job: the application's name (kept as text, so the job reads the same
+    # after the application changes) and the parameter values it was rendered from.
+    application = models.CharField(max_length=100, blank=True)
+    parameters = models.JSONField(null=True, blank=True)
+    sweep = models.ForeignKey(
+        "applications.Sweep", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
 
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     exit_code = models.SmallIntegerField(null=True, blank=True)
@@ -81,6 +88,7 @@ class Job(models.Model):
             models.Index(fields=["server", "-created_at", "id"], name="job_server_created_id"),
             models.Index(fields=["status", "lease_expires_at"], name="job_status_lease"),
             models.Index(fields=["server", "status", "created_at"], name="job_server_status"),
+            models.Index(fields=["sweep", "-created_at", "id"], name="job_sweep_created_id"),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
             "id", "title", "owner", "server", "server_name", "credential", "interpreter",
             "interpreter_name", "status", "exit_code", "signal", "error", "log_policy",
             "timeout_seconds", "created_at", "started_at", "finished_at", "duration_seconds",
-            "cancel_requested", "rerun_of", "last_seq",
+            "cancel_requested", "rerun_of", "last_seq", "application", "parameters", "sweep",
             "scheduler_job_id", "scheduler_state", "pending_reason", "expected_start_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -98,6 +98,8 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
             InputSpec(i.path, i.size, i.sha256, file_id=i.file_id, result_id=i.result_id)
             for i in job.inputs.all()
         ],
+        application=job.application,
+        parameters=job.parameters,
     )
 
 

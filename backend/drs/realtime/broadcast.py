@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +120,14 @@ def json_safe(data: dict[str, Any]) -> dict[str, Any]:
 
 def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
     """`apublish_job` for sync code (request threads)."""
-    messages = job_changed_messages(job_id, owner_id, job_data)
+    publish_jobs([(job_id, owner_id, job_data)])
+
+
+def publish_jobs(changes: Sequence[tuple[object, int, dict[str, Any]]]) -> None:
+    """Many jobs' changes (job id, owner id, summary) in one call to the layer."""
+    messages = [m for change in changes for m in job_changed_messages(*change)]
+    if not messages:
+        return
     layer = get_channel_layer()
     send_sync = getattr(layer, "group_send_many_sync", None)
     if send_sync is None:  # another layer (tests' in-memory one)

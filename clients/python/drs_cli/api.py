@@ -33,6 +33,9 @@ def error_detail(response: Response[Any] | httpx.Response) -> str:
             return str(body["detail"])
         parts = []
         for key, value in body.items():
+            if isinstance(value, dict):  # by name within the field: an application's parameters
+                value = [f"{name}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                         for name, v in value.items()]  # fmt: skip
             text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
             parts.append(text if key in ("detail", "non_field_errors") else f"{key}: {text}")
         return "; ".join(parts)

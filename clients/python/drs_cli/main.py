@@ -616,6 +616,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow", "-f", action="store_true", help="follow the new job")
     p = command("show", cmd_show, "show one job", parents=[json_flag])
     p.add_argument("job")
+    from drs_cli import apps
+
+    apps.add_commands(command, json_flag)
     return parser
 
 

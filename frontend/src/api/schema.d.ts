@@ -4,6 +4,44 @@
  */
 
 export interface paths {
+    "/api/applications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        get: operations["applications_list"];
+        put?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        post: operations["applications_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{name}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        get: operations["applications_retrieve"];
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        put: operations["applications_update"];
+        post?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        delete: operations["applications_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        patch: operations["applications_partial_update"];
+        trace?: never;
+    };
     "/api/auth/login/": {
         parameters: {
             query?: never;
@@ -220,7 +258,11 @@ export interface paths {
         /** @description Jobs, newest first, a page at a time: follow `next` (cursor pagination). */
         get: operations["jobs_list"];
         put?: never;
-        /** @description Submit a job: it is `queued` at once and starts when its server has room. */
+        /**
+         * @description Submit a job: it is `queued` at once and starts when its server has room. Either
+         *     a program (interpreter, program, arguments...) or an application and its parameters,
+         *     which render into the same plain job.
+         */
         post: operations["jobs_create"];
         delete?: never;
         options?: never;
@@ -448,10 +490,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sweeps/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sweeps_list"];
+        put?: never;
+        /** @description One job per combination of the `vary` lists (all or none are created). */
+        post: operations["sweeps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The sweep and how many of its jobs are in each status. */
+        get: operations["sweeps_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel every job of the sweep that has not ended. */
+        post: operations["sweeps_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Application: {
+            readonly id: number;
+            name: string;
+            title: string;
+            description?: string;
+            interpreter: number;
+            readonly interpreter_name: string;
+            /** @description The script the interpreter runs. */
+            program: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description A job of an application: its parameters instead of an interpreter, a program,
+         *     arguments and an environment (those come from the application).
+         */
+        ApplicationJobCreateRequest: {
+            /** @description The application's name. */
+            application: string;
+            /** @description Values by parameter name. */
+            parameters?: unknown;
+            server: number;
+            /** @description One of your credentials for this server. */
+            credential: number;
+            /** @default  */
+            title: string;
+            resources?: {
+                [key: string]: unknown;
+            };
+            inputs?: {
+                [key: string]: unknown;
+            }[];
+        };
+        ApplicationRequest: {
+            name: string;
+            title: string;
+            description?: string;
+            interpreter: number;
+            /** @description The script the interpreter runs. */
+            program: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
+        };
         CheckResult: {
             ok: boolean;
             /** Format: double */
@@ -567,6 +735,10 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly application: string;
+            readonly parameters: unknown | null;
+            /** Format: uuid */
+            readonly sweep: string | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
@@ -640,6 +812,7 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "starting" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
+        JobSubmitRequest: components["schemas"]["JobCreateRequest"] | components["schemas"]["ApplicationJobCreateRequest"];
         /** @description The job as lists and `/ws/jobs/` show it: everything but the program and its inputs. */
         JobSummary: {
             /** Format: uuid */
@@ -669,6 +842,10 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly application: string;
+            readonly parameters: unknown | null;
+            /** Format: uuid */
+            readonly sweep: string | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -806,6 +983,45 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Server"][];
         };
+        PaginatedSweepList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Sweep"][];
+        };
+        PatchedApplicationRequest: {
+            name?: string;
+            title?: string;
+            description?: string;
+            interpreter?: number;
+            /** @description The script the interpreter runs. */
+            program?: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
+        };
         /** @description Secrets are write-only: they go in, and never come back out. */
         PatchedCredentialRequest: {
             server?: number;
@@ -895,6 +1111,49 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
+        Sweep: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly application: string;
+            readonly application_title: string;
+            readonly title: string;
+            readonly server: number;
+            readonly server_name: string;
+            readonly credential: number | null;
+            readonly parameters: unknown;
+            readonly vary: unknown;
+            readonly count: number;
+            readonly status_counts: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SweepCancelled: {
+            /** @description Jobs that had not ended yet. */
+            cancelled: number;
+        };
+        SweepCreateRequest: {
+            /** @description The application's name. */
+            application: string;
+            server: number;
+            /** @description One of your credentials for this server. */
+            credential: number;
+            /** @description Values every job of the sweep shares. */
+            parameters?: unknown;
+            /** @description Parameter name → its values; one job per combination (cartesian product). */
+            vary: {
+                [key: string]: unknown[];
+            };
+            /** @default  */
+            title: string;
+        };
+        SweepCreated: {
+            /** Format: uuid */
+            id: string;
+            count: number;
+            jobs: string[];
+        };
         Token: {
             token: string;
         };
@@ -912,6 +1171,150 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    applications_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"][];
+                };
+            };
+        };
+    };
+    applications_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApplicationRequest"];
+                "multipart/form-data": components["schemas"]["ApplicationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApplicationRequest"];
+                "multipart/form-data": components["schemas"]["ApplicationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    applications_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedApplicationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedApplicationRequest"];
+                "multipart/form-data": components["schemas"]["PatchedApplicationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
     auth_login: {
         parameters: {
             query?: never;
@@ -1500,6 +1903,8 @@ export interface operations {
                  *     * `lost` - Lost
                  */
                 status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                /** @description Jobs of this sweep. */
+                sweep?: string;
             };
             header?: never;
             path?: never;
@@ -1524,11 +1929,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["JobCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["JobCreateRequest"];
-                "multipart/form-data": components["schemas"]["JobCreateRequest"];
+                "application/json": components["schemas"]["JobSubmitRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["JobSubmitRequest"];
+                "multipart/form-data": components["schemas"]["JobSubmitRequest"];
             };
         };
         responses: {
@@ -1791,6 +2196,8 @@ export interface operations {
                  *     * `lost` - Lost
                  */
                 status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                /** @description Jobs of this sweep. */
+                sweep?: string;
             };
             header?: never;
             path: {
@@ -2050,6 +2457,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HostKey"];
+                };
+            };
+        };
+    };
+    sweeps_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSweepList"];
+                };
+            };
+        };
+    };
+    sweeps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SweepCreateRequest"];
+                "multipart/form-data": components["schemas"]["SweepCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepCreated"];
+                };
+            };
+        };
+    };
+    sweeps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this sweep. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+        };
+    };
+    sweeps_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this sweep. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepCancelled"];
                 };
             };
         };

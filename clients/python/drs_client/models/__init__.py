@@ -1,5 +1,18 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .application import Application
+from .application_default_resources import ApplicationDefaultResources
+from .application_environment import ApplicationEnvironment
+from .application_job_create_request import ApplicationJobCreateRequest
+from .application_job_create_request_inputs_item import (
+    ApplicationJobCreateRequestInputsItem,
+)
+from .application_job_create_request_resources import (
+    ApplicationJobCreateRequestResources,
+)
+from .application_request import ApplicationRequest
+from .application_request_default_resources import ApplicationRequestDefaultResources
+from .application_request_environment import ApplicationRequestEnvironment
 from .check_result import CheckResult
 from .conflict import Conflict
 from .credential import Credential
@@ -37,6 +50,14 @@ from .paginated_file_list import PaginatedFileList
 from .paginated_interpreter_list import PaginatedInterpreterList
 from .paginated_job_summary_list import PaginatedJobSummaryList
 from .paginated_server_list import PaginatedServerList
+from .paginated_sweep_list import PaginatedSweepList
+from .patched_application_request import PatchedApplicationRequest
+from .patched_application_request_default_resources import (
+    PatchedApplicationRequestDefaultResources,
+)
+from .patched_application_request_environment import (
+    PatchedApplicationRequestEnvironment,
+)
 from .patched_credential_request import PatchedCredentialRequest
 from .patched_interpreter_request import PatchedInterpreterRequest
 from .patched_server_request import PatchedServerRequest
@@ -48,6 +69,12 @@ from .server_kind_enum import ServerKindEnum
 from .server_request import ServerRequest
 from .servers_list_kind import ServersListKind
 from .stream_enum import StreamEnum
+from .sweep import Sweep
+from .sweep_cancelled import SweepCancelled
+from .sweep_create_request import SweepCreateRequest
+from .sweep_create_request_vary import SweepCreateRequestVary
+from .sweep_created import SweepCreated
+from .sweep_status_counts import SweepStatusCounts
 from .token import Token
 from .token_create_request import TokenCreateRequest
 from .token_created import TokenCreated
@@ -55,6 +82,15 @@ from .token_login_request import TokenLoginRequest
 from .user import User
 
 __all__ = (
+    "Application",
+    "ApplicationDefaultResources",
+    "ApplicationEnvironment",
+    "ApplicationJobCreateRequest",
+    "ApplicationJobCreateRequestInputsItem",
+    "ApplicationJobCreateRequestResources",
+    "ApplicationRequest",
+    "ApplicationRequestDefaultResources",
+    "ApplicationRequestEnvironment",
     "CheckResult",
     "Conflict",
     "Credential",
@@ -92,6 +128,10 @@ __all__ = (
     "PaginatedInterpreterList",
     "PaginatedJobSummaryList",
     "PaginatedServerList",
+    "PaginatedSweepList",
+    "PatchedApplicationRequest",
+    "PatchedApplicationRequestDefaultResources",
+    "PatchedApplicationRequestEnvironment",
     "PatchedCredentialRequest",
     "PatchedInterpreterRequest",
     "PatchedServerRequest",
@@ -103,6 +143,12 @@ __all__ = (
     "ServerRequest",
     "ServersListKind",
     "StreamEnum",
+    "Sweep",
+    "SweepCancelled",
+    "SweepCreateRequest",
+    "SweepCreateRequestVary",
+    "SweepCreated",
+    "SweepStatusCounts",
     "Token",
     "TokenCreateRequest",
     "TokenCreated",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,10 +10,6 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
-
-if TYPE_CHECKING:
-    from ..models.job_input import JobInput
-
 
 T = TypeVar("T", bound="Job")
 
@@ -53,12 +49,14 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        application (str):
+        sweep (None | UUID):
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
-        inputs (list[JobInput]):
+        parameters (Any | None):
     """
 
     id: UUID
@@ -82,12 +80,14 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    application: str
+    sweep: None | UUID
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
-    inputs: list[JobInput]
+    parameters: Any | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,6 +149,14 @@ class Job:
 
         last_seq = self.last_seq
 
+        application = self.application
+
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
+        else:
+            sweep = self.sweep
+
         program = self.program
 
         arguments = self.arguments
@@ -159,10 +167,8 @@ class Job:
 
         remote_directory = self.remote_directory
 
-        inputs = []
-        for inputs_item_data in self.inputs:
-            inputs_item = inputs_item_data.to_dict()
-            inputs.append(inputs_item)
+        parameters: Any | None
+        parameters = self.parameters
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -189,12 +195,14 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "application": application,
+                "sweep": sweep,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
-                "inputs": inputs,
+                "parameters": parameters,
             }
         )
 
@@ -202,8 +210,6 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.job_input import JobInput
-
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -306,6 +312,23 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
+        application = d.pop("application")
+
+        def _parse_sweep(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sweep_type_0 = UUID(data)
+
+                return sweep_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        sweep = _parse_sweep(d.pop("sweep"))
+
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -316,12 +339,12 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
-        inputs = []
-        _inputs = d.pop("inputs")
-        for inputs_item_data in _inputs:
-            inputs_item = JobInput.from_dict(inputs_item_data)
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
 
-            inputs.append(inputs_item)
+        parameters = _parse_parameters(d.pop("parameters"))
 
         job = cls(
             id=id,
@@ -345,12 +368,14 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            application=application,
+            sweep=sweep,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
-            inputs=inputs,
+            parameters=parameters,
         )
 
         job.additional_properties = d

@@ -29,7 +29,6 @@ class JobSummary:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
-            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -50,10 +49,8 @@ class JobSummary:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
-        scheduler_job_id (str):
-        scheduler_state (str):
-        pending_reason (str):
-        expected_start_at (datetime.datetime | None):
+        application (str):
+        sweep (None | UUID):
     """
 
     id: UUID
@@ -77,10 +74,8 @@ class JobSummary:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
-    scheduler_job_id: str
-    scheduler_state: str
-    pending_reason: str
-    expected_start_at: datetime.datetime | None
+    application: str
+    sweep: None | UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -142,17 +137,13 @@ class JobSummary:
 
         last_seq = self.last_seq
 
-        scheduler_job_id = self.scheduler_job_id
+        application = self.application
 
-        scheduler_state = self.scheduler_state
-
-        pending_reason = self.pending_reason
-
-        expected_start_at: None | str
-        if isinstance(self.expected_start_at, datetime.datetime):
-            expected_start_at = self.expected_start_at.isoformat()
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
         else:
-            expected_start_at = self.expected_start_at
+            sweep = self.sweep
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -179,10 +170,8 @@ class JobSummary:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
-                "scheduler_job_id": scheduler_job_id,
-                "scheduler_state": scheduler_state,
-                "pending_reason": pending_reason,
-                "expected_start_at": expected_start_at,
+                "application": application,
+                "sweep": sweep,
             }
         )
 
@@ -292,26 +281,22 @@ class JobSummary:
 
         last_seq = d.pop("last_seq")
 
-        scheduler_job_id = d.pop("scheduler_job_id")
+        application = d.pop("application")
 
-        scheduler_state = d.pop("scheduler_state")
-
-        pending_reason = d.pop("pending_reason")
-
-        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+        def _parse_sweep(data: object) -> None | UUID:
             if data is None:
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+                sweep_type_0 = UUID(data)
 
-                return expected_start_at_type_0
+                return sweep_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None, data)
+            return cast(None | UUID, data)
 
-        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+        sweep = _parse_sweep(d.pop("sweep"))
 
         job_summary = cls(
             id=id,
@@ -335,10 +320,8 @@ class JobSummary:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
-            scheduler_job_id=scheduler_job_id,
-            scheduler_state=scheduler_state,
-            pending_reason=pending_reason,
-            expected_start_at=expected_start_at,
+            application=application,
+            sweep=sweep,
         )
 
         job_summary.additional_properties = d

@@ -83,7 +83,14 @@ export function JobDetailPage() {
               >
                 Rerun
               </button>
-              <Link className="btn" to={`/jobs/new?from=${j.id}`}>
+              <Link
+                className="btn"
+                to={
+                  j.application
+                    ? `/applications/${j.application}/launch?from=${j.id}`
+                    : `/jobs/new?from=${j.id}`
+                }
+              >
                 Edit and rerun
               </Link>
             </>
@@ -161,6 +168,20 @@ export function JobDetailPage() {
           <dt>Owner</dt>
           <dd>{j.owner}</dd>
         </div>
+        {j.application && (
+          <div>
+            <dt>Application</dt>
+            <dd>
+              <Link to={`/applications/${j.application}/launch`}>{j.application}</Link>
+              {j.sweep && (
+                <>
+                  {" "}
+                  (<Link to={`/sweeps/${j.sweep}`}>sweep</Link>)
+                </>
+              )}
+            </dd>
+          </div>
+        )}
         {j.rerun_of && (
           <div>
             <dt>Rerun of</dt>

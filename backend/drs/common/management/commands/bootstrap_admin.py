@@ -24,6 +24,9 @@ class Command(BaseCommand):
         if generated:
             password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
+        from drs.applications.demo import ensure_demo_application
+
+        ensure_demo_application()  # something to launch within a minute of signing in
         if generated:
             self.stdout.write(
                 self.style.WARNING(

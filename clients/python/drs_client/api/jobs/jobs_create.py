@@ -5,14 +5,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.application_job_create_request import ApplicationJobCreateRequest
 from ...models.job import Job
 from ...models.job_create_request import JobCreateRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: JobCreateRequest,
+    body: ApplicationJobCreateRequest | JobCreateRequest | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -21,7 +22,10 @@ def _get_kwargs(
         "url": "/api/jobs/",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, JobCreateRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -57,12 +61,14 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest,
+    body: ApplicationJobCreateRequest | JobCreateRequest | Unset = UNSET,
 ) -> Response[Job]:
-    """Submit a job: it is `queued` at once and starts when its server has room.
+    """Submit a job: it is `queued` at once and starts when its server has room. Either
+    a program (interpreter, program, arguments...) or an application and its parameters,
+    which render into the same plain job.
 
     Args:
-        body (JobCreateRequest):
+        body (ApplicationJobCreateRequest | JobCreateRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -86,12 +92,14 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest,
+    body: ApplicationJobCreateRequest | JobCreateRequest | Unset = UNSET,
 ) -> Job | None:
-    """Submit a job: it is `queued` at once and starts when its server has room.
+    """Submit a job: it is `queued` at once and starts when its server has room. Either
+    a program (interpreter, program, arguments...) or an application and its parameters,
+    which render into the same plain job.
 
     Args:
-        body (JobCreateRequest):
+        body (ApplicationJobCreateRequest | JobCreateRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,12 +118,14 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest,
+    body: ApplicationJobCreateRequest | JobCreateRequest | Unset = UNSET,
 ) -> Response[Job]:
-    """Submit a job: it is `queued` at once and starts when its server has room.
+    """Submit a job: it is `queued` at once and starts when its server has room. Either
+    a program (interpreter, program, arguments...) or an application and its parameters,
+    which render into the same plain job.
 
     Args:
-        body (JobCreateRequest):
+        body (ApplicationJobCreateRequest | JobCreateRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,12 +147,14 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: JobCreateRequest,
+    body: ApplicationJobCreateRequest | JobCreateRequest | Unset = UNSET,
 ) -> Job | None:
-    """Submit a job: it is `queued` at once and starts when its server has room.
+    """Submit a job: it is `queued` at once and starts when its server has room. Either
+    a program (interpreter, program, arguments...) or an application and its parameters,
+    which render into the same plain job.
 
     Args:
-        body (JobCreateRequest):
+        body (ApplicationJobCreateRequest | JobCreateRequest | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,6 +1,7 @@
 import datetime
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -21,6 +22,7 @@ def _get_kwargs(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -53,6 +55,11 @@ def _get_kwargs(
             json_status.append(status_item)
 
     params["status"] = json_status
+
+    json_sweep: str | Unset = UNSET
+    if not isinstance(sweep, Unset):
+        json_sweep = str(sweep)
+    params["sweep"] = json_sweep
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -101,6 +108,7 @@ def sync_detailed(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> Response[PaginatedJobSummaryList]:
     """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
 
@@ -113,6 +121,7 @@ def sync_detailed(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +140,7 @@ def sync_detailed(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     )
 
     response = client.get_httpx_client().request(
@@ -151,6 +161,7 @@ def sync(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> PaginatedJobSummaryList | None:
     """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
 
@@ -163,6 +174,7 @@ def sync(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,6 +194,7 @@ def sync(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     ).parsed
 
 
@@ -196,6 +209,7 @@ async def asyncio_detailed(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> Response[PaginatedJobSummaryList]:
     """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
 
@@ -208,6 +222,7 @@ async def asyncio_detailed(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,6 +241,7 @@ async def asyncio_detailed(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -244,6 +260,7 @@ async def asyncio(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> PaginatedJobSummaryList | None:
     """Jobs, newest first, a page at a time: follow `next` (cursor pagination).
 
@@ -256,6 +273,7 @@ async def asyncio(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -276,5 +294,6 @@ async def asyncio(
             search=search,
             server=server,
             status=status,
+            sweep=sweep,
         )
     ).parsed

@@ -24,6 +24,7 @@ def _get_kwargs(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -56,6 +57,11 @@ def _get_kwargs(
             json_status.append(status_item)
 
     params["status"] = json_status
+
+    json_sweep: str | Unset = UNSET
+    if not isinstance(sweep, Unset):
+        json_sweep = str(sweep)
+    params["sweep"] = json_sweep
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -114,6 +120,7 @@ def sync_detailed(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> Response[list[Result]]:
     """Files the job created or changed that matched its result patterns, by path.
     Paged by `page` and `page_size` (default and most 1000): the next page is in the
@@ -129,6 +136,7 @@ def sync_detailed(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +156,7 @@ def sync_detailed(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     )
 
     response = client.get_httpx_client().request(
@@ -169,6 +178,7 @@ def sync(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> list[Result] | None:
     """Files the job created or changed that matched its result patterns, by path.
     Paged by `page` and `page_size` (default and most 1000): the next page is in the
@@ -184,6 +194,7 @@ def sync(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,6 +215,7 @@ def sync(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     ).parsed
 
 
@@ -219,6 +231,7 @@ async def asyncio_detailed(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> Response[list[Result]]:
     """Files the job created or changed that matched its result patterns, by path.
     Paged by `page` and `page_size` (default and most 1000): the next page is in the
@@ -234,6 +247,7 @@ async def asyncio_detailed(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,6 +267,7 @@ async def asyncio_detailed(
         search=search,
         server=server,
         status=status,
+        sweep=sweep,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -272,6 +287,7 @@ async def asyncio(
     search: str | Unset = UNSET,
     server: int | Unset = UNSET,
     status: list[JobsResultsListStatusItem] | Unset = UNSET,
+    sweep: UUID | Unset = UNSET,
 ) -> list[Result] | None:
     """Files the job created or changed that matched its result patterns, by path.
     Paged by `page` and `page_size` (default and most 1000): the next page is in the
@@ -287,6 +303,7 @@ async def asyncio(
         search (str | Unset):
         server (int | Unset):
         status (list[JobsResultsListStatusItem] | Unset):
+        sweep (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -308,5 +325,6 @@ async def asyncio(
             search=search,
             server=server,
             status=status,
+            sweep=sweep,
         )
     ).parsed
