@@ -24,7 +24,6 @@ from drs.jobs.filters import JobFilter
 from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
 from drs.jobs.models import Job
 from drs.jobs.pagination import ResultPagination
-from drs.jobs.tables import TableQuerySerializer, TableSerializer, read_result_table
 from drs.jobs.serializers import (
     JobCreateSerializer,
     JobDeletedSerializer,
@@ -38,6 +37,7 @@ from drs.jobs.serializers import (
     ResultSerializer,
     represent,
 )
+from drs.jobs.tables import TableQuerySerializer, TableSerializer, read_result_table
 
 Row = TypeVar("Row")
 
