@@ -270,6 +270,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/metrics/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
+         *     order, at most `limit`. `complete` once the job ended and nothing follows.
+         */
+        get: operations["jobs_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/rerun/": {
         parameters: {
             query?: never;
@@ -316,6 +336,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["jobs_results_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/results/{result_id}/table/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A result file read as a numeric table (CSV, TSV, or whitespace-separated with
+         *     `#` comments), down-sampled to at most `max_points` evenly spaced rows.
+         */
+        get: operations["jobs_results_table"];
         put?: never;
         post?: never;
         delete?: never;
@@ -492,6 +532,15 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
@@ -566,6 +615,15 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -630,6 +688,30 @@ export interface components {
         LoginRequest: {
             username: string;
             password: string;
+        };
+        MetricPage: {
+            /** @description In ascending n order. */
+            results: components["schemas"]["MetricPoint"][];
+            /** @description Pass as `after` to read on: the last n returned, or the `after` given. */
+            next_after: number;
+            /** @description The job has ended and no point follows `next_after`. */
+            complete: boolean;
+            /** @description Lines of the metrics file skipped as invalid. */
+            invalid: number;
+            /** @description Set once points were no longer stored (the bound). */
+            note: string;
+        };
+        MetricPoint: {
+            /** @description 1, 2, 3... in the order written. */
+            n: number;
+            /**
+             * Format: date-time
+             * @description When the point was stored.
+             */
+            time: string;
+            values: {
+                [key: string]: number;
+            };
         };
         PaginatedCredentialList: {
             /** @example 123 */
@@ -779,6 +861,15 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
+        Table: {
+            columns: string[];
+            /** @description At most `max_points` rows, evenly spaced over the file; null: not a number. */
+            rows: (number | null)[][];
+            /** @description Data rows in the whole file. */
+            total_rows: number;
+            /** @description Some rows were left out (down-sampled). */
+            sampled: boolean;
+        };
         Token: {
             token: string;
         };
@@ -1491,6 +1582,32 @@ export interface operations {
             };
         };
     };
+    jobs_metrics: {
+        parameters: {
+            query?: {
+                /** @description Points with n > after. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricPage"];
+                };
+            };
+        };
+    };
     jobs_rerun: {
         parameters: {
             query?: never;
@@ -1592,6 +1709,31 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    jobs_results_table: {
+        parameters: {
+            query?: {
+                max_points?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+                result_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Table"];
                 };
             };
         };

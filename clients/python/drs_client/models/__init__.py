@@ -14,8 +14,10 @@ from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
 from .job_deleted import JobDeleted
+from .job_metrics_last_type_0 import JobMetricsLastType0
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
+from .job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
 from .jobs_list_status_item import JobsListStatusItem
 from .jobs_log_text_stream import JobsLogTextStream
 from .jobs_logs_search_stream import JobsLogsSearchStream
@@ -27,6 +29,9 @@ from .log_policy_enum import LogPolicyEnum
 from .log_search_match import LogSearchMatch
 from .log_search_page import LogSearchPage
 from .login_request import LoginRequest
+from .metric_page import MetricPage
+from .metric_point import MetricPoint
+from .metric_point_values import MetricPointValues
 from .paginated_credential_list import PaginatedCredentialList
 from .paginated_interpreter_list import PaginatedInterpreterList
 from .paginated_job_summary_list import PaginatedJobSummaryList
@@ -41,6 +46,7 @@ from .server_kind_enum import ServerKindEnum
 from .server_request import ServerRequest
 from .servers_list_kind import ServersListKind
 from .stream_enum import StreamEnum
+from .table import Table
 from .token import Token
 from .user import User
 
@@ -59,8 +65,10 @@ __all__ = (
     "JobCreateRequest",
     "JobCreateRequestEnvironment",
     "JobDeleted",
+    "JobMetricsLastType0",
     "JobStatusEnum",
     "JobSummary",
+    "JobSummaryMetricsLastType0",
     "JobsListStatusItem",
     "JobsLogTextStream",
     "JobsLogsSearchStream",
@@ -72,6 +80,9 @@ __all__ = (
     "LogSearchMatch",
     "LogSearchPage",
     "LoginRequest",
+    "MetricPage",
+    "MetricPoint",
+    "MetricPointValues",
     "PaginatedCredentialList",
     "PaginatedInterpreterList",
     "PaginatedJobSummaryList",
@@ -86,6 +97,7 @@ __all__ = (
     "ServerRequest",
     "ServersListKind",
     "StreamEnum",
+    "Table",
     "Token",
     "User",
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
 
 T = TypeVar("T", bound="Job")
 
@@ -49,6 +53,8 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        progress (float | None): The last `progress` metric (0-1).
+        metrics_last (JobMetricsLastType0 | None): The last metric point's values.
         program (str):
         arguments (Any):
         environment (Any):
@@ -77,6 +83,8 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    progress: float | None
+    metrics_last: JobMetricsLastType0 | None
     program: str
     arguments: Any
     environment: Any
@@ -85,6 +93,8 @@ class Job:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         id = str(self.id)
 
         title = self.title
@@ -143,6 +153,15 @@ class Job:
 
         last_seq = self.last_seq
 
+        progress: float | None
+        progress = self.progress
+
+        metrics_last: dict[str, Any] | None
+        if isinstance(self.metrics_last, JobMetricsLastType0):
+            metrics_last = self.metrics_last.to_dict()
+        else:
+            metrics_last = self.metrics_last
+
         program = self.program
 
         arguments = self.arguments
@@ -178,6 +197,8 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "progress": progress,
+                "metrics_last": metrics_last,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
@@ -190,6 +211,8 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -292,6 +315,28 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
+        def _parse_progress(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        progress = _parse_progress(d.pop("progress"))
+
+        def _parse_metrics_last(data: object) -> JobMetricsLastType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metrics_last_type_0 = JobMetricsLastType0.from_dict(data)
+
+                return metrics_last_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobMetricsLastType0 | None, data)
+
+        metrics_last = _parse_metrics_last(d.pop("metrics_last"))
+
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -324,6 +369,8 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            progress=progress,
+            metrics_last=metrics_last,
             program=program,
             arguments=arguments,
             environment=environment,

@@ -8,6 +8,7 @@ import { StatusBadge, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { LogViewer } from "./log/LogViewer";
+import { JobMetrics } from "./metrics/JobMetrics";
 import { jobInvalidation, jobQueries } from "./queries";
 import { ResultsTable } from "./ResultsTable";
 import { useJobWatch } from "./useJobWatch";
@@ -172,6 +173,8 @@ export function JobDetailPage() {
           </div>
         )}
       </dl>
+
+      <JobMetrics job={j} />
 
       <h2>Output</h2>
       {j.log_policy === "none" ? (

@@ -7,6 +7,7 @@ import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../componen
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { serverQueries } from "../servers/queries";
+import { ProgressBar } from "./metrics/ProgressBar";
 import { type JobFilters, jobQueries } from "./queries";
 
 /** Filters live in the address (?status=running&status=failed&server=2&from=…&until=…). */
@@ -204,6 +205,7 @@ export function JobsListPage() {
                   </td>
                   <td data-label="Status">
                     <StatusBadge status={job.status} />
+                    <ProgressBar progress={job.progress} />
                   </td>
                   <td data-label="Server">{job.server_name}</td>
                   <td data-label="Exit" className="mono">
