@@ -96,10 +96,10 @@ async def test_points_arrive_live_in_order_and_resume_resends_nothing(
             frame = json.loads(raw)
             if frame["type"] == "progress" and frame["id"] == str(job.pk):
                 progress.append(frame["progress"])
-            if frame["type"] == "job" and frame["job"]["id"] == str(job.pk):
-                if frame["job"]["status"] == "succeeded":
-                    progress.append(frame["job"]["progress"])
-                    return
+            job_frame = frame.get("job") or {}
+            if job_frame.get("id") == str(job.pk) and job_frame.get("status") == "succeeded":
+                progress.append(job_frame["progress"])
+                return
 
     async with (
         ws_connect(f"{daphne.url}/ws/jobs/", additional_headers=headers) as jobs_ws,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 from drs.jobs.tables import read_result_table
@@ -21,13 +22,13 @@ def test_only_objects_of_finite_numbers_are_points() -> None:
 
 def test_complete_lines_only_until_the_job_ends() -> None:
     s = sink()
-    s.feed(b'{"a": 1}\n\n{"a": 2}\nnope\n{"a": 3')
+    s.feed(b'{"a": 1}\n\n{"a": 2}\nnope\n{"a": 3}')
     batch = s.take()
     assert batch is not None
     assert [n for n, _ in batch.points] == [8, 9]
     assert (batch.start, batch.end, batch.invalid) == (100, 124, 1)
     s.commit(batch)
-    assert (s.offset, s.count, bytes(s.buffer)) == (124, 9, b'{"a": 3')
+    assert (s.offset, s.count, bytes(s.buffer)) == (124, 9, b'{"a": 3}')
     assert s.take() is None
     final = s.take(final=True)
     assert final is not None and final.points == [(10, {"a": 3})]
@@ -69,6 +70,6 @@ def test_large_tables_are_sampled_evenly_within_the_bound() -> None:
     assert 500 <= len(t["rows"]) <= 1000
     xs = [row[0] for row in t["rows"]]
     assert xs[0] == 0 and xs == sorted(xs)
-    steps = {b - a for a, b in zip(xs, xs[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(xs)}
     assert len(steps) == 1  # evenly spaced
     assert xs[-1] > 90_000
