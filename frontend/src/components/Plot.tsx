@@ -20,6 +20,8 @@ export interface PlotProps {
   height?: number;
   /** Draw points, not only lines (tables); a live metric draws lines. */
   points?: boolean;
+  /** Join points across gaps (overlays whose x values differ from job to job). */
+  spanGaps?: boolean;
   testId?: string;
 }
 
@@ -80,6 +82,7 @@ export function Plot({
   time,
   height = 260,
   points,
+  spanGaps,
   testId,
 }: PlotProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -107,7 +110,7 @@ export function Plot({
           stroke: COLORS[i % COLORS.length] as string,
           width: 1.5,
           points: { show: Boolean(points) },
-          spanGaps: false,
+          spanGaps: Boolean(spanGaps),
         })),
       ],
       cursor: { drag: { x: true, y: false } },
@@ -137,7 +140,7 @@ export function Plot({
       u.destroy();
       chart.current = null;
     };
-  }, [labels, logX, logY, time, height, xLabel, points, hasErrors]);
+  }, [labels, logX, logY, time, height, xLabel, points, spanGaps, hasErrors]);
 
   useEffect(() => {
     const u = chart.current;
