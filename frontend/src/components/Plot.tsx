@@ -34,6 +34,7 @@ function errorBarsPlugin(errors: (ArrayLike<number | null> | undefined)[]): uPlo
       draw: (u: uPlot) => {
         const ctx = u.ctx;
         const xs = u.data[0];
+        let drawn = 0;
         ctx.save();
         ctx.lineWidth = Math.max(1, devicePixelRatio);
         errors.forEach((err, i) => {
@@ -60,10 +61,13 @@ function errorBarsPlugin(errors: (ArrayLike<number | null> | undefined)[]): uPlo
                 : u.bbox.top + u.bbox.height;
             ctx.moveTo(cx, top);
             ctx.lineTo(cx, bottom);
+            drawn++;
           }
           ctx.stroke();
         });
         ctx.restore();
+        // What was drawn, for tests and the curious (a canvas has no DOM to inspect).
+        u.root.dataset.errorBars = String(drawn);
       },
     },
   };
@@ -149,7 +153,17 @@ export function Plot({
     u.setData(toData(x, series, logX, logY), !zoomed.current);
   }, [x, series, logX, logY]);
 
-  return <div ref={box} className="plot" data-testid={testId} />;
+  return (
+    <div
+      ref={box}
+      className="plot"
+      data-testid={testId}
+      data-log-x={Boolean(logX)}
+      data-log-y={Boolean(logY)}
+      data-points={x.length}
+      data-series={series.length}
+    />
+  );
 }
 
 function toData(
