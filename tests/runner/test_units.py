@@ -56,4 +56,8 @@ def test_describe_exit() -> None:
 
 def test_job_command_quotes_everything() -> None:
     cmd = job_command(["/usr/bin/env", "python3", "./program", "a b", "$(x)"], {"V": "'; rm"})
-    assert cmd == "export V=''\"'\"'; rm'\nexec /usr/bin/env python3 ./program 'a b' '$(x)'"
+    assert cmd == (
+        "export V=''\"'\"'; rm'\n"
+        'export DRS_METRICS="$PWD/metrics.jsonl"\n'
+        "exec /usr/bin/env python3 ./program 'a b' '$(x)'"
+    )

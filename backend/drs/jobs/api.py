@@ -30,6 +30,7 @@ from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
 from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
+from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
 from drs.jobs.models import Job
 from drs.jobs.pagination import ResultPagination
 from drs.jobs.serializers import (
@@ -45,6 +46,7 @@ from drs.jobs.serializers import (
     ResultSerializer,
     represent,
 )
+from drs.jobs.tables import TableQuerySerializer, TableSerializer, read_result_table
 
 Row = TypeVar("Row")
 
@@ -183,6 +185,40 @@ class JobViewSet(
         query = LogSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(selectors.log_search(job=job, **query.validated_data))
+
+    @extend_schema(
+        parameters=[MetricQuerySerializer],
+        responses=MetricPageSerializer,
+        operation_id="jobs_metrics",
+    )
+    @action(detail=True, methods=["get"])
+    def metrics(self, request: Request, pk: str | None = None) -> Response:
+        """The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
+        order, at most `limit`. `complete` once the job ended and nothing follows."""
+        job = self.get_object()
+        query = MetricQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(metric_page(job=job, **query.validated_data))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("result_id", int, OpenApiParameter.PATH),
+            TableQuerySerializer,
+        ],
+        responses=TableSerializer,
+        operation_id="jobs_results_table",
+    )
+    @action(detail=True, methods=["get"], url_path=r"results/(?P<result_id>\d+)/table")
+    def result_table(self, request: Request, result_id: str, pk: str | None = None) -> Response:
+        """A result file read as a numeric table (CSV, TSV, or whitespace-separated with
+        `#` comments), down-sampled to at most `max_points` evenly spaced rows."""
+        job = self.get_object()
+        result = get_object_or_404(job.results, pk=int(result_id))
+        query = TableQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        with result.file.open("rb") as file:
+            table = read_result_table(file, result.path, query.validated_data["max_points"])
+        return Response(table)
 
     @extend_schema(
         responses={

@@ -70,6 +70,15 @@ class Job(models.Model):
     stderr_offset = models.BigIntegerField(default=0)
     last_seq = models.BigIntegerField(default=0)
     line_count = models.BigIntegerField(default=0)  # newlines persisted, both streams
+    # Metrics (the job's DRS_METRICS file): bytes of it consumed (stored, skipped or
+    # thinned), the last point's n, the lines skipped as invalid, the last point's values
+    # and its last `progress`, and a note once the point bound was reached.
+    metrics_offset = models.BigIntegerField(default=0)
+    metric_count = models.BigIntegerField(default=0)
+    metrics_invalid = models.BigIntegerField(default=0)
+    metrics_last = models.JSONField(null=True, blank=True)
+    progress = models.FloatField(null=True, blank=True)
+    metrics_note = models.CharField(max_length=300, blank=True)
     lease_owner = models.CharField(max_length=100, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -129,6 +138,24 @@ class LogChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.seq} {self.stream}@{self.offset}"
+
+
+class MetricPoint(models.Model):
+    """One valid line of a job's DRS_METRICS file: an object of numbers."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="metric_points")
+    n = models.BigIntegerField()  # 1, 2, 3... in the order the job wrote them
+    time = models.DateTimeField()
+    values = models.JSONField()
+
+    class Meta:
+        ordering = ["job", "n"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "n"], name="metricpoint_job_n_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}#{self.n}"
 
 
 def result_upload_to(instance: Result, filename: str) -> str:

@@ -31,6 +31,15 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
     interpreter_name = serializers.CharField(source="interpreter.name", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
     cancel_requested = serializers.SerializerMethodField()
+    progress = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="The last `progress` metric (0-1)."
+    )
+    metrics_last = serializers.DictField(
+        child=serializers.FloatField(),
+        read_only=True,
+        allow_null=True,
+        help_text="The last metric point's values.",
+    )
 
     class Meta:
         model = Job
@@ -40,6 +49,7 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
             "timeout_seconds", "created_at", "started_at", "finished_at", "duration_seconds",
             "cancel_requested", "rerun_of", "last_seq", "application", "parameters", "sweep",
             "scheduler_job_id", "scheduler_state", "pending_reason", "expected_start_at",
+            "progress", "metrics_last",
         ]  # fmt: skip
         read_only_fields = fields
 

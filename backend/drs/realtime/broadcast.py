@@ -45,6 +45,24 @@ def log_event(
     }
 
 
+def metric_event(*, n: int, time: datetime, values: dict[str, float]) -> dict[str, Any]:
+    return {"type": "metric.point", "n": n, "time": iso_time(time), "values": values}
+
+
+Message = tuple[str, dict[str, Any]]
+
+
+def progress_messages(owner_id: int, job_id: object, progress: float) -> list[Message]:
+    """A running job's progress for `/ws/jobs/` (its owner's and staff's)."""
+    event = {"type": "job.progress", "id": str(job_id), "progress": progress}
+    return [(user_jobs_group(owner_id), event), (STAFF_JOBS_GROUP, event)]
+
+
+async def asend_messages(messages: list[Message]) -> None:
+    """(group, event) pairs in order, in one round trip where the layer can."""
+    await _asend_many(messages)
+
+
 async def apublish_log_chunk(
     job_id: object,
     *,

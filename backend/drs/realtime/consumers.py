@@ -37,7 +37,7 @@ from redis.exceptions import RedisError
 from drs.common.isotime import iso_time
 from drs.common.metrics import WS_CLIENTS
 from drs.jobs.choices import TERMINAL_STATUSES
-from drs.jobs.models import Job, LogChunk
+from drs.jobs.models import Job, LogChunk, MetricPoint
 from drs.jobs.selectors import job_list
 from drs.realtime import broadcast
 
@@ -86,10 +86,10 @@ def log_frame(
     }
 
 
-def parse_after(query_string: bytes) -> int | None:
+def parse_after(query_string: bytes, name: str = "after") -> int | None:
     """`after` from the query string: a seq >= 0, default 0; None when malformed."""
     try:
-        values = parse_qs(query_string.decode("latin-1"), strict_parsing=False).get("after")
+        values = parse_qs(query_string.decode("latin-1"), strict_parsing=False).get(name)
     except ValueError:
         return None
     if not values:
@@ -122,9 +122,30 @@ def chunks_after(job_id: UUID, after: int, upto: int | None, limit: int) -> list
 
 
 @database_sync_to_async
-def job_state(job_id: UUID) -> tuple[str, int | None, int] | None:
-    """(status, exit_code, last_seq) read together, or None when the job is gone."""
-    return Job.objects.filter(pk=job_id).values_list("status", "exit_code", "last_seq").first()
+def job_state(job_id: UUID) -> tuple[str, int | None, int, int] | None:
+    """(status, exit_code, last_seq, metric_count) read together, or None when gone."""
+    return (
+        Job.objects.filter(pk=job_id)
+        .values_list("status", "exit_code", "last_seq", "metric_count")
+        .first()
+    )
+
+
+METRIC_BATCH = 1000
+
+
+@database_sync_to_async
+def points_after(job_id: UUID, after: int) -> list[dict[str, Any]]:
+    rows = (
+        MetricPoint.objects.filter(job_id=job_id, n__gt=after)
+        .order_by("n")
+        .values_list("n", "time", "values")[:METRIC_BATCH]
+    )
+    return [metric_frame(n, iso_time(time), values) for n, time, values in rows]
+
+
+def metric_frame(n: int, time: str, values: dict[str, float]) -> dict[str, Any]:
+    return {"type": "metric", "n": n, "time": time, "values": values}
 
 
 class SendWindow:
@@ -312,8 +333,16 @@ class JobsConsumer(GroupConsumer):
     async def job_changed(self, event: dict[str, Any]) -> None:
         await self.send_frame({"type": "job", "job": event["job"]})
 
+    async def job_progress(self, event: dict[str, Any]) -> None:
+        await self.send_frame(
+            {"type": "progress", "id": event["id"], "progress": event["progress"]}
+        )
+
     async def log_chunk(self, event: dict[str, Any]) -> None:
         """Not in a log group; ignore rather than crash if one ever arrives."""
+
+    async def metric_point(self, event: dict[str, Any]) -> None:
+        """Not in a log group either."""
 
 
 class JobLogConsumer(GroupConsumer):
@@ -328,9 +357,16 @@ class JobLogConsumer(GroupConsumer):
     check_job = True
     finished = False
 
+    # Metric points, the same way as chunks: each n once and in order, live or from the
+    # database (a gap, a reconnect with `metrics_after`, dropped messages).
+    metrics_sent = 0
+    metrics_known = 0
+    metrics_backfilling = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.batch = FIRST_BATCH
+        self.pending_points: dict[int, dict[str, Any]] = {}
         self.pending: dict[int, dict[str, Any]] = {}
         self.pending_bytes = 0
         self.wake = asyncio.Event()
@@ -344,12 +380,14 @@ class JobLogConsumer(GroupConsumer):
             return
         self.authorized = True
         after = parse_after(self.scope.get("query_string", b""))
-        if after is None:
+        metrics_after = parse_after(self.scope.get("query_string", b""), "metrics_after")
+        if after is None or metrics_after is None:
             await self.accept()
             await self.close(CLOSE_BAD_REQUEST)
             return
         self.job_id = job_id
         self.last_sent = after
+        self.metrics_sent = metrics_after
         # Join before reading the database: a chunk committed after the backfill's read
         # is then certainly published to us.
         if not await self.join([broadcast.job_logs_group(job_id)]):
@@ -370,6 +408,15 @@ class JobLogConsumer(GroupConsumer):
             self.pending[seq] = event
             self.pending_bytes += size
         # else: known_seq records it; the pump reads it from the database instead.
+        self.wake.set()
+
+    async def metric_point(self, event: dict[str, Any]) -> None:
+        n = int(event["n"])
+        if self.finished or n <= self.metrics_sent:
+            return
+        self.metrics_known = max(self.metrics_known, n)
+        if len(self.pending_points) < METRIC_BATCH:
+            self.pending_points[n] = event
         self.wake.set()
 
     async def job_changed(self, event: dict[str, Any]) -> None:
@@ -411,8 +458,15 @@ class JobLogConsumer(GroupConsumer):
                     )
                 )
                 continue
+            point = self.pending_points.pop(self.metrics_sent + 1, None)
+            if point is not None:
+                await self.send_metric(metric_frame(point["n"], point["time"], point["values"]))
+                continue
             if self.backfilling or self.known_seq > self.last_sent:
                 await self.send_from_database()
+                continue
+            if self.metrics_backfilling or self.metrics_known > self.metrics_sent:
+                await self.send_points_from_database()
                 continue
             if self.check_job:
                 self.check_job = False
@@ -447,6 +501,22 @@ class JobLogConsumer(GroupConsumer):
         elif len(rows) < limit and upto is None:
             self.backfilling = False
 
+    async def send_points_from_database(self) -> None:
+        frames = await points_after(self.job_id, self.metrics_sent)
+        for frame in frames:
+            await self.send_metric(frame)
+        for n in [n for n in self.pending_points if n <= self.metrics_sent]:
+            del self.pending_points[n]
+        if len(frames) < METRIC_BATCH:
+            self.metrics_backfilling = False
+            self.metrics_known = min(self.metrics_known, self.metrics_sent)
+
+    async def send_metric(self, frame: dict[str, Any]) -> None:
+        if self.window is not None:
+            await self.window.writable.wait()
+        self.metrics_sent = frame["n"]
+        await self.send_frame(frame)
+
     def drop_sent_pending(self) -> None:
         """Forget buffered live chunks the database path has sent meanwhile."""
         for seq in [seq for seq in self.pending if seq <= self.last_sent]:
@@ -458,8 +528,12 @@ class JobLogConsumer(GroupConsumer):
             self.finished = True
             await self.close(CLOSE_GONE)
             return True
-        status, exit_code, last_seq = state
+        status, exit_code, last_seq, metric_count = state
         terminal = status in TERMINAL_STATUSES
+        if metric_count > self.metrics_sent:
+            self.metrics_known = max(self.metrics_known, metric_count)
+            self.check_job = terminal
+            return False
         if last_seq > self.last_sent:
             # Chunks we have not seen (dropped messages, or the final status overtook the
             # last chunks): drain them, then look at the job again.

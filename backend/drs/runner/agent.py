@@ -13,7 +13,7 @@ import json
 import logging
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 from typing import Any, Protocol
 
@@ -31,6 +31,9 @@ FRAME = struct.Struct(">II")
 LAUNCH_TIMEOUT = 30.0
 # The agent's answer while another launch of the job is still starting (agent_main.py).
 LAUNCH_IN_PROGRESS = 75
+# Byte offsets to follow from: stdout, stderr and the metrics file (None: not that one).
+Offsets = Sequence[int | None]
+METRICS_STREAM = 2  # the third stream: the job's DRS_METRICS file
 
 
 class Watcher(Protocol):
@@ -51,9 +54,7 @@ class Follower(Protocol):
 
     closed: asyncio.Event
 
-    def watch(
-        self, job_id: str, directory: str, offsets: tuple[int, int] | None, w: Watcher
-    ) -> None:
+    def watch(self, job_id: str, directory: str, offsets: Offsets | None, w: Watcher) -> None:
         """Follow a job from these byte offsets (None: only its end, not its output)."""
 
     def unwatch(self, job_id: str) -> None: ...
@@ -140,7 +141,7 @@ class AgentClient:
         self,
         job_id: str,
         directory: str,
-        offsets: tuple[int, int] | None,
+        offsets: Offsets | None,
         w: Watcher,
         *,
         batch: bool = False,

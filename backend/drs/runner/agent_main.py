@@ -3,15 +3,17 @@
 connection, and follows the output files of every job the runner asks it to.
 
 stdin  (from the runner): JSON lines
-    {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR] or null,
+    {"op": "watch", "id": JOB, "dir": PATH, "offsets": [STDOUT, STDERR, METRICS] or null,
      "batch": true (optional: a batch scheduler's job, below)}
+     (an offset may be null: that file is not followed)
     {"op": "unwatch", "id": JOB}
     {"op": "launch", "id": JOB, "dir": PATH, "command": SH, "wrapper": SH,
      "program": TEXT (optional: create PATH and write it there as `program`)}
 stdout (to the runner): frames, each `>II` (header length, payload length), a JSON
 header, then the payload bytes:
     {"t": "hello", "v": 1, "mode": "inotify"|"poll"}
-    {"t": "data", "id": JOB, "s": 0|1, "o": OFFSET} + bytes   (s: 0 stdout, 1 stderr)
+    {"t": "data", "id": JOB, "s": 0|1|2, "o": OFFSET} + bytes
+                                  (s: 0 stdout, 1 stderr, 2 the DRS_METRICS file)
     {"t": "exit", "id": JOB, "code": N}   after every byte of both streams was sent
     {"t": "gone", "id": JOB, "why": TEXT} the job can no longer end normally
     {"t": "started", "id": JOB}           a batch job's wrapper recorded its pid
@@ -54,7 +56,7 @@ BATCH_POLL_SECONDS = 0.02  # batch jobs' files (the runner shows their start wit
 # heartbeats, checks every job's wrapper is alive, and rescans every job (a safety net for
 # events that cannot be watched). One wakeup per period whatever the number of jobs.
 PERIOD_SECONDS = 5.0
-STREAMS = ("stdout", "stderr")
+STREAMS = ("stdout", "stderr", "metrics.jsonl")
 # `launch` answers, as the shell launch script exits: 0 started (or already running),
 # 75 a launch of the job is still starting elsewhere (the runner asks the script, which
 # waits for it), 95 the wrapper did not report, 96 a tool is missing, 97 no directory.
@@ -186,8 +188,9 @@ class Watch:
         self.started = False
         self.dir = directory
         self.data = offsets is not None  # None: follow the job's end, not its output
-        self.offsets = [int(offsets[0]), int(offsets[1])] if offsets else [0, 0]
-        self.fds = [None, None]
+        given = [None if o is None else int(o) for o in offsets or ()]
+        self.offsets = (given + [None] * len(STREAMS))[: len(STREAMS)]
+        self.fds = [None] * len(STREAMS)
         self.wd = None
         self.done = False
         self.pid = None  # (pid, start) of the wrapper, read from its `pid` file
@@ -199,7 +202,7 @@ class Watch:
         for fd in self.fds:
             if fd is not None:
                 os.close(fd)
-        self.fds = [None, None]
+        self.fds = [None] * len(STREAMS)
 
     def exit_code(self):
         try:
@@ -212,6 +215,8 @@ class Watch:
         if not self.data:
             return
         for index, name in enumerate(STREAMS):
+            if self.offsets[index] is None:
+                continue
             if self.fds[index] is None:
                 try:
                     self.fds[index] = os.open(self.path(name), os.O_RDONLY)

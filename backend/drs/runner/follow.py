@@ -12,7 +12,7 @@ import time
 
 import asyncssh
 
-from drs.runner.agent import Watcher
+from drs.runner.agent import Offsets, Watcher
 from drs.runner.remote import Remote, liveness_script
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ READ_SIZE = 1024 * 1024
 POLL_MIN = 0.05
 POLL_MAX = 0.25
 LIVENESS_EVERY = 5.0
-STREAMS = ("stdout", "stderr")
+STREAMS = ("stdout", "stderr", "metrics.jsonl")  # the files of agent_main.STREAMS
 
 
 def parse_int(raw: bytes | None) -> int | None:
@@ -34,10 +34,11 @@ def parse_int(raw: bytes | None) -> int | None:
 
 
 class Watched:
-    def __init__(self, directory: str, offsets: tuple[int, int] | None, watcher: Watcher) -> None:
+    def __init__(self, directory: str, offsets: Offsets | None, watcher: Watcher) -> None:
         self.directory = directory
         self.data = offsets is not None
-        self.offsets = list(offsets) if offsets else [0, 0]
+        given = list(offsets or ())
+        self.offsets: list[int | None] = (given + [None] * len(STREAMS))[: len(STREAMS)]
         self.watcher = watcher
         self.pid: tuple[int, str] | None = None
 
@@ -51,9 +52,7 @@ class SftpFollower:
         self._wake = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name="drs-sftp-follower")
 
-    def watch(
-        self, job_id: str, directory: str, offsets: tuple[int, int] | None, w: Watcher
-    ) -> None:
+    def watch(self, job_id: str, directory: str, offsets: Offsets | None, w: Watcher) -> None:
         self.jobs[job_id] = Watched(directory, offsets, w)
         self._wake.set()
 
@@ -88,11 +87,11 @@ class SftpFollower:
         code = parse_int(await self.remote.read_file(f"{d}/exit_code"))
         got = 0
         for index, stream in enumerate(STREAMS if watched.data else ()):
-            while True:
-                data = await self.remote.read_at(f"{d}/{stream}", watched.offsets[index], READ_SIZE)
+            while (offset := watched.offsets[index]) is not None:
+                data = await self.remote.read_at(f"{d}/{stream}", offset, READ_SIZE)
                 if data:
-                    watched.watcher.on_data(index, watched.offsets[index], data)
-                    watched.offsets[index] += len(data)
+                    watched.watcher.on_data(index, offset, data)
+                    watched.offsets[index] = offset + len(data)
                     got += len(data)
                 # After the exit code, only an empty read proves the end of the file.
                 if not data or (code is None and len(data) < READ_SIZE):

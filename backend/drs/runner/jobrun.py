@@ -29,10 +29,11 @@ from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
-from drs.runner.agent import LAUNCH_IN_PROGRESS, AgentError
 from drs.runner.diskfull import disk_full, disk_script
 from drs.runner.limits import command_error
+from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
+from drs.runner.metricsink import MetricSink
 from drs.runner.pool import Link
 from drs.runner.remote import (
     WRAPPER,
@@ -119,6 +120,9 @@ class JobRun:
         sink = self.sink
         if sink is None:
             return
+        if stream == METRICS_STREAM:
+            self.on_metrics(offset, data)
+            return
         name = STREAMS[stream]
         expected = sink.read_offsets[name]
         if offset < expected:  # already have these bytes (a resumed transport)
@@ -131,6 +135,23 @@ class JobRun:
             return
         if data:
             sink.feed(name, data)
+            self.runner.persister.fed(self.job_id, len(data))
+
+    def on_metrics(self, offset: int, data: bytes) -> None:
+        metrics = self.sink.metrics if self.sink is not None else None
+        if metrics is None:
+            return
+        expected = metrics.read_offset
+        if offset < expected:
+            data = data[expected - offset :]
+        elif offset > expected:
+            log.error(
+                "job %s: metrics skipped from %d to %d; resyncing", self.job_id, expected, offset
+            )
+            self.on_lost("the transport skipped bytes")
+            return
+        if data:
+            metrics.feed(data)
             self.runner.persister.fed(self.job_id, len(data))
 
     def on_exit(self, code: int) -> None:
@@ -391,14 +412,21 @@ class JobRun:
         if job.status == JobStatus.STARTING:
             # Reattaching to a job whose start was never recorded: launching is idempotent.
             await self.start()
-        if job.log_policy == LogPolicy.LIVE:
-            self.sink = LogSink(
+        # Every job has a sink: metrics are kept whatever the log policy; its log
+        # buffers stay empty unless the log is live.
+        self.sink = LogSink(
+            job_id=self.job_id,
+            offsets={Stream.STDOUT: job.stdout_offset, Stream.STDERR: job.stderr_offset},
+            last_seq=job.last_seq,
+            line_count=job.line_count,
+            metrics=MetricSink(
                 job_id=self.job_id,
-                offsets={Stream.STDOUT: job.stdout_offset, Stream.STDERR: job.stderr_offset},
-                last_seq=job.last_seq,
-                line_count=job.line_count,
-            )
-            self.runner.persister.register(self.sink)
+                owner_id=job.owner_id,
+                offset=job.metrics_offset,
+                count=job.metric_count,
+            ),
+        )
+        self.runner.persister.register(self.sink)
         await self.watch()
         while self.exit_code is None:
             # Everything else wakes this loop (transport events, a stop request, a lost
@@ -477,10 +505,16 @@ class JobRun:
                 log.info("job %s: follower not available (%s); retrying", self.job_id, exc)
                 await asyncio.sleep(0.5)
                 continue
-            offsets: tuple[int, int] | None = None
+            offsets: Offsets | None = None
             if self.sink is not None:
                 read = self.sink.read_offsets
-                offsets = (read[Stream.STDOUT], read[Stream.STDERR])
+                live = self.job.log_policy == LogPolicy.LIVE
+                metrics = self.sink.metrics
+                offsets = (
+                    read[Stream.STDOUT] if live else None,
+                    read[Stream.STDERR] if live else None,
+                    metrics.read_offset if metrics is not None else None,
+                )
             follower.watch(self.job_id, self.job.remote_directory, offsets, self)
             return
 
@@ -516,7 +550,7 @@ class JobRun:
         notes: list[str] = []
         if self.sink is not None:
             await self.runner.persister.final_flush(self.sink)
-        elif job.log_policy == LogPolicy.TOTAL:
+        if job.log_policy == LogPolicy.TOTAL:
             notes += await self.store_total_log()
         notes += await self.on_host("Result files", lambda remote: collect_results(remote, job))
         signal_name, error = describe_exit(code) if code else ("", "")

@@ -26,6 +26,7 @@ from drs.common import metrics
 from drs.jobs.choices import Stream
 from drs.jobs.models import Job, LogChunk
 from drs.realtime.broadcast import apublish_log_events, log_event
+from drs.runner.metricsink import MetricBatch, MetricPublisher, MetricSink, persist_points
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ class LogSink:
     buffers: dict[str, Pieces] = field(default_factory=lambda: {s: Pieces() for s in STREAMS})
     failed: BaseException | None = None
     ended: bool = False  # the job has ended: flushes take the incomplete tail too
+    metrics: MetricSink | None = None  # the job's DRS_METRICS file, followed alongside
 
     @property
     def read_offsets(self) -> dict[str, int]:
@@ -136,7 +138,8 @@ class LogSink:
 
     @property
     def pending_bytes(self) -> int:
-        return sum(len(b) for b in self.buffers.values())
+        metrics = self.metrics.pending if self.metrics is not None else 0
+        return sum(len(b) for b in self.buffers.values()) + metrics
 
     def feed(self, stream: str, data: bytes) -> None:
         if data:
@@ -255,22 +258,29 @@ def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[s
 
 
 def persist_batch(
-    owner: str, items: list[tuple[str | UUID, list[PendingChunk]]]
+    owner: str,
+    items: list[tuple[str | UUID, list[PendingChunk]]],
+    points: list[tuple[str | UUID, MetricBatch]] | None = None,
 ) -> tuple[set[str], datetime]:
-    """Chunks of many jobs and each job's offsets commit together, or not at all. A job
-    whose guard fails (lease taken over, or last_seq moved) writes nothing: returned."""
+    """Chunks of many jobs and each job's offsets commit together, or not at all, and so
+    do their metric points. A job whose guard fails (lease taken over, or last_seq or
+    its metrics offset moved) writes nothing: returned."""
     now = timezone.now()
     with transaction.atomic():
+        logged = [(job_id, chunks) for job_id, chunks in items if chunks]
         moved = advance_jobs(
-            owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in items], now
-        )
-        rows = [(job_id, c) for job_id, chunks in items if str(job_id) in moved for c in chunks]
+            owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in logged], now
+        ) if logged else set()  # fmt: skip
+        rows = [(job_id, c) for job_id, chunks in logged if str(job_id) in moved for c in chunks]
         insert_chunks(rows, now)
+        lost = {str(job_id) for job_id, _ in logged} - moved
+        if points:
+            lost |= persist_points(owner, [p for p in points if str(p[0]) not in lost], now)
     # Counted here, once committed: a runner stopped while its loop awaited this flush
     # (a worker restart) never learns of it, and the count fell short of the log.
     metrics.LOG_BYTES.inc(sum(len(c.data) for _, c in rows))
     metrics.LOG_CHUNKS.inc(len(rows))
-    return {str(job_id) for job_id, _ in items} - moved, now
+    return lost, now
 
 
 # The LogChunk columns COPY writes, with their PostgreSQL types (binary COPY needs them).
@@ -387,6 +397,7 @@ class Persister:
         self.on_lost: Callable[[str], None] = lambda job_id: None
         self.on_failed: Callable[[str, BaseException], None] = lambda job_id, exc: None
         self._queues: list[PublishQueue] = []
+        self.metric_publisher = MetricPublisher()
         self._publishers: list[asyncio.Task[None]] = []
         # Flushes of `run` begun and completed: a final flush waits for one that began
         # after it asked.
@@ -447,20 +458,34 @@ class Persister:
 
     async def flush(self, sinks: list[LogSink], *, final: bool = False) -> None:
         async with self.lock:
-            items = [
-                (s, chunks)
-                for s in sinks
-                if s.failed is None and (chunks := s.take(final=final or s.ended))
-            ]
+            items: list[tuple[LogSink, list[PendingChunk]]] = []
+            points: dict[str, MetricBatch] = {}
+            for s in sinks:
+                if s.failed is not None:
+                    continue
+                chunks = s.take(final=final or s.ended)
+                if s.metrics is not None and s.metrics.pending:
+                    batch = s.metrics.take(final=final or s.ended)
+                    if batch is not None:
+                        points[str(s.job_id)] = batch
+                if chunks or str(s.job_id) in points:
+                    items.append((s, chunks))
             if not items:
                 return
             try:
                 lost, when = await self.db(
-                    persist_batch, self.owner, [(s.job_id, c) for s, c in items]
+                    persist_batch,
+                    self.owner,
+                    [(s.job_id, c) for s, c in items],
+                    [
+                        (s.job_id, points[str(s.job_id)])
+                        for s, _ in items
+                        if str(s.job_id) in points
+                    ],
                 )
             except (DataError, IntegrityError):
                 if len(items) > 1:
-                    lost, when = await self._isolate(items)
+                    lost, when = await self._isolate(items, points)
                 else:
                     raise
             published = []
@@ -471,6 +496,12 @@ class Persister:
                     self.on_lost(job_id)
                 elif sink.failed is None:
                     sink.commit(chunks)
+                    batch = points.get(job_id)
+                    if batch is not None and sink.metrics is not None:
+                        sink.metrics.commit(batch)
+                        self.metric_publisher.committed(
+                            sink.metrics, batch, when, final=final or sink.ended
+                        )
                     published.append((sink, chunks))
         for sink, chunks in published:
             queue = self._queue_for(str(sink.job_id))
@@ -528,16 +559,23 @@ class Persister:
             task.cancel()
         await asyncio.gather(*self._publishers, return_exceptions=True)
         self._publishers = []
+        await self.metric_publisher.close()
 
     async def _isolate(
-        self, items: list[tuple[LogSink, list[PendingChunk]]]
+        self, items: list[tuple[LogSink, list[PendingChunk]]], points: dict[str, MetricBatch]
     ) -> tuple[set[str], datetime]:
         """One job's data broke the batch: commit the others one by one, fail that job."""
         lost: set[str] = set()
         when = timezone.now()
         for sink, chunks in items:
+            batch = points.get(str(sink.job_id))
             try:
-                job_lost, when = await self.db(persist_batch, self.owner, [(sink.job_id, chunks)])
+                job_lost, when = await self.db(
+                    persist_batch,
+                    self.owner,
+                    [(sink.job_id, chunks)],
+                    [(sink.job_id, batch)] if batch is not None else [],
+                )
                 lost |= job_lost
             except (DataError, IntegrityError) as exc:
                 sink.failed = exc

@@ -333,6 +333,8 @@ def job_command(argv: list[str], environment: dict[str, str]) -> str:
         if not ENV_NAME.fullmatch(name):
             raise ValueError(f"Invalid environment variable name: {name!r}")
     exports = "".join(f"export {name}={q(str(value))}\n" for name, value in environment.items())
+    # Last, so the file DRS follows is the one the job is told about.
+    exports += 'export DRS_METRICS="$PWD/metrics.jsonl"\n'
     return exports + "exec " + " ".join(q(arg) for arg in argv)
 
 

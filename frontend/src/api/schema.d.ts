@@ -4,44 +4,6 @@
  */
 
 export interface paths {
-    "/api/applications/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        get: operations["applications_list"];
-        put?: never;
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        post: operations["applications_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/applications/{name}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        get: operations["applications_retrieve"];
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        put: operations["applications_update"];
-        post?: never;
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        delete: operations["applications_destroy"];
-        options?: never;
-        head?: never;
-        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
-        patch: operations["applications_partial_update"];
-        trace?: never;
-    };
     "/api/auth/login/": {
         parameters: {
             query?: never;
@@ -161,60 +123,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/files/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["files_list"];
-        put?: never;
-        /**
-         * @description Upload a file (multipart field `file`, optional `name`): streamed to storage and
-         *     hashed on the way; over DRS_MAX_UPLOAD_BYTES → 413.
-         */
-        post: operations["files_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/files/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["files_retrieve"];
-        put?: never;
-        post?: never;
-        /** @description Delete the file; refused (409) while jobs use it as an input. */
-        delete: operations["files_destroy"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/files/{id}/download/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The exact bytes uploaded, streamed. */
-        get: operations["files_download"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/interpreters/": {
         parameters: {
             query?: never;
@@ -258,11 +166,7 @@ export interface paths {
         /** @description Jobs, newest first, a page at a time: follow `next` (cursor pagination). */
         get: operations["jobs_list"];
         put?: never;
-        /**
-         * @description Submit a job: it is `queued` at once and starts when its server has room. Either
-         *     a program (interpreter, program, arguments...) or an application and its parameters,
-         *     which render into the same plain job.
-         */
+        /** @description Submit a job: it is `queued` at once and starts when its server has room. */
         post: operations["jobs_create"];
         delete?: never;
         options?: never;
@@ -366,6 +270,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/metrics/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
+         *     order, at most `limit`. `complete` once the job ended and nothing follows.
+         */
+        get: operations["jobs_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/rerun/": {
         parameters: {
             query?: never;
@@ -412,6 +336,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["jobs_results_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{id}/results/{result_id}/table/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A result file read as a numeric table (CSV, TSV, or whitespace-separated with
+         *     `#` comments), down-sampled to at most `max_points` evenly spaced rows.
+         */
+        get: operations["jobs_results_table"];
         put?: never;
         post?: never;
         delete?: never;
@@ -490,136 +434,10 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/sweeps/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["sweeps_list"];
-        put?: never;
-        /** @description One job per combination of the `vary` lists (all or none are created). */
-        post: operations["sweeps_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sweeps/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The sweep and how many of its jobs are in each status. */
-        get: operations["sweeps_retrieve"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sweeps/{id}/cancel/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Cancel every job of the sweep that has not ended. */
-        post: operations["sweeps_cancel_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Application: {
-            readonly id: number;
-            name: string;
-            title: string;
-            description?: string;
-            interpreter: number;
-            readonly interpreter_name: string;
-            /** @description The script the interpreter runs. */
-            program: string;
-            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
-            arguments?: string[];
-            /** @description Values may hold `{name}` placeholders. */
-            environment?: {
-                [key: string]: string;
-            };
-            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
-            parameters?: unknown;
-            result_patterns?: string[];
-            servers?: number[];
-            default_resources?: {
-                [key: string]: unknown;
-            };
-            timeout_seconds?: number | null;
-            log_policy?: components["schemas"]["LogPolicyEnum"];
-            enabled?: boolean;
-            /** Format: date-time */
-            readonly created_at: string;
-            /** Format: date-time */
-            readonly updated_at: string;
-        };
-        /**
-         * @description A job of an application: its parameters instead of an interpreter, a program,
-         *     arguments and an environment (those come from the application).
-         */
-        ApplicationJobCreateRequest: {
-            /** @description The application's name. */
-            application: string;
-            /** @description Values by parameter name. */
-            parameters?: unknown;
-            server: number;
-            /** @description One of your credentials for this server. */
-            credential: number;
-            /** @default  */
-            title: string;
-            resources?: {
-                [key: string]: unknown;
-            };
-            inputs?: {
-                [key: string]: unknown;
-            }[];
-        };
-        ApplicationRequest: {
-            name: string;
-            title: string;
-            description?: string;
-            interpreter: number;
-            /** @description The script the interpreter runs. */
-            program: string;
-            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
-            arguments?: string[];
-            /** @description Values may hold `{name}` placeholders. */
-            environment?: {
-                [key: string]: string;
-            };
-            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
-            parameters?: unknown;
-            result_patterns?: string[];
-            servers?: number[];
-            default_resources?: {
-                [key: string]: unknown;
-            };
-            timeout_seconds?: number | null;
-            log_policy?: components["schemas"]["LogPolicyEnum"];
-            enabled?: boolean;
-        };
         CheckResult: {
             ok: boolean;
             /** Format: double */
@@ -665,27 +483,6 @@ export interface components {
             passphrase?: string;
             /** @description Login password (kind `password`). */
             password?: string;
-        };
-        File: {
-            /** Format: uuid */
-            readonly id: string;
-            readonly name: string;
-            readonly size: number;
-            readonly sha256: string;
-            /** Format: date-time */
-            readonly created_at: string;
-            readonly owner: string;
-            readonly download_url: string;
-        };
-        /** @description Documents the multipart body; the view reads the streamed upload itself. */
-        FileUploadRequest: {
-            /**
-             * Format: binary
-             * @description The bytes to store.
-             */
-            file: string;
-            /** @description Defaults to the uploaded file's name. */
-            name?: string;
         };
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
@@ -735,16 +532,20 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            readonly application: string;
-            readonly parameters: unknown | null;
-            /** Format: uuid */
-            readonly sweep: string | null;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
-            readonly inputs: components["schemas"]["JobInput"][];
         };
         JobCreateRequest: {
             /** @default  */
@@ -767,38 +568,11 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
-            /** @description Files staged into the job directory before the program starts. */
-            inputs?: components["schemas"]["JobInputSpecRequest"][];
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
             remote_directory_removed: boolean;
             detail: string;
-        };
-        JobInput: {
-            readonly path: string;
-            readonly size: number;
-            readonly sha256: string;
-            /** Format: uuid */
-            readonly file: string | null;
-            readonly result: number | null;
-            /** @description The job the result came from. */
-            readonly result_job: string | null;
-            readonly download_url: string;
-        };
-        JobInputSpecRequest: {
-            /**
-             * Format: uuid
-             * @description An upload's id.
-             */
-            file?: string | null;
-            /**
-             * Format: int64
-             * @description A result of one of your earlier jobs.
-             */
-            result?: number | null;
-            /** @description Where it goes, relative to the job directory (default: its base name). */
-            path?: string;
         };
         /**
          * @description * `queued` - Queued
@@ -812,7 +586,6 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "starting" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
-        JobSubmitRequest: components["schemas"]["JobCreateRequest"] | components["schemas"]["ApplicationJobCreateRequest"];
         /** @description The job as lists and `/ws/jobs/` show it: everything but the program and its inputs. */
         JobSummary: {
             /** Format: uuid */
@@ -842,10 +615,15 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            readonly application: string;
-            readonly parameters: unknown | null;
-            /** Format: uuid */
-            readonly sweep: string | null;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -911,6 +689,30 @@ export interface components {
             username: string;
             password: string;
         };
+        MetricPage: {
+            /** @description In ascending n order. */
+            results: components["schemas"]["MetricPoint"][];
+            /** @description Pass as `after` to read on: the last n returned, or the `after` given. */
+            next_after: number;
+            /** @description The job has ended and no point follows `next_after`. */
+            complete: boolean;
+            /** @description Lines of the metrics file skipped as invalid. */
+            invalid: number;
+            /** @description Set once points were no longer stored (the bound). */
+            note: string;
+        };
+        MetricPoint: {
+            /** @description 1, 2, 3... in the order written. */
+            n: number;
+            /**
+             * Format: date-time
+             * @description When the point was stored.
+             */
+            time: string;
+            values: {
+                [key: string]: number;
+            };
+        };
         PaginatedCredentialList: {
             /** @example 123 */
             count: number;
@@ -925,19 +727,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Credential"][];
-        };
-        PaginatedFileList: {
-            /**
-             * Format: uri
-             * @description The next (older) page; null on the last page.
-             */
-            next: string | null;
-            /**
-             * Format: uri
-             * @description The previous (newer) page; null on the first page.
-             */
-            previous: string | null;
-            results: components["schemas"]["File"][];
         };
         PaginatedInterpreterList: {
             /** @example 123 */
@@ -982,45 +771,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Server"][];
-        };
-        PaginatedSweepList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Sweep"][];
-        };
-        PatchedApplicationRequest: {
-            name?: string;
-            title?: string;
-            description?: string;
-            interpreter?: number;
-            /** @description The script the interpreter runs. */
-            program?: string;
-            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
-            arguments?: string[];
-            /** @description Values may hold `{name}` placeholders. */
-            environment?: {
-                [key: string]: string;
-            };
-            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
-            parameters?: unknown;
-            result_patterns?: string[];
-            servers?: number[];
-            default_resources?: {
-                [key: string]: unknown;
-            };
-            timeout_seconds?: number | null;
-            log_policy?: components["schemas"]["LogPolicyEnum"];
-            enabled?: boolean;
         };
         /** @description Secrets are write-only: they go in, and never come back out. */
         PatchedCredentialRequest: {
@@ -1111,48 +861,14 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
-        Sweep: {
-            /** Format: uuid */
-            readonly id: string;
-            readonly application: string;
-            readonly application_title: string;
-            readonly title: string;
-            readonly server: number;
-            readonly server_name: string;
-            readonly credential: number | null;
-            readonly parameters: unknown;
-            readonly vary: unknown;
-            readonly count: number;
-            readonly status_counts: {
-                [key: string]: number;
-            };
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        SweepCancelled: {
-            /** @description Jobs that had not ended yet. */
-            cancelled: number;
-        };
-        SweepCreateRequest: {
-            /** @description The application's name. */
-            application: string;
-            server: number;
-            /** @description One of your credentials for this server. */
-            credential: number;
-            /** @description Values every job of the sweep shares. */
-            parameters?: unknown;
-            /** @description Parameter name → its values; one job per combination (cartesian product). */
-            vary: {
-                [key: string]: unknown[];
-            };
-            /** @default  */
-            title: string;
-        };
-        SweepCreated: {
-            /** Format: uuid */
-            id: string;
-            count: number;
-            jobs: string[];
+        Table: {
+            columns: string[];
+            /** @description At most `max_points` rows, evenly spaced over the file; null: not a number. */
+            rows: (number | null)[][];
+            /** @description Data rows in the whole file. */
+            total_rows: number;
+            /** @description Some rows were left out (down-sampled). */
+            sampled: boolean;
         };
         Token: {
             token: string;
@@ -1171,150 +887,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    applications_list: {
-        parameters: {
-            query?: {
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A search term. */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Application"][];
-                };
-            };
-        };
-    };
-    applications_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApplicationRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ApplicationRequest"];
-                "multipart/form-data": components["schemas"]["ApplicationRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Application"];
-                };
-            };
-        };
-    };
-    applications_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Application"];
-                };
-            };
-        };
-    };
-    applications_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ApplicationRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ApplicationRequest"];
-                "multipart/form-data": components["schemas"]["ApplicationRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Application"];
-                };
-            };
-        };
-    };
-    applications_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    applications_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedApplicationRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedApplicationRequest"];
-                "multipart/form-data": components["schemas"]["PatchedApplicationRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Application"];
-                };
-            };
-        };
-    };
     auth_login: {
         parameters: {
             query?: never;
@@ -1588,132 +1160,6 @@ export interface operations {
             };
         };
     };
-    files_list: {
-        parameters: {
-            query?: {
-                /** @description Opaque position from a `next` or `previous` link. */
-                cursor?: string;
-                /** @description Rows per page (default 50, at most 200; larger values are capped). */
-                page_size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedFileList"];
-                };
-            };
-        };
-    };
-    files_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["File"];
-                };
-            };
-            /** @description Larger than DRS_MAX_UPLOAD_BYTES. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    files_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this file. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["File"];
-                };
-            };
-        };
-    };
-    files_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this file. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Jobs use it as an input. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    files_download: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this file. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": string;
-                };
-            };
-        };
-    };
     interpreters_list: {
         parameters: {
             query?: {
@@ -1903,8 +1349,6 @@ export interface operations {
                  *     * `lost` - Lost
                  */
                 status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
-                /** @description Jobs of this sweep. */
-                sweep?: string;
             };
             header?: never;
             path?: never;
@@ -1929,11 +1373,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": components["schemas"]["JobSubmitRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["JobSubmitRequest"];
-                "multipart/form-data": components["schemas"]["JobSubmitRequest"];
+                "application/json": components["schemas"]["JobCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["JobCreateRequest"];
+                "multipart/form-data": components["schemas"]["JobCreateRequest"];
             };
         };
         responses: {
@@ -2138,6 +1582,32 @@ export interface operations {
             };
         };
     };
+    jobs_metrics: {
+        parameters: {
+            query?: {
+                /** @description Points with n > after. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricPage"];
+                };
+            };
+        };
+    };
     jobs_rerun: {
         parameters: {
             query?: never;
@@ -2196,8 +1666,6 @@ export interface operations {
                  *     * `lost` - Lost
                  */
                 status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
-                /** @description Jobs of this sweep. */
-                sweep?: string;
             };
             header?: never;
             path: {
@@ -2241,6 +1709,31 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    jobs_results_table: {
+        parameters: {
+            query?: {
+                max_points?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+                result_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Table"];
                 };
             };
         };
@@ -2457,103 +1950,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HostKey"];
-                };
-            };
-        };
-    };
-    sweeps_list: {
-        parameters: {
-            query?: {
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /** @description A search term. */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedSweepList"];
-                };
-            };
-        };
-    };
-    sweeps_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SweepCreateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["SweepCreateRequest"];
-                "multipart/form-data": components["schemas"]["SweepCreateRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SweepCreated"];
-                };
-            };
-        };
-    };
-    sweeps_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this sweep. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Sweep"];
-                };
-            };
-        };
-    };
-    sweeps_cancel_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this sweep. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SweepCancelled"];
                 };
             };
         };

@@ -1,18 +1,5 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .application import Application
-from .application_default_resources import ApplicationDefaultResources
-from .application_environment import ApplicationEnvironment
-from .application_job_create_request import ApplicationJobCreateRequest
-from .application_job_create_request_inputs_item import (
-    ApplicationJobCreateRequestInputsItem,
-)
-from .application_job_create_request_resources import (
-    ApplicationJobCreateRequestResources,
-)
-from .application_request import ApplicationRequest
-from .application_request_default_resources import ApplicationRequestDefaultResources
-from .application_request_environment import ApplicationRequestEnvironment
 from .check_result import CheckResult
 from .conflict import Conflict
 from .credential import Credential
@@ -20,20 +7,17 @@ from .credential_generate_request import CredentialGenerateRequest
 from .credential_kind_enum import CredentialKindEnum
 from .credential_request import CredentialRequest
 from .credentials_list_kind import CredentialsListKind
-from .file import File
-from .file_upload_request import FileUploadRequest
 from .host_key import HostKey
 from .interpreter import Interpreter
 from .interpreter_request import InterpreterRequest
 from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
-from .job_create_request_resources import JobCreateRequestResources
 from .job_deleted import JobDeleted
-from .job_input import JobInput
-from .job_input_spec_request import JobInputSpecRequest
+from .job_metrics_last_type_0 import JobMetricsLastType0
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
+from .job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
 from .jobs_list_status_item import JobsListStatusItem
 from .jobs_log_text_stream import JobsLogTextStream
 from .jobs_logs_search_stream import JobsLogsSearchStream
@@ -45,52 +29,28 @@ from .log_policy_enum import LogPolicyEnum
 from .log_search_match import LogSearchMatch
 from .log_search_page import LogSearchPage
 from .login_request import LoginRequest
+from .metric_page import MetricPage
+from .metric_point import MetricPoint
+from .metric_point_values import MetricPointValues
 from .paginated_credential_list import PaginatedCredentialList
-from .paginated_file_list import PaginatedFileList
 from .paginated_interpreter_list import PaginatedInterpreterList
 from .paginated_job_summary_list import PaginatedJobSummaryList
 from .paginated_server_list import PaginatedServerList
-from .paginated_sweep_list import PaginatedSweepList
-from .patched_application_request import PatchedApplicationRequest
-from .patched_application_request_default_resources import (
-    PatchedApplicationRequestDefaultResources,
-)
-from .patched_application_request_environment import (
-    PatchedApplicationRequestEnvironment,
-)
 from .patched_credential_request import PatchedCredentialRequest
 from .patched_interpreter_request import PatchedInterpreterRequest
 from .patched_server_request import PatchedServerRequest
 from .result import Result
-from .scheduler_enum import SchedulerEnum
 from .server import Server
 from .server_check_request import ServerCheckRequest
 from .server_kind_enum import ServerKindEnum
 from .server_request import ServerRequest
 from .servers_list_kind import ServersListKind
 from .stream_enum import StreamEnum
-from .sweep import Sweep
-from .sweep_cancelled import SweepCancelled
-from .sweep_create_request import SweepCreateRequest
-from .sweep_create_request_vary import SweepCreateRequestVary
-from .sweep_created import SweepCreated
-from .sweep_status_counts import SweepStatusCounts
+from .table import Table
 from .token import Token
-from .token_create_request import TokenCreateRequest
-from .token_created import TokenCreated
-from .token_login_request import TokenLoginRequest
 from .user import User
 
 __all__ = (
-    "Application",
-    "ApplicationDefaultResources",
-    "ApplicationEnvironment",
-    "ApplicationJobCreateRequest",
-    "ApplicationJobCreateRequestInputsItem",
-    "ApplicationJobCreateRequestResources",
-    "ApplicationRequest",
-    "ApplicationRequestDefaultResources",
-    "ApplicationRequestEnvironment",
     "CheckResult",
     "Conflict",
     "Credential",
@@ -98,20 +58,17 @@ __all__ = (
     "CredentialKindEnum",
     "CredentialRequest",
     "CredentialsListKind",
-    "File",
-    "FileUploadRequest",
     "HostKey",
     "Interpreter",
     "InterpreterRequest",
     "Job",
     "JobCreateRequest",
     "JobCreateRequestEnvironment",
-    "JobCreateRequestResources",
     "JobDeleted",
-    "JobInput",
-    "JobInputSpecRequest",
+    "JobMetricsLastType0",
     "JobStatusEnum",
     "JobSummary",
+    "JobSummaryMetricsLastType0",
     "JobsListStatusItem",
     "JobsLogTextStream",
     "JobsLogsSearchStream",
@@ -123,35 +80,24 @@ __all__ = (
     "LogSearchMatch",
     "LogSearchPage",
     "LoginRequest",
+    "MetricPage",
+    "MetricPoint",
+    "MetricPointValues",
     "PaginatedCredentialList",
-    "PaginatedFileList",
     "PaginatedInterpreterList",
     "PaginatedJobSummaryList",
     "PaginatedServerList",
-    "PaginatedSweepList",
-    "PatchedApplicationRequest",
-    "PatchedApplicationRequestDefaultResources",
-    "PatchedApplicationRequestEnvironment",
     "PatchedCredentialRequest",
     "PatchedInterpreterRequest",
     "PatchedServerRequest",
     "Result",
-    "SchedulerEnum",
     "Server",
     "ServerCheckRequest",
     "ServerKindEnum",
     "ServerRequest",
     "ServersListKind",
     "StreamEnum",
-    "Sweep",
-    "SweepCancelled",
-    "SweepCreateRequest",
-    "SweepCreateRequestVary",
-    "SweepCreated",
-    "SweepStatusCounts",
+    "Table",
     "Token",
-    "TokenCreateRequest",
-    "TokenCreated",
-    "TokenLoginRequest",
     "User",
 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
 
 T = TypeVar("T", bound="Job")
 
@@ -49,14 +53,13 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
-        application (str):
-        sweep (None | UUID):
+        progress (float | None): The last `progress` metric (0-1).
+        metrics_last (JobMetricsLastType0 | None): The last metric point's values.
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
-        parameters (Any | None):
     """
 
     id: UUID
@@ -80,17 +83,18 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
-    application: str
-    sweep: None | UUID
+    progress: float | None
+    metrics_last: JobMetricsLastType0 | None
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
-    parameters: Any | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         id = str(self.id)
 
         title = self.title
@@ -149,13 +153,14 @@ class Job:
 
         last_seq = self.last_seq
 
-        application = self.application
+        progress: float | None
+        progress = self.progress
 
-        sweep: None | str
-        if isinstance(self.sweep, UUID):
-            sweep = str(self.sweep)
+        metrics_last: dict[str, Any] | None
+        if isinstance(self.metrics_last, JobMetricsLastType0):
+            metrics_last = self.metrics_last.to_dict()
         else:
-            sweep = self.sweep
+            metrics_last = self.metrics_last
 
         program = self.program
 
@@ -166,9 +171,6 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
-
-        parameters: Any | None
-        parameters = self.parameters
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -195,14 +197,13 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
-                "application": application,
-                "sweep": sweep,
+                "progress": progress,
+                "metrics_last": metrics_last,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
-                "parameters": parameters,
             }
         )
 
@@ -210,6 +211,8 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -312,22 +315,27 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
-        application = d.pop("application")
+        def _parse_progress(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
 
-        def _parse_sweep(data: object) -> None | UUID:
+        progress = _parse_progress(d.pop("progress"))
+
+        def _parse_metrics_last(data: object) -> JobMetricsLastType0 | None:
             if data is None:
                 return data
             try:
-                if not isinstance(data, str):
+                if not isinstance(data, dict):
                     raise TypeError()
-                sweep_type_0 = UUID(data)
+                metrics_last_type_0 = JobMetricsLastType0.from_dict(data)
 
-                return sweep_type_0
+                return metrics_last_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | UUID, data)
+            return cast(JobMetricsLastType0 | None, data)
 
-        sweep = _parse_sweep(d.pop("sweep"))
+        metrics_last = _parse_metrics_last(d.pop("metrics_last"))
 
         program = d.pop("program")
 
@@ -338,13 +346,6 @@ class Job:
         result_patterns = d.pop("result_patterns")
 
         remote_directory = d.pop("remote_directory")
-
-        def _parse_parameters(data: object) -> Any | None:
-            if data is None:
-                return data
-            return cast(Any | None, data)
-
-        parameters = _parse_parameters(d.pop("parameters"))
 
         job = cls(
             id=id,
@@ -368,14 +369,13 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
-            application=application,
-            sweep=sweep,
+            progress=progress,
+            metrics_last=metrics_last,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
-            parameters=parameters,
         )
 
         job.additional_properties = d

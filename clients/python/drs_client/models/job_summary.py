@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,10 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+
 
 T = TypeVar("T", bound="JobSummary")
 
@@ -49,8 +53,8 @@ class JobSummary:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
-        application (str):
-        sweep (None | UUID):
+        progress (float | None): The last `progress` metric (0-1).
+        metrics_last (JobSummaryMetricsLastType0 | None): The last metric point's values.
     """
 
     id: UUID
@@ -74,11 +78,13 @@ class JobSummary:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
-    application: str
-    sweep: None | UUID
+    progress: float | None
+    metrics_last: JobSummaryMetricsLastType0 | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+
         id = str(self.id)
 
         title = self.title
@@ -137,13 +143,14 @@ class JobSummary:
 
         last_seq = self.last_seq
 
-        application = self.application
+        progress: float | None
+        progress = self.progress
 
-        sweep: None | str
-        if isinstance(self.sweep, UUID):
-            sweep = str(self.sweep)
+        metrics_last: dict[str, Any] | None
+        if isinstance(self.metrics_last, JobSummaryMetricsLastType0):
+            metrics_last = self.metrics_last.to_dict()
         else:
-            sweep = self.sweep
+            metrics_last = self.metrics_last
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -170,8 +177,8 @@ class JobSummary:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
-                "application": application,
-                "sweep": sweep,
+                "progress": progress,
+                "metrics_last": metrics_last,
             }
         )
 
@@ -179,6 +186,8 @@ class JobSummary:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -281,22 +290,27 @@ class JobSummary:
 
         last_seq = d.pop("last_seq")
 
-        application = d.pop("application")
+        def _parse_progress(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
 
-        def _parse_sweep(data: object) -> None | UUID:
+        progress = _parse_progress(d.pop("progress"))
+
+        def _parse_metrics_last(data: object) -> JobSummaryMetricsLastType0 | None:
             if data is None:
                 return data
             try:
-                if not isinstance(data, str):
+                if not isinstance(data, dict):
                     raise TypeError()
-                sweep_type_0 = UUID(data)
+                metrics_last_type_0 = JobSummaryMetricsLastType0.from_dict(data)
 
-                return sweep_type_0
+                return metrics_last_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | UUID, data)
+            return cast(JobSummaryMetricsLastType0 | None, data)
 
-        sweep = _parse_sweep(d.pop("sweep"))
+        metrics_last = _parse_metrics_last(d.pop("metrics_last"))
 
         job_summary = cls(
             id=id,
@@ -320,8 +334,8 @@ class JobSummary:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
-            application=application,
-            sweep=sweep,
+            progress=progress,
+            metrics_last=metrics_last,
         )
 
         job_summary.additional_properties = d

@@ -11,6 +11,7 @@ import { useNow } from "../../lib/useNow";
 import { JobInputs } from "./JobInputs";
 import { LogViewer } from "./log/LogViewer";
 import { PendingNote } from "./PendingNote";
+import { JobMetrics } from "./metrics/JobMetrics";
 import { jobInvalidation, jobQueries } from "./queries";
 import { ResultsTable } from "./ResultsTable";
 import { useJobWatch } from "./useJobWatch";
@@ -197,6 +198,8 @@ export function JobDetailPage() {
           </div>
         )}
       </dl>
+
+      <JobMetrics job={j} />
 
       <h2>Output</h2>
       {j.log_policy === "none" ? (

@@ -9,6 +9,7 @@ import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../.
 import { useNow } from "../../lib/useNow";
 import { serverQueries } from "../servers/queries";
 import { PendingNote } from "./PendingNote";
+import { ProgressBar } from "./metrics/ProgressBar";
 import { type JobFilters, jobQueries } from "./queries";
 
 /** Filters live in the address (?status=running&status=failed&server=2&from=…&until=…). */
@@ -206,6 +207,7 @@ export function JobsListPage() {
                   </td>
                   <td data-label="Status">
                     <StatusBadge status={job.status} /> <PendingNote job={job} />
+                    <ProgressBar progress={job.progress} />
                   </td>
                   <td data-label="Server">{job.server_name}</td>
                   <td data-label="Exit" className="mono">

@@ -1,9 +1,18 @@
 import { useEffect, useState } from "react";
 import type { Result } from "../../api/client";
-import { TEXT_PREVIEW_BYTES } from "./previewKind";
+import { ResultViewer } from "../results/ResultViewer";
+import { type PreviewKind, TEXT_PREVIEW_BYTES } from "./previewKind";
 
 /** The contents of a small result file, shown inline (text capped, images scaled down). */
-export function ResultPreview({ result, kind }: { result: Result; kind: "text" | "image" }) {
+export function ResultPreview({
+  jobId,
+  result,
+  kind,
+}: {
+  jobId: string;
+  result: Result;
+  kind: PreviewKind;
+}) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -20,6 +29,9 @@ export function ResultPreview({ result, kind }: { result: Result; kind: "text" |
       });
     return () => abort.abort();
   }, [result.download_url, kind]);
+  if (kind === "table" || kind === "json") {
+    return <ResultViewer jobId={jobId} result={result} kind={kind} />;
+  }
   if (kind === "image") {
     return <img className="result-image" src={result.download_url} alt={result.path} />;
   }

@@ -64,7 +64,7 @@ export function ResultsTable({ jobId }: { jobId: string }) {
               open === r.id && kind ? (
                 <tr key={`${r.id}-preview`} className="preview-row">
                   <td colSpan={4}>
-                    <ResultPreview result={r} kind={kind} />
+                    <ResultPreview jobId={jobId} result={r} kind={kind} />
                   </td>
                 </tr>
               ) : null,

@@ -27,6 +27,17 @@ export function applyJobEvent(queryClient: QueryClient, job: JobSummary): boolea
   return !seen;
 }
 
+/** Apply a `{"type":"progress"}` event (a running job's reported progress). */
+export function applyJobProgress(queryClient: QueryClient, id: string, progress: number): void {
+  queryClient.setQueriesData<JobPage>({ queryKey: jobCache.prefix.lists }, (page) => {
+    if (!page?.results?.some((j) => j.id === id)) return page;
+    return { ...page, results: page.results.map((j) => (j.id === id ? { ...j, progress } : j)) };
+  });
+  queryClient.setQueryData<Job>(jobQueries.detail(id).queryKey, (old) =>
+    old ? { ...old, progress } : old,
+  );
+}
+
 export interface JobEventsOptions {
   /** For tests. */
   WebSocketImpl?: typeof WebSocket;
@@ -52,7 +63,11 @@ export function useJobEvents(options: JobEventsOptions = {}): SocketState {
         if (s === "open" && ++opens > 1) void jobInvalidation.everything(queryClient);
       },
       onMessage: (message) => {
-        const m = message as { type?: string; job?: JobSummary };
+        const m = message as { type?: string; job?: JobSummary; id?: string; progress?: number };
+        if (m.type === "progress" && m.id && typeof m.progress === "number") {
+          applyJobProgress(queryClient, m.id, m.progress);
+          return;
+        }
         if (m.type !== "job" || !m.job?.id) return;
         const maybeNew = applyJobEvent(queryClient, m.job);
         if (maybeNew && !refetchTimer) {

@@ -1,0 +1,62 @@
+import { useMemo, useState } from "react";
+import { Plot } from "../../../components/Plot";
+import type { MetricStore } from "./metricStore";
+import { useMetrics } from "./useMetrics";
+
+/** A live chart per metric the job reports (its DRS_METRICS file). */
+export function MetricCharts({ jobId }: { jobId: string }) {
+  const { store, version, ended } = useMetrics(jobId);
+  const names = useMemo(() => (version >= 0 ? store.metrics() : []), [store, version]);
+  if (!store.count) {
+    return ended ? null : (
+      <p className="muted small" data-testid="metrics-empty">
+        No metrics yet. A program reports them by appending JSON lines to the file named by
+        <code> $DRS_METRICS</code>.
+      </p>
+    );
+  }
+  return (
+    <section className="metric-charts" aria-label="Metrics" data-testid="metric-charts">
+      <p className="muted small" data-testid="metric-count">
+        {store.count} points
+      </p>
+      {names.map((name) => (
+        <MetricChart key={name} name={name} store={store} version={version} />
+      ))}
+    </section>
+  );
+}
+
+function MetricChart({
+  name,
+  store,
+  version,
+}: {
+  name: string;
+  store: MetricStore;
+  version: number;
+}) {
+  const [logY, setLogY] = useState(false);
+  // New arrays each version: the chart sees new data (the store's columns grow in place).
+  const { x, series, axis } = useMemo(() => {
+    const a = store.axis();
+    return {
+      axis: a,
+      x: a.values.slice(),
+      series: [{ label: name, values: (store.columns.get(name) ?? []).slice() }],
+    };
+  }, [store, name, version]);
+  return (
+    <figure className="card metric-chart" data-testid={`metric-chart-${name}`}>
+      <figcaption>
+        <strong>{name}</strong>
+        <label className="log-option">
+          <input type="checkbox" checked={logY} onChange={(e) => setLogY(e.target.checked)} /> Log
+          scale
+        </label>
+        <span className="muted small">Drag to zoom, double-click to reset.</span>
+      </figcaption>
+      <Plot x={x} xLabel={axis.label} time={axis.time} series={series} logY={logY} height={200} />
+    </figure>
+  );
+}
