@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
 from drs.jobs.models import Job
+from drs.signals import job_finished, job_started, send_after_commit
 
 JobId = str | UUID
 
@@ -30,10 +31,24 @@ def set_directory(job_id: JobId, owner: str, directory: str) -> bool:
 def mark_running(
     job_id: JobId, owner: str, *, pgid: int, pgid_start: str, pid: int, pid_start: str
 ) -> bool:
-    """starting → running, once the wrapper recorded the job's process group and its own pid."""
+    """starting → running, once the wrapper recorded the job's process group and its own pid.
+    `job_started` goes out the first time only (a reattaching runner never gets here)."""
     now = timezone.now()
+    jobs = Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES)
+    first = jobs.filter(started_at=None).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        remote_pgid=pgid,
+        remote_pgid_start=pgid_start,
+        remote_pid=pid,
+        remote_pid_start=pid_start,
+        heartbeat_at=now,
+    )
+    if first:
+        send_after_commit(job_started, job_id)
+        return True
     return (
-        Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES).update(
+        jobs.update(
             status=JobStatus.RUNNING,
             started_at=now,
             remote_pgid=pgid,
@@ -64,10 +79,11 @@ def finish(
     exit_code: int | None = None,
     signal_name: str = "",
 ) -> bool:
-    """Any active state → a terminal one, by the lease holder; the lease ends with it."""
+    """Any active state → a terminal one, by the lease holder; the lease ends with it.
+    Only the one UPDATE that matched sends `job_finished`, so it goes out exactly once."""
     assert status in TERMINAL_STATUSES
     now = timezone.now()
-    return (
+    done = (
         Job.objects.filter(pk=job_id, lease_owner=owner)
         .exclude(status__in=TERMINAL_STATUSES)
         .update(
@@ -83,6 +99,9 @@ def finish(
         )
         == 1
     )
+    if done:
+        send_after_commit(job_finished, job_id)
+    return done
 
 
 def reserve(job_ids: list[str], *, expires_at: datetime) -> int:
@@ -135,6 +154,7 @@ def request_cancel(job_id: JobId) -> None:
     Job.objects.filter(pk=job_id, cancel_requested_at=None).exclude(
         status__in=TERMINAL_STATUSES
     ).update(cancel_requested_at=now)
-    Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+    if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.CANCELLED, finished_at=now, error="Cancelled before it started."
-    )
+    ):
+        send_after_commit(job_finished, job_id)

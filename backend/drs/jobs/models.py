@@ -31,6 +31,10 @@ class Job(models.Model):
     rerun_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
     )
+    notify_email = models.BooleanField(default=False)  # email the owner when the job ends
+    schedule = models.ForeignKey(
+        "schedules.Schedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
 
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     exit_code = models.SmallIntegerField(null=True, blank=True)

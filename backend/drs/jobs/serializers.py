@@ -48,6 +48,7 @@ class JobSerializer(JobSummarySerializer):
         fields = [
             *JobSummarySerializer.Meta.fields,
             "program", "arguments", "environment", "result_patterns", "remote_directory",
+            "notify_email", "schedule",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -108,6 +109,11 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         required=False, default=list, max_length=200,
         help_text="Globs relative to the job dir; '!glob' excludes; the last match wins.",
     )  # fmt: skip
+    notify_email = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Email the owner when the job ends (default: the owner's setting; "
+        "ignored when the installation sends no email).",
+    )  # fmt: skip
 
     def validate_program(self, value: str) -> str:
         limit = settings.DRS_MAX_PROGRAM_BYTES
@@ -142,6 +148,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             )
         if not server.interpreters.filter(pk=attrs["interpreter"].pk).exists():
             raise serializers.ValidationError({"interpreter": ["Not available on this server."]})
+        if attrs.get("notify_email") is None:
+            from drs.notifications.services import notify_email_default
+
+            attrs["notify_email"] = request is not None and notify_email_default(user=request.user)
         return attrs
 
 

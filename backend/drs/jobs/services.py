@@ -79,6 +79,7 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
         timeout_seconds=job.timeout_seconds,
         log_policy=job.log_policy,
         result_patterns=job.result_patterns,
+        notify_email=job.notify_email,
     )
 
 
