@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ class Outcome:
 
 
 def client() -> httpx.AsyncClient:
+    # httpx logs every request's URL at INFO: a webhook URL may carry a token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # trust_env=False: no proxy from the environment may carry a request past the guard.
     return httpx.AsyncClient(
         follow_redirects=False,
