@@ -26,7 +26,7 @@ from drs.notifications.models import Delivery, DeliveryAttempt, Webhook
 from drs.notifications.sender import Sender
 from drs.signals import job_finished
 from tests import factories
-from tests.notifications.receivers import Receiver, wait_for
+from tests.notifications.receivers import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,9 +165,7 @@ def test_a_name_resolving_to_a_private_address_at_delivery_is_not_contacted(
     async def main() -> None:
         sender = Sender()
         try:
-            await pump(
-                sender, lambda: DeliveryAttempt.objects.filter(delivery=delivery).exists()
-            )
+            await pump(sender, lambda: DeliveryAttempt.objects.filter(delivery=delivery).exists())
         finally:
             await sender.close()
 

@@ -59,8 +59,7 @@ def test_job_events_and_email_from_the_worker_tree(
     ).json()
     quiet = api.post(
         "/api/jobs/",
-        base
-        | {"title": "quiet", "program": "import time\ntime.sleep(60)", "timeout_seconds": 1},
+        base | {"title": "quiet", "program": "import time\ntime.sleep(60)", "timeout_seconds": 1},
         format="json",
     ).json()
 
@@ -68,7 +67,9 @@ def test_job_events_and_email_from_the_worker_tree(
         found = []
         for request in list(receiver.requests):
             body = json.loads(request.body)
-            found.append((body["job"]["title"], request.headers["X-DRS-Event"], body["job"]["status"]))
+            found.append(
+                (body["job"]["title"], request.headers["X-DRS-Event"], body["job"]["status"])
+            )
         return sorted(found)
 
     expected = [

@@ -103,7 +103,9 @@ def test_another_users_schedule_is_404(
 ) -> None:
     schedule_id = create(api, body).json()["id"]
     assert stranger_api.get(f"/api/schedules/{schedule_id}/").status_code == 404
-    assert stranger_api.patch(f"/api/schedules/{schedule_id}/", {"enabled": False}).status_code == 404
+    assert (
+        stranger_api.patch(f"/api/schedules/{schedule_id}/", {"enabled": False}).status_code == 404
+    )
     assert stranger_api.delete(f"/api/schedules/{schedule_id}/").status_code == 404
     assert stranger_api.get("/api/schedules/").json()["results"] == []
 

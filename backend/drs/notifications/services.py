@@ -4,9 +4,9 @@ claims and records (called from its loop through one database thread)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
