@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "StreamEnum": "drs.jobs.choices.Stream",
         "ServerKindEnum": "drs.servers.choices.ServerKind",
         "CredentialKindEnum": "drs.credentials.choices.CredentialKind",
+        "WebhookEventEnum": "drs.notifications.choices.SUBSCRIBABLE_CHOICES",
+        "DeliveryStateEnum": "drs.notifications.choices.DeliveryState",
+        "ScheduleOverlapEnum": "drs.schedules.choices.Overlap",
+        "ScheduleRunOutcomeEnum": "drs.schedules.choices.RunOutcome",
     },
 }
 

@@ -15,6 +15,7 @@ class Event(models.TextChoices):
 
 # What a webhook may subscribe to (the test event goes to whoever asks for it).
 SUBSCRIBABLE = [e for e in Event if e != Event.TEST]
+SUBSCRIBABLE_CHOICES = [(e.value, e.label) for e in SUBSCRIBABLE]
 FAILED_STATUSES = frozenset({JobStatus.FAILED, JobStatus.TIMED_OUT, JobStatus.LOST})
 
 

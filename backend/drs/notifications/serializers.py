@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from drs.notifications import urlguard
-from drs.notifications.choices import SUBSCRIBABLE, DeliveryState
+from drs.notifications.choices import SUBSCRIBABLE, SUBSCRIBABLE_CHOICES, DeliveryState
 from drs.notifications.models import DeliveryAttempt, Webhook
 
 
@@ -14,7 +14,7 @@ class WebhookSerializer(serializers.ModelSerializer[Webhook]):
         max_length=2000, help_text="http(s) URL; private and loopback addresses are refused."
     )
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=[(e.value, e.label) for e in SUBSCRIBABLE]),
+        child=serializers.ChoiceField(choices=SUBSCRIBABLE_CHOICES),
         min_length=1, max_length=len(SUBSCRIBABLE),
         help_text="What to send: job.started, job.finished, job.failed, schedule.failed.",
     )  # fmt: skip

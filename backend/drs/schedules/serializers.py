@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -69,7 +68,7 @@ class ScheduleSerializer(serializers.ModelSerializer[Schedule]):
         first = schedule.next_run_at
         return [first, *next_runs(schedule.cron, schedule.timezone, max(first, timezone.now()), 4)]
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_last_job(self, schedule: Schedule) -> str | None:
         runs = self._runs(schedule)
         job = next((run.job_id for run in runs if run.job_id), None)

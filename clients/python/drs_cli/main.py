@@ -23,6 +23,7 @@ from uuid import UUID
 
 import httpx
 
+from drs_cli import notify
 from drs_cli import session as sessions
 from drs_cli.api import call, iter_all, list_all, request, status_error, transport_error
 from drs_cli.errors import DrsError
@@ -254,6 +255,8 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         log_policy=LogPolicyEnum(args.log_policy),
         result_patterns=list(args.result),
     )
+    if args.notify_email:
+        body.notify_email = True
     job = call("submit", jobs_create.sync_detailed, client=client, body=body)
     return started(args, client, job)
 
@@ -460,6 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-policy", choices=[p.value for p in LogPolicyEnum], default="live")
     p.add_argument("--follow", "-f", action="store_true",
                    help="stream stdout/stderr byte-exact and exit with the job's status")  # fmt: skip
+    p.add_argument("--notify-email", action="store_true",
+                   help="email me when the job ends (when the site sends email)")  # fmt: skip
 
     p = command("logs", cmd_logs, "write a job's log bytes to stdout")
     p.add_argument("job")
@@ -476,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--follow", "-f", action="store_true", help="follow the new job")
     p = command("show", cmd_show, "show one job", parents=[json_flag])
     p.add_argument("job")
+    notify.add_parsers(command, json_flag)
     return parser
 
 

@@ -32,6 +32,8 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+        notify_email (bool | None | Unset): Email the owner when the job ends (default: the owner's setting; ignored
+            when the installation sends no email).
     """
 
     server: int
@@ -44,6 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
+    notify_email: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +82,12 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
+        notify_email: bool | None | Unset
+        if isinstance(self.notify_email, Unset):
+            notify_email = UNSET
+        else:
+            notify_email = self.notify_email
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -101,6 +110,8 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
+        if notify_email is not UNSET:
+            field_dict["notify_email"] = notify_email
 
         return field_dict
 
@@ -146,6 +157,15 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
+        def _parse_notify_email(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        notify_email = _parse_notify_email(d.pop("notify_email", UNSET))
+
         job_create_request = cls(
             server=server,
             credential=credential,
@@ -157,6 +177,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
+            notify_email=notify_email,
         )
 
         job_create_request.additional_properties = d
