@@ -6,6 +6,9 @@ import { SignInPage } from "./features/auth/SignInPage";
 import { CredentialsPage } from "./features/credentials/CredentialsPage";
 import { JobsListPage } from "./features/jobs/JobsListPage";
 import { NewJobPage } from "./features/jobs/NewJobPage";
+import { SettingsPage } from "./features/notifications/SettingsPage";
+import { WebhooksPage } from "./features/notifications/WebhooksPage";
+import { SchedulesPage } from "./features/schedules/SchedulesPage";
 import { ServersPage } from "./features/servers/ServersPage";
 import { Layout } from "./Layout";
 
@@ -42,6 +45,9 @@ export function App() {
             <Route path="jobs/:id" element={<JobDetailPage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
+            <Route path="schedules" element={<SchedulesPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

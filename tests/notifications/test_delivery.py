@@ -67,6 +67,15 @@ def running_job(owner: Any, **extra: Any) -> Job:
     return factories.job(owner, status="running", lease_owner="runner-x", **extra)
 
 
+async def close_db_thread() -> None:
+    """The sender's ORM calls ran in asgiref's database thread: close its connection, or
+    PostgreSQL cannot drop the test database."""
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    await sync_to_async(connections.close_all, thread_sensitive=True)()
+
+
 async def pump(sender: Sender, until: Any, timeout: float = 40) -> None:
     """Tick the sender as `manage.py notifier` does until `until()` holds."""
     loop = asyncio.get_running_loop()
@@ -85,6 +94,7 @@ def deliver(until: Any) -> None:
             await pump(sender, until)
         finally:
             await sender.close()
+            await close_db_thread()
 
     with override_settings(DRS_ALLOWED_WEBHOOK_NETWORKS=LOOPBACK):
         asyncio.run(main())
@@ -168,6 +178,7 @@ def test_a_name_resolving_to_a_private_address_at_delivery_is_not_contacted(
             await pump(sender, lambda: DeliveryAttempt.objects.filter(delivery=delivery).exists())
         finally:
             await sender.close()
+            await close_db_thread()
 
     asyncio.run(main())
     assert receiver.requests == []

@@ -28,7 +28,7 @@ class ScheduleSerializer(serializers.ModelSerializer[Schedule]):
         max_length=200, help_text="5 fields: minute hour day-of-month month day-of-week."
     )
     timezone = serializers.CharField(
-        max_length=64, required=False, default="UTC", help_text="IANA name the cron reads in."
+        max_length=64, required=False, help_text="IANA name the cron reads in (default UTC)."
     )
     job = serializers.JSONField(
         help_text="A body POST /api/jobs/ accepts; validated now and again at every run."

@@ -925,11 +925,8 @@ export interface components {
             name?: string;
             /** @description 5 fields: minute hour day-of-month month day-of-week. */
             cron?: string;
-            /**
-             * @description IANA name the cron reads in.
-             * @default UTC
-             */
-            timezone: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
             /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
             job?: unknown;
             overlap?: components["schemas"]["ScheduleOverlapEnum"];
@@ -972,11 +969,8 @@ export interface components {
             name: string;
             /** @description 5 fields: minute hour day-of-month month day-of-week. */
             cron: string;
-            /**
-             * @description IANA name the cron reads in.
-             * @default UTC
-             */
-            timezone: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
             /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
             job: unknown;
             overlap?: components["schemas"]["ScheduleOverlapEnum"];
@@ -1000,11 +994,8 @@ export interface components {
             name: string;
             /** @description 5 fields: minute hour day-of-month month day-of-week. */
             cron: string;
-            /**
-             * @description IANA name the cron reads in.
-             * @default UTC
-             */
-            timezone: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
             /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
             job: unknown;
             overlap?: components["schemas"]["ScheduleOverlapEnum"];

@@ -18,7 +18,7 @@ class PatchedScheduleRequest:
     Attributes:
         name (str | Unset):
         cron (str | Unset): 5 fields: minute hour day-of-month month day-of-week.
-        timezone (str | Unset): IANA name the cron reads in. Default: 'UTC'.
+        timezone (str | Unset): IANA name the cron reads in (default UTC).
         job (Any | Unset): A body POST /api/jobs/ accepts; validated now and again at every run.
         overlap (ScheduleOverlapEnum | Unset): * `skip` - Skip a run while the previous run's job has not ended
             * `allow` - Create the job anyway
@@ -27,7 +27,7 @@ class PatchedScheduleRequest:
 
     name: str | Unset = UNSET
     cron: str | Unset = UNSET
-    timezone: str | Unset = "UTC"
+    timezone: str | Unset = UNSET
     job: Any | Unset = UNSET
     overlap: ScheduleOverlapEnum | Unset = UNSET
     enabled: bool | Unset = UNSET

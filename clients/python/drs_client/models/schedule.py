@@ -31,7 +31,7 @@ class Schedule:
         last_job (None | UUID):
         last_runs (list[ScheduleRun]):
         created_at (datetime.datetime):
-        timezone (str | Unset): IANA name the cron reads in. Default: 'UTC'.
+        timezone (str | Unset): IANA name the cron reads in (default UTC).
         overlap (ScheduleOverlapEnum | Unset): * `skip` - Skip a run while the previous run's job has not ended
             * `allow` - Create the job anyway
         enabled (bool | Unset):
@@ -46,7 +46,7 @@ class Schedule:
     last_job: None | UUID
     last_runs: list[ScheduleRun]
     created_at: datetime.datetime
-    timezone: str | Unset = "UTC"
+    timezone: str | Unset = UNSET
     overlap: ScheduleOverlapEnum | Unset = UNSET
     enabled: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -19,7 +19,7 @@ class ScheduleRequest:
         name (str):
         cron (str): 5 fields: minute hour day-of-month month day-of-week.
         job (Any): A body POST /api/jobs/ accepts; validated now and again at every run.
-        timezone (str | Unset): IANA name the cron reads in. Default: 'UTC'.
+        timezone (str | Unset): IANA name the cron reads in (default UTC).
         overlap (ScheduleOverlapEnum | Unset): * `skip` - Skip a run while the previous run's job has not ended
             * `allow` - Create the job anyway
         enabled (bool | Unset):
@@ -28,7 +28,7 @@ class ScheduleRequest:
     name: str
     cron: str
     job: Any
-    timezone: str | Unset = "UTC"
+    timezone: str | Unset = UNSET
     overlap: ScheduleOverlapEnum | Unset = UNSET
     enabled: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

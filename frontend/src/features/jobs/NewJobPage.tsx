@@ -8,6 +8,7 @@ import { Field } from "../../components/Field";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
+import { NotifyEmailOption } from "../notifications/NotifyEmailOption";
 import { serverQueries } from "../servers/queries";
 import { jobInvalidation, jobQueries } from "./queries";
 
@@ -90,6 +91,7 @@ export function NewJobPage() {
   const credentials = useQuery(credentialQueries.list());
   const interpreters = useQuery(serverQueries.interpreters());
   const [general, setGeneral] = useState<string[]>([]);
+  const [notifyEmail, setNotifyEmail] = useState<boolean | null>(null);
 
   const form = useForm<JobForm>({ defaultValues: EMPTY });
   const { register, control, handleSubmit, setValue, setError, watch, reset, formState } = form;
@@ -163,6 +165,7 @@ export function NewJobPage() {
         timeout_seconds: v.timeout_seconds.trim() === "" ? null : Number(v.timeout_seconds),
         log_policy: v.log_policy,
         result_patterns: parseLines(v.result_patterns),
+        ...(notifyEmail != null ? { notify_email: notifyEmail } : {}),
       },
     });
   });
@@ -321,6 +324,7 @@ export function NewJobPage() {
               )}
             </Field>
           </div>
+          <NotifyEmailOption value={notifyEmail} onChange={setNotifyEmail} />
           <div className="form-actions">
             <button type="submit" className="btn primary" disabled={create.isPending}>
               {create.isPending ? "Submitting…" : "Submit job"}
