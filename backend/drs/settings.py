@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from drs.common.dbpool import pool_options
 from drs.common.env import (
+    email_settings,
     env_bool,
     env_int,
     env_list,
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "drs.runner",
     "drs.realtime",
     "drs.tokens",
+    "drs.notifications",
+    "drs.schedules",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +266,10 @@ SPECTACULAR_SETTINGS = {
         "StreamEnum": "drs.jobs.choices.Stream",
         "ServerKindEnum": "drs.servers.choices.ServerKind",
         "CredentialKindEnum": "drs.credentials.choices.CredentialKind",
+        "WebhookEventEnum": "drs.notifications.choices.SUBSCRIBABLE_CHOICES",
+        "DeliveryStateEnum": "drs.notifications.choices.DeliveryState",
+        "ScheduleOverlapEnum": "drs.schedules.choices.Overlap",
+        "ScheduleRunOutcomeEnum": "drs.schedules.choices.RunOutcome",
     },
 }
 
@@ -374,3 +381,17 @@ DRS_METRICS_ALLOW = env_networks("DRS_METRICS_ALLOW")
 # /api/health/ reports the workers unhealthy when the newest runner heartbeat is older
 # (and a node whose own runners are that silent while jobs wait is stalled).
 DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 60, minimum=1)
+
+# --- notifications and schedules (DESIGN.md "Notifications and schedules") -------------
+# Webhook URLs resolving into loopback, private, link-local or other non-public ranges are
+# refused unless listed here (CIDRs), when saved and again at each delivery.
+DRS_ALLOWED_WEBHOOK_NETWORKS = env_networks("DRS_ALLOWED_WEBHOOK_NETWORKS")
+# Job-end emails: both set, or the option is hidden and nothing is sent.
+DRS_EMAIL_URL = env_str("DRS_EMAIL_URL")
+DRS_EMAIL_FROM = env_str("DRS_EMAIL_FROM")
+DRS_EMAIL_ENABLED = bool(DRS_EMAIL_URL and DRS_EMAIL_FROM)
+if DRS_EMAIL_URL:
+    globals().update(email_settings(DRS_EMAIL_URL))
+    DEFAULT_FROM_EMAIL = DRS_EMAIL_FROM or "drs@localhost"
+# Where emails link to (the SPA's job page): this site's address as users reach it.
+DRS_PUBLIC_URL = env_str("DRS_PUBLIC_URL", "http://localhost:8000").rstrip("/")

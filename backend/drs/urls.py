@@ -9,6 +9,8 @@ from drs.common import auth_api, ops
 from drs.common.spa import spa_index
 from drs.credentials.api import CredentialViewSet
 from drs.jobs.api import JobLogTextView, JobViewSet
+from drs.notifications import urls as notification_urls
+from drs.schedules import urls as schedule_urls
 from drs.servers.api import InterpreterViewSet, ServerViewSet
 from drs.tokens.api import TokenViewSet
 
@@ -19,6 +21,8 @@ router.register("interpreters", InterpreterViewSet, basename="interpreter")
 router.register("credentials", CredentialViewSet, basename="credential")
 router.register("jobs", JobViewSet, basename="job")
 router.register("auth/tokens", TokenViewSet, basename="token")
+notification_urls.register(router)
+schedule_urls.register(router)
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/login/", auth_api.LoginView.as_view(), name="auth-login"),
@@ -29,6 +33,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
+    *notification_urls.urlpatterns,
     path("", include(router.urls)),
     path("", include("drs.files.urls")),
     path("", include("drs.applications.urls")),

@@ -8,6 +8,9 @@ import { CredentialsPage } from "./features/credentials/CredentialsPage";
 import { FilesPage } from "./features/files/FilesPage";
 import { JobsListPage } from "./features/jobs/JobsListPage";
 import { NewJobPage } from "./features/jobs/NewJobPage";
+import { SettingsPage } from "./features/notifications/SettingsPage";
+import { WebhooksPage } from "./features/notifications/WebhooksPage";
+import { SchedulesPage } from "./features/schedules/SchedulesPage";
 import { ServersPage } from "./features/servers/ServersPage";
 import { Layout } from "./Layout";
 
@@ -64,6 +67,9 @@ export function App() {
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="files" element={<FilesPage />} />
+            <Route path="schedules" element={<SchedulesPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -5,9 +5,11 @@ import { RouteErrorBoundary } from "./components/RouteErrorBoundary";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { useMe, useSignOut } from "./features/auth/auth";
 import { useJobEvents } from "./features/jobs/useJobEvents";
+import { setNotifyUser } from "./features/notifications/browserNotify";
 
 export function Layout() {
   const { me } = useMe();
+  setNotifyUser(me?.username ?? null);
   const signOut = useSignOut();
   const live = useJobEvents();
   const location = useLocation();
@@ -31,6 +33,9 @@ export function Layout() {
             <NavLink to="/servers">Servers</NavLink>
             <NavLink to="/credentials">Credentials</NavLink>
             <NavLink to="/files">Files</NavLink>
+            <NavLink to="/schedules">Schedules</NavLink>
+            <NavLink to="/webhooks">Webhooks</NavLink>
+            <NavLink to="/settings">Settings</NavLink>
             <a href={urls.docs} target="_blank" rel="noreferrer">
               API docs
             </a>

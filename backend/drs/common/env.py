@@ -71,3 +71,33 @@ def secret_from_file(name: str, path: Path, generate: Callable[[], str]) -> str:
 
 def random_secret() -> str:
     return secrets.token_urlsafe(50)
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """Django's EMAIL_* settings from DRS_EMAIL_URL: `smtp://host:port` (plain),
+    `smtp+tls://user:password@host:587` (STARTTLS), `smtp+ssl://…:465` (TLS from the
+    first byte). User and password are percent-decoded."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    schemes = {"smtp": (False, False, 25), "smtp+tls": (True, False, 587), "smtp+ssl": (False, True, 465)}  # fmt: skip
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ImproperlyConfigured(
+            "DRS_EMAIL_URL must look like smtp://host:port, smtp+tls://user:password@host:587 "
+            "or smtp+ssl://user:password@host:465"
+        )
+    use_tls, use_ssl, default_port = schemes[parts.scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ImproperlyConfigured("DRS_EMAIL_URL has an invalid port") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": 10,
+    }

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
 from drs.jobs.models import Job
+from drs.signals import job_finished, job_started, send_after_commit
 
 JobId = str | UUID
 
@@ -31,10 +32,24 @@ def set_directory(job_id: JobId, owner: str, directory: str) -> bool:
 def mark_running(
     job_id: JobId, owner: str, *, pgid: int, pgid_start: str, pid: int, pid_start: str
 ) -> bool:
-    """starting → running, once the wrapper recorded the job's process group and its own pid."""
+    """starting → running, once the wrapper recorded the job's process group and its own pid.
+    `job_started` goes out the first time only (a reattaching runner never gets here)."""
     now = timezone.now()
+    jobs = Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES)
+    first = jobs.filter(started_at=None).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        remote_pgid=pgid,
+        remote_pgid_start=pgid_start,
+        remote_pid=pid,
+        remote_pid_start=pid_start,
+        heartbeat_at=now,
+    )
+    if first:
+        send_after_commit(job_started, job_id)
+        return True
     return (
-        Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES).update(
+        jobs.update(
             status=JobStatus.RUNNING,
             started_at=now,
             remote_pgid=pgid,
@@ -65,10 +80,11 @@ def finish(
     exit_code: int | None = None,
     signal_name: str = "",
 ) -> bool:
-    """Any active state → a terminal one, by the lease holder; the lease ends with it."""
+    """Any active state → a terminal one, by the lease holder; the lease ends with it.
+    Only the one UPDATE that matched sends `job_finished`, so it goes out exactly once."""
     assert status in TERMINAL_STATUSES
     now = timezone.now()
-    return (
+    done = (
         Job.objects.filter(pk=job_id, lease_owner=owner)
         .exclude(status__in=TERMINAL_STATUSES)
         .update(
@@ -84,6 +100,9 @@ def finish(
         )
         == 1
     )
+    if done:
+        send_after_commit(job_finished, job_id)
+    return done
 
 
 def reserve(job_ids: list[str], *, expires_at: datetime) -> int:
@@ -141,9 +160,13 @@ def request_cancel_many(job_ids: Sequence[JobId]) -> None:
     Job.objects.filter(pk__in=job_ids, cancel_requested_at=None).exclude(
         status__in=TERMINAL_STATUSES
     ).update(cancel_requested_at=now)
-    Job.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED).update(
-        status=JobStatus.CANCELLED, finished_at=now, error="Cancelled before it started."
-    )
+    queued = Job.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED)
+    for job_id in queued.values_list("pk", flat=True):
+        # One UPDATE per job, so `job_finished` goes out only for those this one ended.
+        if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.CANCELLED, finished_at=now, error="Cancelled before it started."
+        ):
+            send_after_commit(job_finished, job_id)
 
 
 # --- batch schedulers (DESIGN.md "Schedulers") -------------------------------------------
@@ -162,18 +185,18 @@ def mark_pending(job_id: JobId, owner: str, *, scheduler_job_id: str) -> bool:
 def mark_started(job_id: JobId, owner: str) -> bool:
     """starting|pending → running: the wrapper started on a node the scheduler chose."""
     now = timezone.now()
-    return (
-        Job.objects.filter(
-            pk=job_id, lease_owner=owner, status__in=[JobStatus.STARTING, JobStatus.PENDING]
-        ).update(
-            status=JobStatus.RUNNING,
-            started_at=now,
-            pending_reason="",
-            expected_start_at=None,
-            heartbeat_at=now,
-        )
-        == 1
+    started = Job.objects.filter(
+        pk=job_id, lease_owner=owner, status__in=[JobStatus.STARTING, JobStatus.PENDING]
+    ).update(
+        status=JobStatus.RUNNING,
+        started_at=now,
+        pending_reason="",
+        expected_start_at=None,
+        heartbeat_at=now,
     )
+    if started:
+        send_after_commit(job_started, job_id)
+    return started == 1
 
 
 def set_scheduler_state(

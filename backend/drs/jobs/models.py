@@ -40,6 +40,10 @@ class Job(models.Model):
     sweep = models.ForeignKey(
         "applications.Sweep", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
+    notify_email = models.BooleanField(default=False)  # email the owner when the job ends
+    schedule = models.ForeignKey(
+        "schedules.Schedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
 
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     exit_code = models.SmallIntegerField(null=True, blank=True)

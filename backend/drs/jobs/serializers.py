@@ -86,6 +86,7 @@ class JobSerializer(JobSummarySerializer):
             "program", "arguments", "environment", "result_patterns", "remote_directory",
             "resources",
             "inputs",
+            "notify_email", "schedule",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -226,6 +227,11 @@ class JobCreateSerializer(serializers.Serializer[Any]):
     def validate_inputs(self, value: list[dict[str, Any]]) -> list[InputSpec]:
         request = self.context.get("request")
         return resolve_inputs(value, request.user) if request and value else []
+    notify_email = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Email the owner when the job ends (default: the owner's setting; "
+        "ignored when the installation sends no email).",
+    )  # fmt: skip
 
     def validate_program(self, value: str) -> str:
         limit = settings.DRS_MAX_PROGRAM_BYTES
@@ -268,6 +274,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(
                 {"resources": ["This server runs jobs directly: it takes no resources."]}
             )
+        if attrs.get("notify_email") is None:
+            from drs.notifications.services import notify_email_default
+
+            attrs["notify_email"] = request is not None and notify_email_default(user=request.user)
         return attrs
 
 

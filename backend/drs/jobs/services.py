@@ -100,6 +100,7 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
         ],
         application=job.application,
         parameters=job.parameters,
+        notify_email=job.notify_email,
     )
 
 

@@ -24,6 +24,7 @@ from uuid import UUID
 import httpx
 
 from drs_cli import files
+from drs_cli import notify
 from drs_cli import session as sessions
 from drs_cli.api import call, iter_all, list_all, request, status_error, transport_error
 from drs_cli.errors import DrsError
@@ -296,6 +297,8 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         inputs=files.result_inputs(client, args.input_result)
         + files.upload_inputs(client, args.input),
     )
+    if args.notify_email:
+        body.notify_email = True
     job = call("submit", jobs_create.sync_detailed, client=client, body=body)
     return started(args, client, job)
 
@@ -600,6 +603,8 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("--output", "-o", help="target file (default: its name, here)")
     rm = files_sub.add_parser("rm", help="delete files")
     rm.add_argument("ids", nargs="+")
+    p.add_argument("--notify-email", action="store_true",
+                   help="email me when the job ends (when the site sends email)")  # fmt: skip
 
     p = command("logs", cmd_logs, "write a job's log bytes to stdout")
     p.add_argument("job")
@@ -619,6 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
     from drs_cli import apps
 
     apps.add_commands(command, json_flag)
+    notify.add_parsers(command, json_flag)
     return parser
 
 

@@ -270,26 +270,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/jobs/{id}/metrics/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * @description The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
-         *     order, at most `limit`. `complete` once the job ended and nothing follows.
-         */
-        get: operations["jobs_metrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/jobs/{id}/rerun/": {
         parameters: {
             query?: never;
@@ -344,24 +324,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/jobs/{id}/results/{result_id}/table/": {
+    "/api/notifications/settings/": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description A result file read as a numeric table (CSV, TSV, or whitespace-separated with
-         *     `#` comments), down-sampled to at most `max_points` evenly spaced rows.
-         */
-        get: operations["jobs_results_table"];
+        /** @description Your notification defaults, and whether this installation sends email. */
+        get: operations["notifications_settings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        patch: operations["notifications_settings_update"];
+        trace?: never;
+    };
+    "/api/schedules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        get: operations["schedules_list"];
+        put?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        post: operations["schedules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/schedules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        get: operations["schedules_retrieve"];
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        put: operations["schedules_update"];
+        post?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        delete: operations["schedules_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        patch: operations["schedules_partial_update"];
         trace?: never;
     };
     "/api/servers/": {
@@ -434,6 +449,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_list"];
+        put?: never;
+        /** @description Add a webhook; the 201 shows its secret, once. */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_retrieve"];
+        put: operations["webhooks_update"];
+        post?: never;
+        delete: operations["webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["webhooks_partial_update"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The delivery log: every attempt, newest first. */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a `webhook.test` event now (even to a disabled webhook). */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -484,6 +566,34 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
+        DeliveryAttempt: {
+            readonly id: number;
+            /** Format: uuid */
+            readonly delivery: string;
+            readonly event: string;
+            /**
+             * @description The delivery's state now (pending: another attempt is due).
+             *
+             *     * `pending` - Pending
+             *     * `delivered` - Delivered
+             *     * `failed` - Failed (no attempts left)
+             */
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            readonly attempt: number;
+            /** Format: date-time */
+            readonly time: string;
+            readonly status_code: number | null;
+            readonly error: string;
+            readonly duration_ms: number;
+            readonly response_excerpt: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `delivered` - Delivered
+         *     * `failed` - Failed (no attempts left)
+         * @enum {string}
+         */
+        DeliveryStateEnum: "pending" | "delivered" | "failed";
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
             key: string;
@@ -532,20 +642,13 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            /**
-             * Format: double
-             * @description The last `progress` metric (0-1).
-             */
-            readonly progress: number | null;
-            /** @description The last metric point's values. */
-            readonly metrics_last: {
-                [key: string]: number;
-            } | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
+            readonly notify_email: boolean;
+            readonly schedule: number | null;
         };
         JobCreateRequest: {
             /** @default  */
@@ -568,6 +671,8 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
+            /** @description Email the owner when the job ends (default: the owner's setting; ignored when the installation sends no email). */
+            notify_email?: boolean | null;
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
@@ -615,15 +720,6 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
-            /**
-             * Format: double
-             * @description The last `progress` metric (0-1).
-             */
-            readonly progress: number | null;
-            /** @description The last metric point's values. */
-            readonly metrics_last: {
-                [key: string]: number;
-            } | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -689,29 +785,13 @@ export interface components {
             username: string;
             password: string;
         };
-        MetricPage: {
-            /** @description In ascending n order. */
-            results: components["schemas"]["MetricPoint"][];
-            /** @description Pass as `after` to read on: the last n returned, or the `after` given. */
-            next_after: number;
-            /** @description The job has ended and no point follows `next_after`. */
-            complete: boolean;
-            /** @description Lines of the metrics file skipped as invalid. */
-            invalid: number;
-            /** @description Set once points were no longer stored (the bound). */
-            note: string;
-        };
-        MetricPoint: {
-            /** @description 1, 2, 3... in the order written. */
-            n: number;
-            /**
-             * Format: date-time
-             * @description When the point was stored.
-             */
-            time: string;
-            values: {
-                [key: string]: number;
-            };
+        NotificationSettings: {
+            /** @description Where job emails go (your account's). */
+            email?: string;
+            /** @description Jobs submitted without `notify_email` get this. */
+            notify_email_default?: boolean;
+            /** @description This installation sends email (DRS_EMAIL_URL is set). */
+            readonly email_enabled: boolean;
         };
         PaginatedCredentialList: {
             /** @example 123 */
@@ -727,6 +807,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Credential"][];
+        };
+        PaginatedDeliveryAttemptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DeliveryAttempt"][];
         };
         PaginatedInterpreterList: {
             /** @example 123 */
@@ -757,6 +852,21 @@ export interface components {
             results: components["schemas"]["JobSummary"][];
         };
         PaginatedResultList: components["schemas"]["Result"][];
+        PaginatedScheduleList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Schedule"][];
+        };
         PaginatedServerList: {
             /** @example 123 */
             count: number;
@@ -771,6 +881,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Server"][];
+        };
+        PaginatedWebhookList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Webhook"][];
         };
         /** @description Secrets are write-only: they go in, and never come back out. */
         PatchedCredentialRequest: {
@@ -790,6 +915,23 @@ export interface components {
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
+        PatchedNotificationSettingsRequest: {
+            /** @description Where job emails go (your account's). */
+            email?: string;
+            /** @description Jobs submitted without `notify_email` get this. */
+            notify_email_default?: boolean;
+        };
+        PatchedScheduleRequest: {
+            name?: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron?: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job?: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+        };
         PatchedServerRequest: {
             name?: string;
             kind?: components["schemas"]["ServerKindEnum"];
@@ -803,6 +945,15 @@ export interface components {
             max_concurrent_jobs?: number;
             enabled?: boolean;
         };
+        PatchedWebhookRequest: {
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url?: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events?: components["schemas"]["WebhookEventEnum"][];
+            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
+            secret?: string;
+            enabled?: boolean;
+        };
         Result: {
             readonly id: number;
             path: string;
@@ -813,6 +964,61 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
+        Schedule: {
+            readonly id: number;
+            name: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly next_run_at: string | null;
+            readonly next_runs: string[];
+            /** Format: uuid */
+            readonly last_job: string | null;
+            readonly last_runs: components["schemas"]["ScheduleRun"][];
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `skip` - Skip a run while the previous run's job has not ended
+         *     * `allow` - Create the job anyway
+         * @enum {string}
+         */
+        ScheduleOverlapEnum: "skip" | "allow";
+        ScheduleRequest: {
+            name: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+        };
+        ScheduleRun: {
+            /** Format: date-time */
+            readonly scheduled_for: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly outcome: components["schemas"]["ScheduleRunOutcomeEnum"];
+            /** Format: uuid */
+            readonly job: string | null;
+            readonly job_status: string | null;
+            readonly error: string;
+        };
+        /**
+         * @description * `created` - Job created
+         *     * `skipped` - Skipped: the previous job was still running
+         *     * `failed` - Could not create the job
+         * @enum {string}
+         */
+        ScheduleRunOutcomeEnum: "created" | "skipped" | "failed";
         Server: {
             readonly id: number;
             name: string;
@@ -861,14 +1067,13 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
-        Table: {
-            columns: string[];
-            /** @description At most `max_points` rows, evenly spaced over the file; null: not a number. */
-            rows: (number | null)[][];
-            /** @description Data rows in the whole file. */
-            total_rows: number;
-            /** @description Some rows were left out (down-sampled). */
-            sampled: boolean;
+        TestDelivery: {
+            /**
+             * Format: uuid
+             * @description X-DRS-Delivery of the test event.
+             */
+            delivery: string;
+            event: string;
         };
         Token: {
             token: string;
@@ -877,6 +1082,45 @@ export interface components {
             id: number;
             username: string;
             is_staff: boolean;
+        };
+        Webhook: {
+            readonly id: number;
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /** @description The 201 of a create: the only time the secret is shown. */
+        WebhookCreated: {
+            readonly id: number;
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            readonly secret: string;
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `job.started` - The job started running
+         *     * `job.finished` - The job reached any final status
+         *     * `job.failed` - The job ended failed, timed out or lost
+         *     * `schedule.failed` - A schedule could not create its job
+         * @enum {string}
+         */
+        WebhookEventEnum: "job.started" | "job.finished" | "job.failed" | "schedule.failed";
+        WebhookRequest: {
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
+            secret?: string;
+            enabled?: boolean;
         };
     };
     responses: never;
@@ -1582,32 +1826,6 @@ export interface operations {
             };
         };
     };
-    jobs_metrics: {
-        parameters: {
-            query?: {
-                /** @description Points with n > after. */
-                after?: number;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description A UUID string identifying this job. */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MetricPage"];
-                };
-            };
-        };
-    };
     jobs_rerun: {
         parameters: {
             query?: never;
@@ -1713,16 +1931,110 @@ export interface operations {
             };
         };
     };
-    jobs_results_table: {
+    notifications_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    notifications_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNotificationSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedNotificationSettingsRequest"];
+                "multipart/form-data": components["schemas"]["PatchedNotificationSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    schedules_list: {
         parameters: {
             query?: {
-                max_points?: number;
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
             };
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedScheduleList"];
+                };
+            };
+        };
+    };
+    schedules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScheduleRequest"];
+                "multipart/form-data": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
             path: {
-                /** @description A UUID string identifying this job. */
-                id: string;
-                result_id: number;
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
             };
             cookie?: never;
         };
@@ -1733,7 +2045,84 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Table"];
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScheduleRequest"];
+                "multipart/form-data": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    schedules_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedScheduleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedScheduleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedScheduleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
                 };
             };
         };
@@ -1950,6 +2339,211 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HostKey"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookList"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookRequest"];
+                "multipart/form-data": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+        };
+    };
+    webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookRequest"];
+                "multipart/form-data": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhooks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWebhookRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedWebhookRequest"];
+                "multipart/form-data": components["schemas"]["PatchedWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryAttemptList"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestDelivery"];
                 };
             };
         };

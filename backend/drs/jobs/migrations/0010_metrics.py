@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0007_applications'),
+        ('jobs', '0008_notify'),
     ]
 
     operations = [

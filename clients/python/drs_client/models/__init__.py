@@ -7,6 +7,8 @@ from .credential_generate_request import CredentialGenerateRequest
 from .credential_kind_enum import CredentialKindEnum
 from .credential_request import CredentialRequest
 from .credentials_list_kind import CredentialsListKind
+from .delivery_attempt import DeliveryAttempt
+from .delivery_state_enum import DeliveryStateEnum
 from .host_key import HostKey
 from .interpreter import Interpreter
 from .interpreter_request import InterpreterRequest
@@ -14,10 +16,8 @@ from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
 from .job_deleted import JobDeleted
-from .job_metrics_last_type_0 import JobMetricsLastType0
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
-from .job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
 from .jobs_list_status_item import JobsListStatusItem
 from .jobs_log_text_stream import JobsLogTextStream
 from .jobs_logs_search_stream import JobsLogsSearchStream
@@ -29,26 +29,39 @@ from .log_policy_enum import LogPolicyEnum
 from .log_search_match import LogSearchMatch
 from .log_search_page import LogSearchPage
 from .login_request import LoginRequest
-from .metric_page import MetricPage
-from .metric_point import MetricPoint
-from .metric_point_values import MetricPointValues
+from .notification_settings import NotificationSettings
 from .paginated_credential_list import PaginatedCredentialList
+from .paginated_delivery_attempt_list import PaginatedDeliveryAttemptList
 from .paginated_interpreter_list import PaginatedInterpreterList
 from .paginated_job_summary_list import PaginatedJobSummaryList
+from .paginated_schedule_list import PaginatedScheduleList
 from .paginated_server_list import PaginatedServerList
+from .paginated_webhook_list import PaginatedWebhookList
 from .patched_credential_request import PatchedCredentialRequest
 from .patched_interpreter_request import PatchedInterpreterRequest
+from .patched_notification_settings_request import PatchedNotificationSettingsRequest
+from .patched_schedule_request import PatchedScheduleRequest
 from .patched_server_request import PatchedServerRequest
+from .patched_webhook_request import PatchedWebhookRequest
 from .result import Result
+from .schedule import Schedule
+from .schedule_overlap_enum import ScheduleOverlapEnum
+from .schedule_request import ScheduleRequest
+from .schedule_run import ScheduleRun
+from .schedule_run_outcome_enum import ScheduleRunOutcomeEnum
 from .server import Server
 from .server_check_request import ServerCheckRequest
 from .server_kind_enum import ServerKindEnum
 from .server_request import ServerRequest
 from .servers_list_kind import ServersListKind
 from .stream_enum import StreamEnum
-from .table import Table
+from .test_delivery import TestDelivery
 from .token import Token
 from .user import User
+from .webhook import Webhook
+from .webhook_created import WebhookCreated
+from .webhook_event_enum import WebhookEventEnum
+from .webhook_request import WebhookRequest
 
 __all__ = (
     "CheckResult",
@@ -58,6 +71,8 @@ __all__ = (
     "CredentialKindEnum",
     "CredentialRequest",
     "CredentialsListKind",
+    "DeliveryAttempt",
+    "DeliveryStateEnum",
     "HostKey",
     "Interpreter",
     "InterpreterRequest",
@@ -65,10 +80,8 @@ __all__ = (
     "JobCreateRequest",
     "JobCreateRequestEnvironment",
     "JobDeleted",
-    "JobMetricsLastType0",
     "JobStatusEnum",
     "JobSummary",
-    "JobSummaryMetricsLastType0",
     "JobsListStatusItem",
     "JobsLogTextStream",
     "JobsLogsSearchStream",
@@ -80,24 +93,37 @@ __all__ = (
     "LogSearchMatch",
     "LogSearchPage",
     "LoginRequest",
-    "MetricPage",
-    "MetricPoint",
-    "MetricPointValues",
+    "NotificationSettings",
     "PaginatedCredentialList",
+    "PaginatedDeliveryAttemptList",
     "PaginatedInterpreterList",
     "PaginatedJobSummaryList",
+    "PaginatedScheduleList",
     "PaginatedServerList",
+    "PaginatedWebhookList",
     "PatchedCredentialRequest",
     "PatchedInterpreterRequest",
+    "PatchedNotificationSettingsRequest",
+    "PatchedScheduleRequest",
     "PatchedServerRequest",
+    "PatchedWebhookRequest",
     "Result",
+    "Schedule",
+    "ScheduleOverlapEnum",
+    "ScheduleRequest",
+    "ScheduleRun",
+    "ScheduleRunOutcomeEnum",
     "Server",
     "ServerCheckRequest",
     "ServerKindEnum",
     "ServerRequest",
     "ServersListKind",
     "StreamEnum",
-    "Table",
+    "TestDelivery",
     "Token",
     "User",
+    "Webhook",
+    "WebhookCreated",
+    "WebhookEventEnum",
+    "WebhookRequest",
 )

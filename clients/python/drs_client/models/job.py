@@ -60,6 +60,8 @@ class Job:
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        notify_email (bool):
+        schedule (int | None):
     """
 
     id: UUID
@@ -90,6 +92,8 @@ class Job:
     environment: Any
     result_patterns: Any
     remote_directory: str
+    notify_email: bool
+    schedule: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,6 +176,11 @@ class Job:
 
         remote_directory = self.remote_directory
 
+        notify_email = self.notify_email
+
+        schedule: int | None
+        schedule = self.schedule
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -204,6 +213,8 @@ class Job:
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "notify_email": notify_email,
+                "schedule": schedule,
             }
         )
 
@@ -347,6 +358,15 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
+        notify_email = d.pop("notify_email")
+
+        def _parse_schedule(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        schedule = _parse_schedule(d.pop("schedule"))
+
         job = cls(
             id=id,
             title=title,
@@ -376,6 +396,8 @@ class Job:
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            notify_email=notify_email,
+            schedule=schedule,
         )
 
         job.additional_properties = d

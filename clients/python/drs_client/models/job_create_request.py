@@ -11,7 +11,6 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_create_request_environment import JobCreateRequestEnvironment
-    from ..models.job_input_spec_request import JobInputSpecRequest
 
 
 T = TypeVar("T", bound="JobCreateRequest")
@@ -33,7 +32,8 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
-        inputs (list[JobInputSpecRequest] | Unset): Files staged into the job directory before the program starts.
+        notify_email (bool | None | Unset): Email the owner when the job ends (default: the owner's setting; ignored
+            when the installation sends no email).
     """
 
     server: int
@@ -46,7 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
-    inputs: list[JobInputSpecRequest] | Unset = UNSET
+    notify_email: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,12 +82,11 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
-        inputs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.inputs, Unset):
-            inputs = []
-            for inputs_item_data in self.inputs:
-                inputs_item = inputs_item_data.to_dict()
-                inputs.append(inputs_item)
+        notify_email: bool | None | Unset
+        if isinstance(self.notify_email, Unset):
+            notify_email = UNSET
+        else:
+            notify_email = self.notify_email
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -111,15 +110,14 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
-        if inputs is not UNSET:
-            field_dict["inputs"] = inputs
+        if notify_email is not UNSET:
+            field_dict["notify_email"] = notify_email
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_create_request_environment import JobCreateRequestEnvironment
-        from ..models.job_input_spec_request import JobInputSpecRequest
 
         d = dict(src_dict)
         server = d.pop("server")
@@ -159,14 +157,14 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
-        _inputs = d.pop("inputs", UNSET)
-        inputs: list[JobInputSpecRequest] | Unset = UNSET
-        if _inputs is not UNSET:
-            inputs = []
-            for inputs_item_data in _inputs:
-                inputs_item = JobInputSpecRequest.from_dict(inputs_item_data)
+        def _parse_notify_email(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
 
-                inputs.append(inputs_item)
+        notify_email = _parse_notify_email(d.pop("notify_email", UNSET))
 
         job_create_request = cls(
             server=server,
@@ -179,7 +177,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
-            inputs=inputs,
+            notify_email=notify_email,
         )
 
         job_create_request.additional_properties = d

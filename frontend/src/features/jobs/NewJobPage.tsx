@@ -8,6 +8,7 @@ import { Field } from "../../components/Field";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
+import { NotifyEmailOption } from "../notifications/NotifyEmailOption";
 import { serverQueries } from "../servers/queries";
 import { type DraftInput, draftsFromJob, InputsPicker } from "./InputsPicker";
 import { jobInvalidation, jobQueries } from "./queries";
@@ -99,6 +100,7 @@ export function NewJobPage() {
   const [general, setGeneral] = useState<string[]>([]);
   const [inputs, setInputs] = useState<DraftInput[]>([]);
   const uploading = inputs.some((i) => !i.error && !i.file && i.result === undefined);
+  const [notifyEmail, setNotifyEmail] = useState<boolean | null>(null);
 
   const form = useForm<JobForm>({ defaultValues: EMPTY });
   const { register, control, handleSubmit, setValue, setError, watch, reset, formState } = form;
@@ -185,6 +187,7 @@ export function NewJobPage() {
             ? { result: i.result, path: i.path }
             : { file: i.file, path: i.path },
         ),
+        ...(notifyEmail != null ? { notify_email: notifyEmail } : {}),
       },
     });
   });
@@ -351,6 +354,7 @@ export function NewJobPage() {
             />
           )}
           <InputsPicker value={inputs} onChange={setInputs} />
+          <NotifyEmailOption value={notifyEmail} onChange={setNotifyEmail} />
           <div className="form-actions">
             <button type="submit" className="btn primary" disabled={create.isPending || uploading}>
               {create.isPending ? "Submitting…" : uploading ? "Uploading…" : "Submit job"}

@@ -2,6 +2,7 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Job, JobSummary } from "../../api/client";
 import { ReconnectingSocket, type SocketState, wsUrl } from "../../api/ws";
+import { notifyJobEvent } from "../notifications/browserNotify";
 import { jobCache, jobInvalidation, jobQueries } from "./queries";
 
 type JobPage = { results: JobSummary[] };
@@ -69,6 +70,7 @@ export function useJobEvents(options: JobEventsOptions = {}): SocketState {
           return;
         }
         if (m.type !== "job" || !m.job?.id) return;
+        notifyJobEvent(m.job);
         const maybeNew = applyJobEvent(queryClient, m.job);
         if (maybeNew && !refetchTimer) {
           refetchTimer = setTimeout(() => {

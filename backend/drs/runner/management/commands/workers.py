@@ -1,7 +1,8 @@
 """`manage.py workers`: the node's worker tree, supervised.
 
 - DRS_WORKERS runner processes (`manage.py runner`), each following many jobs;
-- one django-q2 cluster (`manage.py qcluster`) for short and scheduled tasks.
+- one django-q2 cluster (`manage.py qcluster`) for short and scheduled tasks;
+- one notifier (`manage.py notifier`): webhook deliveries and the schedule clock.
 
 A child that dies is started again; when a runner dies, its leases are released at once
 (they carry its pid) and its jobs dispatched, so another runner reattaches within
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         ]
         if not options["no_scheduler"]:
             children.append(Child("scheduler", [sys.executable, MANAGE, "qcluster"]))
+            children.append(Child("notifier", [sys.executable, MANAGE, "notifier"]))
         for child in children:
             child.start()
         log.info("workers: %s", ", ".join(f"{c.name} (pid {c.pid})" for c in children))

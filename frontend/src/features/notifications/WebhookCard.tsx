@@ -1,0 +1,139 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { $api, type Schemas } from "../../api/client";
+import { errorMessage } from "../../api/errors";
+import { formatTime } from "../../lib/format";
+import { notificationInvalidation, notificationQueries } from "./queries";
+
+type Webhook = Schemas["Webhook"];
+
+/** One webhook: its events, enable switch, test event, delivery log and delete. */
+export function WebhookCard({ webhook }: { webhook: Webhook }) {
+  const queryClient = useQueryClient();
+  const [showLog, setShowLog] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const log = useQuery({
+    ...notificationQueries.deliveries(webhook.id),
+    enabled: showLog,
+    refetchInterval: showLog ? 2_000 : false,
+  });
+  const onError = (e: unknown) => setMessage(errorMessage(e));
+  const test = $api.useMutation("post", "/api/webhooks/{id}/test/", {
+    onSuccess: () => {
+      setMessage("Test event queued; its attempts appear in the delivery log.");
+      setShowLog(true);
+      void notificationInvalidation.deliveries(queryClient, webhook.id);
+    },
+    onError,
+  });
+  const update = $api.useMutation("patch", "/api/webhooks/{id}/", {
+    onSuccess: () => void notificationInvalidation.webhooks(queryClient),
+    onError,
+  });
+  const remove = $api.useMutation("delete", "/api/webhooks/{id}/", {
+    onSuccess: () => void notificationInvalidation.webhooks(queryClient),
+    onError,
+  });
+  const path = { params: { path: { id: webhook.id } } };
+  return (
+    <article className="card" aria-label={`Webhook ${webhook.url}`}>
+      <div className="page-head">
+        <h2 className="mono small">{webhook.url}</h2>
+        <div className="actions">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={webhook.enabled}
+              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
+            />{" "}
+            Enabled
+          </label>
+          <button type="button" className="btn small" onClick={() => test.mutate(path)}>
+            Send test event
+          </button>
+          <button
+            type="button"
+            className="btn small"
+            aria-expanded={showLog}
+            onClick={() => setShowLog((v) => !v)}
+          >
+            Delivery log
+          </button>
+          {!confirming ? (
+            <button type="button" className="btn small danger" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="btn small danger"
+                onClick={() => remove.mutate(path)}
+              >
+                Delete for good
+              </button>
+              <button
+                type="button"
+                className="btn small ghost"
+                onClick={() => setConfirming(false)}
+              >
+                Keep
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+      <p className="muted small">
+        {webhook.events.map((e) => (
+          <span key={e} className="tag">
+            {e}
+          </span>
+        ))}{" "}
+        added {formatTime(webhook.created_at)}
+      </p>
+      {message && (
+        <p className="muted small" role="status">
+          {message}
+        </p>
+      )}
+      {showLog && (
+        <div className="table-wrap">
+          {log.isError && <p className="error-banner">{errorMessage(log.error)}</p>}
+          {log.data?.results.length === 0 ? (
+            <p className="muted small">No attempts yet.</p>
+          ) : (
+            <table className="table" aria-label="Delivery log">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Attempt</th>
+                  <th scope="col">Answer</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Delivery</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.data?.results.map((a) => (
+                  <tr key={a.id}>
+                    <td data-label="Time">{formatTime(a.time)}</td>
+                    <td data-label="Event">{a.event}</td>
+                    <td data-label="Attempt">{a.attempt}</td>
+                    <td data-label="Answer" title={a.response_excerpt}>
+                      {a.status_code ?? ""} {a.error || (a.status_code ? "OK" : "")}
+                    </td>
+                    <td data-label="Duration">{a.duration_ms} ms</td>
+                    <td data-label="Delivery" className="mono small">
+                      {a.delivery.slice(0, 8)} ({a.state})
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,147 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
+import { $api, type Schemas } from "../../api/client";
+import { errorMessage } from "../../api/errors";
+import { browserTimezone, localTime, scheduleInvalidation, scheduleQueries } from "./queries";
+import { ScheduleForm } from "./ScheduleForm";
+
+export function SchedulesPage() {
+  const schedules = useQuery({ ...scheduleQueries.list(), refetchInterval: 15_000 });
+  const [adding, setAdding] = useState(false);
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>Schedules</h1>
+        <div className="actions">
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => setAdding(true)}
+            aria-pressed={adding}
+          >
+            Add schedule
+          </button>
+        </div>
+      </div>
+      <p className="muted">
+        Each tick submits the job as you, with your credential. Times below are in your timezone (
+        {browserTimezone()}).
+      </p>
+      {adding && (
+        <div className="card">
+          <h2>Add schedule</h2>
+          <ScheduleForm onDone={() => setAdding(false)} />
+        </div>
+      )}
+      {schedules.isError && (
+        <p className="error-banner" role="alert">
+          {errorMessage(schedules.error)}
+        </p>
+      )}
+      {schedules.data?.results.length === 0 && !adding && (
+        <p className="muted">No schedules yet.</p>
+      )}
+      {schedules.data?.results.map((s) => (
+        <ScheduleCard key={s.id} schedule={s} />
+      ))}
+    </section>
+  );
+}
+
+function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const onSuccess = () => void scheduleInvalidation.list(queryClient);
+  const onError = (e: unknown) => setError(errorMessage(e));
+  const update = $api.useMutation("patch", "/api/schedules/{id}/", { onSuccess, onError });
+  const remove = $api.useMutation("delete", "/api/schedules/{id}/", { onSuccess, onError });
+  const path = { params: { path: { id: schedule.id } } };
+  return (
+    <article className="card" aria-label={`Schedule ${schedule.name}`}>
+      <div className="page-head">
+        <h2>{schedule.name}</h2>
+        <div className="actions">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={schedule.enabled}
+              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
+            />{" "}
+            Enabled
+          </label>
+          {!confirming ? (
+            <button type="button" className="btn small danger" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="btn small danger"
+                onClick={() => remove.mutate(path)}
+              >
+                Delete for good
+              </button>
+              <button
+                type="button"
+                className="btn small ghost"
+                onClick={() => setConfirming(false)}
+              >
+                Keep
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+      <p className="small">
+        <code className="mono">{schedule.cron}</code> in {schedule.timezone} · overlap:{" "}
+        {schedule.overlap}
+      </p>
+      {error && (
+        <p className="error-banner" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="grid-2">
+        <div>
+          <h3 className="small">Next runs</h3>
+          {schedule.next_runs.length === 0 ? (
+            <p className="muted small">None while disabled.</p>
+          ) : (
+            <ol className="small" aria-label="Next runs">
+              {schedule.next_runs.map((t) => (
+                <li key={t}>
+                  <time dateTime={t}>{localTime(t)}</time>
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+        <div>
+          <h3 className="small">Last runs</h3>
+          {schedule.last_runs.length === 0 ? (
+            <p className="muted small">Not run yet.</p>
+          ) : (
+            <ul className="small" aria-label="Last runs">
+              {schedule.last_runs.map((r) => (
+                <li key={r.scheduled_for}>
+                  <time dateTime={r.scheduled_for}>{localTime(r.scheduled_for)}</time>:{" "}
+                  {r.job ? (
+                    <Link to={`/jobs/${r.job}`}>
+                      {r.outcome} ({r.job_status})
+                    </Link>
+                  ) : (
+                    r.outcome
+                  )}
+                  {r.error && <span className="field-error"> {r.error}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+    </article>
+  );
+}
