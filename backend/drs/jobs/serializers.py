@@ -75,6 +75,19 @@ class OwnCredentialField(serializers.PrimaryKeyRelatedField[Credential]):
         return credential_list(user=request.user)
 
 
+@extend_schema_field(OpenApiTypes.UUID)
+class VisibleJobField(serializers.PrimaryKeyRelatedField[Job]):
+    """A job the caller may see (their own; staff: any): another user's id reads as unknown."""
+
+    def get_queryset(self) -> QuerySet[Job]:
+        from drs.jobs.selectors import job_list
+
+        request = self.context.get("request")
+        if request is None:
+            return Job.objects.none()
+        return job_list(user=request.user)
+
+
 def validate_result_pattern(value: str) -> None:
     if error := result_pattern_error(value):
         raise serializers.ValidationError(error)
@@ -107,6 +120,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         child=serializers.CharField(max_length=1024, validators=[validate_result_pattern]),
         required=False, default=list, max_length=200,
         help_text="Globs relative to the job dir; '!glob' excludes; the last match wins.",
+    )  # fmt: skip
+    rerun_of = VisibleJobField(
+        required=False, allow_null=True, default=None, pk_field=serializers.UUIDField(),
+        help_text="The job this one was edited from (\"Edit and rerun\"); kept as `rerun_of`.",
     )  # fmt: skip
 
     def validate_program(self, value: str) -> str:

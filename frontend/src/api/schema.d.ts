@@ -366,7 +366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Log in with one of your credentials and run `true`: latency or the error. */
+        /**
+         * @description Log in with one of your credentials, run `true`, and check that each of the server's
+         *     interpreters starts (runs an empty program file): latency, or what failed.
+         */
         post: operations["servers_check"];
         delete?: never;
         options?: never;
@@ -399,10 +402,16 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         CheckResult: {
+            /** @description Logged in and every interpreter starts. */
             ok: boolean;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description The login and `true`.
+             */
             latency_ms: number | null;
             error: string;
+            /** @description Each of the server's interpreters, checked after the login. */
+            interpreters: components["schemas"]["InterpreterStatus"][];
         };
         Conflict: {
             /** @description Why it cannot be done now, e.g. jobs in the way. */
@@ -463,6 +472,14 @@ export interface components {
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
+        InterpreterStatus: {
+            id: number;
+            name: string;
+            /** @description It ran an empty program file and exited 0. */
+            ok: boolean;
+            /** @description Why not, when not ok. */
+            detail: string;
+        };
         /** @description One job in full, as retrieve/create/cancel/rerun return it. */
         Job: {
             /** Format: uuid */
@@ -519,6 +536,11 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
+            /**
+             * Format: uuid
+             * @description The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
+             */
+            rerun_of?: string | null;
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
@@ -1238,6 +1260,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Opaque position from a `next` or `previous` link. */
                 cursor?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description Rows per page (default 50, at most 200; larger values are capped). */
@@ -1527,6 +1551,8 @@ export interface operations {
                 created_after?: string;
                 /** @description ISO 8601, exclusive. */
                 created_before?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description A page number within the paginated result set. */

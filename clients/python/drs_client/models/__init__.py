@@ -10,6 +10,7 @@ from .credentials_list_kind import CredentialsListKind
 from .host_key import HostKey
 from .interpreter import Interpreter
 from .interpreter_request import InterpreterRequest
+from .interpreter_status import InterpreterStatus
 from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
@@ -55,6 +56,7 @@ __all__ = (
     "HostKey",
     "Interpreter",
     "InterpreterRequest",
+    "InterpreterStatus",
     "Job",
     "JobCreateRequest",
     "JobCreateRequestEnvironment",

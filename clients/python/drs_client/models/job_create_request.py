@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -32,6 +33,7 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+        rerun_of (None | Unset | UUID): The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
     """
 
     server: int
@@ -44,6 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
+    rerun_of: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,6 +82,14 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
+        rerun_of: None | str | Unset
+        if isinstance(self.rerun_of, Unset):
+            rerun_of = UNSET
+        elif isinstance(self.rerun_of, UUID):
+            rerun_of = str(self.rerun_of)
+        else:
+            rerun_of = self.rerun_of
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -101,6 +112,8 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
+        if rerun_of is not UNSET:
+            field_dict["rerun_of"] = rerun_of
 
         return field_dict
 
@@ -146,6 +159,23 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
+        def _parse_rerun_of(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rerun_of_type_0 = UUID(data)
+
+                return rerun_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        rerun_of = _parse_rerun_of(d.pop("rerun_of", UNSET))
+
         job_create_request = cls(
             server=server,
             credential=credential,
@@ -157,6 +187,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
+            rerun_of=rerun_of,
         )
 
         job_create_request.additional_properties = d

@@ -6,6 +6,7 @@ import { errorMessage } from "../../api/errors";
 import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { FirstRunChecklist } from "../firstrun/FirstRunChecklist";
 import { serverQueries } from "../servers/queries";
 import { type JobFilters, jobQueries } from "./queries";
 
@@ -89,6 +90,8 @@ export function JobsListPage() {
     filters.search ||
     filters.from ||
     filters.until;
+  // On a phone the filters fold behind a button (CSS): the jobs come first.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const older = cursorOf(jobs.data?.next);
   const newer = cursorOf(jobs.data?.previous);
 
@@ -101,7 +104,19 @@ export function JobsListPage() {
         </Link>
       </div>
 
-      <form className="filters" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
+      <button
+        type="button"
+        className="btn small filters-toggle"
+        aria-expanded={filtersOpen}
+        onClick={() => setFiltersOpen((v) => !v)}
+      >
+        {filtersOpen ? "Hide filters" : filtered ? "Filters (on)" : "Filters"}
+      </button>
+      <form
+        className={`filters${filtersOpen ? " open" : ""}`}
+        aria-label="Filter jobs"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label className="field inline">
           <span>Search</span>
           <input
@@ -171,6 +186,8 @@ export function JobsListPage() {
         </p>
       ) : jobs.isLoading ? (
         <p className="muted">Loading…</p>
+      ) : rows.length === 0 && !filtered && !newer ? (
+        <FirstRunChecklist />
       ) : rows.length === 0 ? (
         <div className="empty card">
           <p>No jobs {filtered ? "match these filters" : "yet"}.</p>

@@ -5,6 +5,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { $api, type Job, type Schemas } from "../../api/client";
 import { CodeEditor } from "../../components/CodeEditor";
 import { Field } from "../../components/Field";
+import { FixHint } from "../../components/FixHint";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
@@ -117,9 +118,9 @@ export function NewJobPage() {
     (c) => String(c.server) === server,
   );
   const serverInterpreters = useMemo(() => {
-    const all = interpreters.data?.results ?? [];
-    const allowed = selectedServer?.interpreters;
-    return allowed?.length ? all.filter((i) => allowed.includes(i.id)) : all;
+    // Only what the chosen server offers: the backend refuses any other interpreter.
+    const allowed = selectedServer?.interpreters ?? [];
+    return (interpreters.data?.results ?? []).filter((i) => allowed.includes(i.id));
   }, [interpreters.data, selectedServer]);
 
   // Sensible defaults as the lists arrive or the server changes. A job's credential that
@@ -163,6 +164,7 @@ export function NewJobPage() {
         timeout_seconds: v.timeout_seconds.trim() === "" ? null : Number(v.timeout_seconds),
         log_policy: v.log_policy,
         result_patterns: parseLines(v.result_patterns),
+        ...(fromId && source.data ? { rerun_of: source.data.id } : {}),
       },
     });
   });
@@ -191,13 +193,24 @@ export function NewJobPage() {
               {general.map((m) => (
                 <p key={m}>{m}</p>
               ))}
+              <FixHint message={general.join(" ")} />
             </div>
           )}
           <Field label="Title" error={errors.title?.message}>
             {(p) => <input {...p} {...register("title")} />}
           </Field>
           <div className="grid-3">
-            <Field label="Server" error={errors.server?.message}>
+            <Field
+              label="Server"
+              error={errors.server?.message}
+              hint={
+                enabledServers.length === 0 ? (
+                  <>
+                    No server yet: <Link to="/servers">add one on the Servers page</Link> (staff).
+                  </>
+                ) : undefined
+              }
+            >
               {(p) => (
                 <select {...p} {...register("server", { required: "Choose a server." })}>
                   <option value="">Choose…</option>
@@ -237,7 +250,18 @@ export function NewJobPage() {
                 </select>
               )}
             </Field>
-            <Field label="Interpreter" error={errors.interpreter?.message}>
+            <Field
+              label="Interpreter"
+              error={errors.interpreter?.message}
+              hint={
+                selectedServer && serverInterpreters.length === 0 ? (
+                  <>
+                    This server offers none yet: staff tick them on the{" "}
+                    <Link to="/servers">Servers page</Link> (Edit).
+                  </>
+                ) : undefined
+              }
+            >
               {(p) => (
                 <select {...p} {...register("interpreter", { required: "Choose an interpreter." })}>
                   <option value="">Choose…</option>

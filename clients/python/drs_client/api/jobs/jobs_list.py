@@ -16,6 +16,7 @@ def _get_kwargs(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -36,6 +37,8 @@ def _get_kwargs(
     params["created_before"] = json_created_before
 
     params["cursor"] = cursor
+
+    params["id_prefix"] = id_prefix
 
     params["owner"] = owner
 
@@ -96,6 +99,7 @@ def sync_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -108,6 +112,7 @@ def sync_detailed(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -126,6 +131,7 @@ def sync_detailed(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -146,6 +152,7 @@ def sync(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -158,6 +165,7 @@ def sync(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -177,6 +185,7 @@ def sync(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -191,6 +200,7 @@ async def asyncio_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -203,6 +213,7 @@ async def asyncio_detailed(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -221,6 +232,7 @@ async def asyncio_detailed(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -239,6 +251,7 @@ async def asyncio(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -251,6 +264,7 @@ async def asyncio(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -271,6 +285,7 @@ async def asyncio(
             created_after=created_after,
             created_before=created_before,
             cursor=cursor,
+            id_prefix=id_prefix,
             owner=owner,
             page_size=page_size,
             search=search,

@@ -18,6 +18,7 @@ def _get_kwargs(
     *,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -37,6 +38,8 @@ def _get_kwargs(
     if not isinstance(created_before, Unset):
         json_created_before = created_before.isoformat()
     params["created_before"] = json_created_before
+
+    params["id_prefix"] = id_prefix
 
     params["owner"] = owner
 
@@ -108,6 +111,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -123,6 +127,7 @@ def sync_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -142,6 +147,7 @@ def sync_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -163,6 +169,7 @@ def sync(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -178,6 +185,7 @@ def sync(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -198,6 +206,7 @@ def sync(
         client=client,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -213,6 +222,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -228,6 +238,7 @@ async def asyncio_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -247,6 +258,7 @@ async def asyncio_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -266,6 +278,7 @@ async def asyncio(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -281,6 +294,7 @@ async def asyncio(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -302,6 +316,7 @@ async def asyncio(
             client=client,
             created_after=created_after,
             created_before=created_before,
+            id_prefix=id_prefix,
             owner=owner,
             page=page,
             page_size=page_size,
