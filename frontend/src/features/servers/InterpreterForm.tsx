@@ -21,7 +21,7 @@ const PRESETS: InterpreterValues[] = [
   { name: "bash", path: "/usr/bin/env", arguments: [{ value: "bash" }] },
   { name: "Rscript", path: "/usr/bin/env", arguments: [{ value: "Rscript" }] },
 ];
-const EMPTY: InterpreterValues = PRESETS[0] ?? { name: "", path: "", arguments: [] };
+const EMPTY: InterpreterValues = { name: "", path: "", arguments: [] };
 
 /** Add an interpreter, or edit one; its arguments are a list, one argument per box. */
 export function InterpreterForm({
@@ -91,7 +91,9 @@ export function InterpreterForm({
           {(p) => <input {...p} {...register("name")} placeholder="python3" />}
         </Field>
         <Field label="Path" error={errors.path?.message}>
-          {(p) => <input {...p} {...register("path")} className="mono" />}
+          {(p) => (
+            <input {...p} {...register("path")} className="mono" placeholder="/usr/bin/env" />
+          )}
         </Field>
       </div>
       <fieldset className={`field${errors.arguments ? " has-error" : ""}`}>

@@ -222,7 +222,10 @@ function LogView({ controller, jobId }: { controller: LogController; jobId: stri
           {stateLabel}
         </span>
         <span className="muted small" data-testid="log-counts">
-          {total.toLocaleString()} {total === 1 ? "line" : "lines"}
+          {controller.stream === "all"
+            ? `${total.toLocaleString()} ${total === 1 ? "line" : "lines"}`
+            : // The job's line count covers both streams; a filtered view counts what it holds.
+              `${lines.length.toLocaleString()}${w.hasEarlier || !w.atTail ? "+" : ""} ${controller.stream} ${lines.length === 1 ? "line" : "lines"}`}
         </span>
         <label className="log-option">
           <span className="visually-hidden">Stream</span>
