@@ -141,6 +141,7 @@ def cmd_login(args: argparse.Namespace) -> int:
                 warnings.simplefilter("ignore", getpass.GetPassWarning)
                 password = getpass.getpass("Password: ")
         except EOFError:
+            sys.stderr.write("\n")  # end the unanswered prompt's line
             raise DrsError(
                 "no password given and no terminal to ask on: pipe it in with "
                 "--password-stdin, e.g. `drs login URL -u NAME --password-stdin < FILE`"

@@ -18,7 +18,10 @@ export function useFitHeight(ref: RefObject<HTMLElement | null>) {
     const fit = () => {
       const top = el.getBoundingClientRect().top + window.scrollY;
       const px = Math.max(MIN_PX, Math.floor(window.innerHeight - top - BELOW_PX));
+      // A reader at the tail stays there when the box shrinks (a banner appeared above).
+      const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 4;
       el.style.setProperty("--log-fit", `${px}px`);
+      if (atBottom) el.scrollTop = el.scrollHeight;
     };
     fit();
     // The header above can change height (a banner appears): refit when the page does.
