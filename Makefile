@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
+.PHONY: run install runtime venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
         audit chaos fuzz
 
@@ -15,14 +15,21 @@ run: install migrate
 	$(MANAGE) bootstrap_admin
 	$(MANAGE) serve --port $(PORT)
 
-install: venv frontend-build
+install: runtime frontend-build
 
-venv: .venv/.stamp
-.venv/.stamp: pyproject.toml requirements.lock
+# `runtime`: what `make run` needs (requirements-runtime.lock). `venv`: that plus the
+# development tools (tests, lint, client generation, audit) from requirements.lock.
+runtime: .venv/.stamp
+.venv/.stamp: pyproject.toml requirements-runtime.lock
 	test -x $(PY) || python3 -m venv .venv
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q -r requirements-runtime.lock
 	$(PIP) install -q --no-deps -e .
+	touch $@
+
+venv: .venv/.stamp-dev
+.venv/.stamp-dev: .venv/.stamp requirements.lock
+	$(PIP) install -q -r requirements.lock
 	touch $@
 
 frontend: frontend/node_modules/.stamp
@@ -30,14 +37,19 @@ frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	touch $@
 
-frontend-build: frontend
+# The SPA is rebuilt only when a source of it is newer than the last build.
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts $(wildcard frontend/tsconfig*.json) frontend/package-lock.json
+frontend-build: frontend/dist/index.html
+frontend/dist/index.html: frontend/node_modules/.stamp $(SPA_SOURCES)
 	cd frontend && npm run build
+	touch $@
 
-migrate: venv
+migrate: runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput -v 0
 
-dev: install migrate
+dev: venv install migrate
 	$(MANAGE) serve --port $(PORT) & cd frontend && npm run dev
 
 # --- tests -------------------------------------------------------------------------------
@@ -62,7 +74,7 @@ test-postgres: venv
 test-frontend: frontend
 	cd frontend && npm test
 
-test-e2e: install
+test-e2e: venv install
 	$(PY) tests/e2e/run.py
 
 lint: venv frontend

@@ -426,14 +426,14 @@ test("cancel a long job; the watcher is notified when it ends", async () => {
   await expect
     .poll(async () => (await shownLines()).join("\n"), { timeout: 60_000 })
     .toContain("going to sleep");
-  // A running job offers no rerun; its elapsed time counts up live.
-  await expect(page.getByRole("button", { name: "Rerun" })).toHaveCount(0);
-  await expect(page.getByRole("link", { name: "Edit and rerun" })).toHaveCount(0);
+  // A running job's Rerun waits for its end, in place; its elapsed time counts up live.
+  await expect(page.getByRole("button", { name: "Rerun" })).toBeDisabled();
   const elapsed = await page.getByTestId("job-elapsed").textContent();
   await expect(page.getByTestId("job-elapsed")).not.toHaveText(elapsed ?? "", { timeout: 5_000 });
   await page.getByLabel("Notify me when it ends").check();
   await expect(page).toHaveTitle(/running · sleepy/);
   await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel job" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 60_000 });
   await expect(page).toHaveTitle(/cancelled · sleepy/);
   await expect

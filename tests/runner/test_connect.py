@@ -71,11 +71,18 @@ def test_ssrf_guard_refuses_loopback_unless_allowed(
     assert not job_dir(sshd, job).exists()
 
 
-@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.0.1", "169.254.169.254", "::1"])
-def test_ssrf_guard_private_ranges(settings: Any, address: str) -> None:
+@pytest.mark.parametrize("address", ["127.0.0.1", "169.254.169.254", "::1", "224.0.0.1"])
+def test_ssrf_guard_refuses_loopback_and_link_local(settings: Any, address: str) -> None:
     settings.DRS_ALLOWED_SSH_NETWORKS = []
-    with pytest.raises(ConnectError):
+    with pytest.raises(ConnectError, match="restart DRS"):
         asyncio.run(resolve_target(address, 22))
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.0.1", "172.20.0.1", "fd12::1"])
+def test_ssrf_guard_allows_private_ranges(settings: Any, address: str) -> None:
+    """Only staff define servers; on-site clusters live on private ranges (networks.py)."""
+    settings.DRS_ALLOWED_SSH_NETWORKS = []
+    assert asyncio.run(resolve_target(address, 22)) == address
 
 
 def test_scan_host_key_pins_nothing(server: Any, sshd: Sshd) -> None:

@@ -118,6 +118,19 @@ class OwnCredentialField(StrictPrimaryKeyRelatedField[Credential]):
         return credential_list(user=request.user)
 
 
+@extend_schema_field(OpenApiTypes.UUID)
+class VisibleJobField(serializers.PrimaryKeyRelatedField[Job]):
+    """A job the caller may see (their own; staff: any): another user's id reads as unknown."""
+
+    def get_queryset(self) -> QuerySet[Job]:
+        from drs.jobs.selectors import job_list
+
+        request = self.context.get("request")
+        if request is None:
+            return Job.objects.none()
+        return job_list(user=request.user)
+
+
 def validate_result_pattern(value: str) -> None:
     if error := result_pattern_error(value):
         raise serializers.ValidationError(error)
@@ -231,6 +244,10 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         required=False, allow_null=True, default=None,
         help_text="Email the owner when the job ends (default: the owner's setting; "
         "ignored when the installation sends no email).",
+    )  # fmt: skip
+    rerun_of = VisibleJobField(
+        required=False, allow_null=True, default=None, pk_field=serializers.UUIDField(),
+        help_text="The job this one was edited from (\"Edit and rerun\"); kept as `rerun_of`.",
     )  # fmt: skip
 
     def validate_program(self, value: str) -> str:

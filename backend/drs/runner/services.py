@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from drs.common.exceptions import DomainError
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential, Secrets
+from drs.runner.interpreter_check import InterpreterStatus, probe_interpreters, summary
 from drs.runner.remote import q, remove_dir_script
 from drs.runner.ssh import ConnectError, open_connection, scan
 from drs.servers.choices import ServerKind
@@ -38,6 +39,7 @@ class CheckResult:
     ok: bool
     latency_ms: float | None
     error: str
+    interpreters: list[InterpreterStatus] = field(default_factory=list)
 
 
 def _run(fn: Callable[[], Awaitable[T]]) -> T:
@@ -70,7 +72,8 @@ def scan_host_key(server: Server) -> HostKey:
 
 
 def check_connection(server: Server, credential: Credential) -> CheckResult:
-    """Log in with the pinned host key and the credential, run `true`."""
+    """Log in with the pinned host key and the credential, run `true`, then check that
+    each of the server's interpreters starts."""
     if server.kind == ServerKind.LOCAL:
         from django.conf import settings
 
@@ -78,6 +81,7 @@ def check_connection(server: Server, credential: Credential) -> CheckResult:
             return CheckResult(False, None, "Local servers are disabled (DRS_ENABLE_LOCAL).")
         return CheckResult(True, 0.0, "")
     secrets = credential.get_secrets()
+    interpreters = list(server.interpreters.order_by("name"))
 
     async def go() -> CheckResult:
         started = time.perf_counter()
@@ -90,11 +94,14 @@ def check_connection(server: Server, credential: Credential) -> CheckResult:
         try:
             async with conn:
                 result = await conn.run("true", check=False)
+                latency = round((time.perf_counter() - started) * 1000, 1)
+                if result.exit_status != 0:
+                    return CheckResult(False, None, f"`true` exited with {result.exit_status}.")
+                statuses = await probe_interpreters(conn, interpreters)
         except (OSError, asyncssh.Error) as exc:
             return CheckResult(False, None, f"Connected, but `true` could not run: {exc}")
-        if result.exit_status != 0:
-            return CheckResult(False, None, f"`true` exited with {result.exit_status}.")
-        return CheckResult(True, round((time.perf_counter() - started) * 1000, 1), "")
+        error = summary(statuses)
+        return CheckResult(not error, latency, error, statuses)
 
     return _run(go)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from typing import Any
 
@@ -15,6 +14,7 @@ from drs.credentials.models import Secrets
 from drs.runner.ciphers import ENCRYPTION_ALGS
 from drs.servers.hostkeys import fingerprint
 from drs.servers.models import Server
+from drs.servers.networks import address_allowed, refusal_message
 
 # A silent peer (link down, host frozen) is declared lost after about 3 intervals; then
 # the follower reconnects. DRS_SSH_KEEPALIVE_SECONDS is not in the documented env on
@@ -62,9 +62,8 @@ def host_key_algorithms(key: asyncssh.SSHKey) -> list[str]:
 
 
 async def resolve_target(host: str, port: int) -> str:
-    """The address to connect to, after the SSRF guard: loopback, private, link-local and
-    other non-public ranges are refused unless listed in DRS_ALLOWED_SSH_NETWORKS. We
-    connect to the checked address itself, so a second DNS answer cannot sneak past."""
+    """The address to connect to, after the SSRF guard (drs.servers.networks). We connect
+    to the checked address itself, so a second DNS answer cannot sneak past."""
     if not host:
         raise PermanentConnectError("The server has no hostname.")
     loop = asyncio.get_running_loop()
@@ -72,23 +71,13 @@ async def resolve_target(host: str, port: int) -> str:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise ConnectError(f"Cannot resolve {host}: {exc.strerror or exc}") from None
-    allowed = settings.DRS_ALLOWED_SSH_NETWORKS
     refused = ""
     for info in infos:
         address = str(info[4][0]).split("%", 1)[0]
-        ip = ipaddress.ip_address(address)
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if any(ip.version == net.version and ip in net for net in allowed):
+        if address_allowed(address):
             return address
-        if not ip.is_global or ip.is_multicast:
-            refused = address
-            continue
-        return address
-    raise PermanentConnectError(
-        f"{host} resolves to {refused}, a loopback, private or link-local address; "
-        "add its network to DRS_ALLOWED_SSH_NETWORKS to allow it."
-    )
+        refused = address
+    raise PermanentConnectError(refusal_message(host, refused))
 
 
 def pinned_key(server: Server) -> asyncssh.SSHKey:

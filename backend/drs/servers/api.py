@@ -92,7 +92,8 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def check(self, request: Request, pk: str | None = None) -> Response:
-        """Log in with one of your credentials and run `true`: latency or the error."""
+        """Log in with one of your credentials, run `true`, and check that each of the server's
+        interpreters starts (runs an empty program file): latency, or what failed."""
         server = self.get_object()
         body = ServerCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -16,6 +16,7 @@ from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
 from drs.servers.resources import resources_error
+from drs.servers.networks import hostname_refusal
 
 
 class InterpreterSerializer(StrictModelSerializer[Interpreter]):
@@ -115,6 +116,11 @@ class ServerSerializer(StrictModelSerializer[Server]):
             raise serializers.ValidationError(
                 {"default_resources": ["A direct server takes no resources."]}
             )
+        if kind == ServerKind.SSH and ("hostname" in attrs or "port" in attrs):
+            # Said when the server is saved, not first when someone scans its key.
+            port = attrs.get("port", self.instance.port if self.instance else 22)
+            if refusal := hostname_refusal(hostname, port or 22):
+                raise serializers.ValidationError({"hostname": [refusal]})
         if "host_key" in attrs:
             attrs["host_key_fingerprint"] = (
                 fingerprint(attrs["host_key"]) if attrs["host_key"] else ""
@@ -140,7 +146,17 @@ class ServerCheckSerializer(serializers.Serializer[Any]):
     )
 
 
+class InterpreterStatusSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    ok = serializers.BooleanField(help_text="It ran an empty program file and exited 0.")
+    detail = serializers.CharField(allow_blank=True, help_text="Why not, when not ok.")
+
+
 class CheckResultSerializer(serializers.Serializer[Any]):
-    ok = serializers.BooleanField()
-    latency_ms = serializers.FloatField(allow_null=True)
+    ok = serializers.BooleanField(help_text="Logged in and every interpreter starts.")
+    latency_ms = serializers.FloatField(allow_null=True, help_text="The login and `true`.")
     error = serializers.CharField(allow_blank=True)
+    interpreters = InterpreterStatusSerializer(
+        many=True, help_text="Each of the server's interpreters, checked after the login."
+    )

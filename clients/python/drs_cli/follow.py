@@ -31,8 +31,9 @@ it (connection, refused handshake). A detach by Ctrl-C exits 130.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 from uuid import UUID
@@ -64,11 +65,40 @@ class Output:
     source: str
     written: int = 0
     deferred: bool = False
+    # Bytes held back while a prompt is on the terminal (`paused`); None: write through.
+    held: bytearray | None = None
 
     def write(self, data: bytes) -> None:
-        self.file.write(data)
-        self.file.flush()
+        if self.held is not None:
+            self.held += data
+        else:
+            self.file.write(data)
+            self.file.flush()
         self.written += len(data)
+
+    def hold(self) -> None:
+        if self.held is None:
+            self.held = bytearray()
+
+    def release(self) -> None:
+        held, self.held = self.held, None
+        if held:
+            self.file.write(bytes(held))
+            self.file.flush()
+
+
+@contextlib.contextmanager
+def paused(routes: dict[str, Output]) -> Iterator[None]:
+    """Hold every output's bytes for the duration (a question on the terminal), then
+    write them in order."""
+    outputs = list({id(o): o for o in routes.values()}.values())
+    for output in outputs:
+        output.hold()
+    try:
+        yield
+    finally:
+        for output in outputs:
+            output.release()
 
 
 @dataclass(frozen=True)

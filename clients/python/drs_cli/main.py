@@ -13,9 +13,11 @@ import contextlib
 import getpass
 import json
 import os
+import re
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from drs_cli.follow import (
     Follower,
     Output,
     exit_status,
+    paused,
     split_outputs,
     stream_outputs,
 )
@@ -102,11 +105,29 @@ def dump_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def parse_job_id(value: str) -> UUID:
-    try:
+SHORT_ID = re.compile(r"(?=(?:-*[0-9a-fA-F]){4})[0-9a-fA-F-]{4,36}")
+
+
+def resolve_job_id(client: AuthenticatedClient, value: str) -> UUID:
+    """A full job id, or a unique prefix of one (the 8 characters the web page shows),
+    looked up among the jobs the user may see."""
+    with contextlib.suppress(ValueError):
         return UUID(value)
-    except ValueError:
-        raise DrsError(f"bad job id {value!r}: expected a UUID such as 3f0c…-…") from None
+    if not SHORT_ID.fullmatch(value):
+        raise DrsError(
+            f"bad job id {value!r}: expected a job id or its first hex digits (at least 4)"
+        )
+    page = call(
+        f"job {value}", jobs_list.sync_detailed, client=client, id_prefix=value, page_size=2
+    )
+    matches = list(page.results)
+    if not matches:
+        raise DrsError(f"no job of yours has an id starting with {value!r}")
+    if len(matches) > 1:
+        raise DrsError(
+            f"ambiguous job id {value!r}: several of your jobs start with it; give more of it"
+        )
+    return UUID(str(matches[0].id))
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -121,7 +142,18 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("Password: ")
+        # Without a terminal getpass reads stdin (warning that it cannot hide the echo);
+        # empty stdin ends in EOFError, which deserves a sentence, not its name.
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", getpass.GetPassWarning)
+                password = getpass.getpass("Password: ")
+        except EOFError:
+            sys.stderr.write("\n")  # end the unanswered prompt's line
+            raise DrsError(
+                "no password given and no terminal to ask on: pipe it in with "
+                "--password-stdin, e.g. `drs login URL -u NAME --password-stdin < FILE`"
+            ) from None
     if not username or not password:
         raise DrsError("login needs a user name and a password")
     session = sessions.login(args.url, username, password)
@@ -332,7 +364,9 @@ def started(args: argparse.Namespace, client: AuthenticatedClient, job: Any) -> 
         else:
             print(job.id)
         return 0
-    if sys.stderr.isatty():
+    if not args.quiet:
+        # stdout carries the job's output: the id goes to stderr, whether or not it is a
+        # terminal, so a redirected run still says which job it started.
         err(f"job {job.id}")
     routes = split_outputs(sys.stdout.buffer, sys.stderr.buffer)
     try:
@@ -343,7 +377,7 @@ def started(args: argparse.Namespace, client: AuthenticatedClient, job: Any) -> 
 
 
 def cmd_logs(args: argparse.Namespace, client: AuthenticatedClient) -> int:
-    job_id = parse_job_id(args.job)
+    job_id = resolve_job_id(client, args.job)
     if args.follow:
         routes = stream_outputs(sys.stdout.buffer, args.stream)
         return follow_to_end(args.session, client, job_id, routes, quiet=False)
@@ -364,7 +398,7 @@ def cmd_logs(args: argparse.Namespace, client: AuthenticatedClient) -> int:
 
 
 def cmd_results(args: argparse.Namespace, client: AuthenticatedClient) -> int:
-    job_id = parse_job_id(args.job)
+    job_id = resolve_job_id(client, args.job)
     if args.download:
         results = download_results(client, job_id, Path(args.download))
         if args.json:
@@ -418,7 +452,7 @@ def parse_id(kind: str, value: str) -> UUID:
 
 
 def cmd_cancel(args: argparse.Namespace, client: AuthenticatedClient) -> int:
-    job_id = parse_job_id(args.job)
+    job_id = resolve_job_id(client, args.job)
     response = request(f"job {job_id}", jobs_cancel.sync_detailed, job_id, client=client)
     job = response.parsed
     if args.json:
@@ -429,13 +463,13 @@ def cmd_cancel(args: argparse.Namespace, client: AuthenticatedClient) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace, client: AuthenticatedClient) -> int:
-    job_id = parse_job_id(args.job)
+    job_id = resolve_job_id(client, args.job)
     job = call(f"job {job_id}", jobs_rerun.sync_detailed, job_id, client=client)
     return started(args, client, job)
 
 
 def cmd_show(args: argparse.Namespace, client: AuthenticatedClient) -> int:
-    job_id = parse_job_id(args.job)
+    job_id = resolve_job_id(client, args.job)
     job = call(f"job {job_id}", jobs_retrieve.sync_detailed, job_id, client=client)
     if args.json:
         dump_json(job)
@@ -458,6 +492,8 @@ def ask_cancel() -> bool:
     """On Ctrl-C: cancel the job, or detach? Detach unless a person at a terminal says c."""
     if not sys.stdin.isatty():
         return False
+    # The follower holds its output while this asks (Output.paused), so the prompt
+    # starts on a line of its own and no log line lands in the middle of the answer.
     sys.stderr.write("\ndrs: interrupted. Cancel the job [c], or detach and leave it running [D]? ")
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
@@ -488,7 +524,11 @@ def follow_to_end(
                 if task.done():
                     return task.result()
                 interrupted.clear()
-                if cancelling or not await asyncio.to_thread(ask_cancel):
+                if cancelling:
+                    return None
+                with paused(routes):
+                    answer = await asyncio.to_thread(ask_cancel)
+                if not answer:
                     return None
                 await asyncio.to_thread(
                     request, f"job {job_id}", jobs_cancel.sync_detailed, job_id, client=client,
@@ -588,6 +628,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="stage a result of an earlier job (default path: its base name)",
     )
 
+    p.add_argument("--notify-email", action="store_true",
+                   help="email me when the job ends (when the site sends email)")  # fmt: skip
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="with --follow: do not print `job <id>` on stderr")  # fmt: skip
+
     p = command(
         "files",
         cmd_files,
@@ -603,8 +648,6 @@ def build_parser() -> argparse.ArgumentParser:
     down.add_argument("--output", "-o", help="target file (default: its name, here)")
     rm = files_sub.add_parser("rm", help="delete files")
     rm.add_argument("ids", nargs="+")
-    p.add_argument("--notify-email", action="store_true",
-                   help="email me when the job ends (when the site sends email)")  # fmt: skip
 
     p = command("logs", cmd_logs, "write a job's log bytes to stdout")
     p.add_argument("job")
@@ -619,6 +662,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("rerun", cmd_rerun, "submit a job again; prints the new id", parents=[json_flag])
     p.add_argument("job")
     p.add_argument("--follow", "-f", action="store_true", help="follow the new job")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="with --follow: do not print `job <id>` on stderr")  # fmt: skip
     p = command("show", cmd_show, "show one job", parents=[json_flag])
     p.add_argument("job")
     from drs_cli import apps

@@ -324,61 +324,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/settings/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Your notification defaults, and whether this installation sends email. */
-        get: operations["notifications_settings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["notifications_settings_update"];
-        trace?: never;
-    };
-    "/api/schedules/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        get: operations["schedules_list"];
-        put?: never;
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        post: operations["schedules_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/schedules/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        get: operations["schedules_retrieve"];
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        put: operations["schedules_update"];
-        post?: never;
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        delete: operations["schedules_destroy"];
-        options?: never;
-        head?: never;
-        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
-        patch: operations["schedules_partial_update"];
-        trace?: never;
-    };
     "/api/servers/": {
         parameters: {
             query?: never;
@@ -421,7 +366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Log in with one of your credentials and run `true`: latency or the error. */
+        /**
+         * @description Log in with one of your credentials, run `true`, and check that each of the server's
+         *     interpreters starts (runs an empty program file): latency, or what failed.
+         */
         post: operations["servers_check"];
         delete?: never;
         options?: never;
@@ -449,82 +397,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/webhooks/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["webhooks_list"];
-        put?: never;
-        /** @description Add a webhook; the 201 shows its secret, once. */
-        post: operations["webhooks_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["webhooks_retrieve"];
-        put: operations["webhooks_update"];
-        post?: never;
-        delete: operations["webhooks_destroy"];
-        options?: never;
-        head?: never;
-        patch: operations["webhooks_partial_update"];
-        trace?: never;
-    };
-    "/api/webhooks/{id}/deliveries/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description The delivery log: every attempt, newest first. */
-        get: operations["webhooks_deliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/webhooks/{id}/test/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** @description Send a `webhook.test` event now (even to a disabled webhook). */
-        post: operations["webhooks_test"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         CheckResult: {
+            /** @description Logged in and every interpreter starts. */
             ok: boolean;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description The login and `true`.
+             */
             latency_ms: number | null;
             error: string;
+            /** @description Each of the server's interpreters, checked after the login. */
+            interpreters: components["schemas"]["InterpreterStatus"][];
         };
         Conflict: {
             /** @description Why it cannot be done now, e.g. jobs in the way. */
@@ -566,34 +453,6 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
-        DeliveryAttempt: {
-            readonly id: number;
-            /** Format: uuid */
-            readonly delivery: string;
-            readonly event: string;
-            /**
-             * @description The delivery's state now (pending: another attempt is due).
-             *
-             *     * `pending` - Pending
-             *     * `delivered` - Delivered
-             *     * `failed` - Failed (no attempts left)
-             */
-            readonly state: components["schemas"]["DeliveryStateEnum"];
-            readonly attempt: number;
-            /** Format: date-time */
-            readonly time: string;
-            readonly status_code: number | null;
-            readonly error: string;
-            readonly duration_ms: number;
-            readonly response_excerpt: string;
-        };
-        /**
-         * @description * `pending` - Pending
-         *     * `delivered` - Delivered
-         *     * `failed` - Failed (no attempts left)
-         * @enum {string}
-         */
-        DeliveryStateEnum: "pending" | "delivered" | "failed";
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
             key: string;
@@ -612,6 +471,14 @@ export interface components {
             path: string;
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
+        };
+        InterpreterStatus: {
+            id: number;
+            name: string;
+            /** @description It ran an empty program file and exited 0. */
+            ok: boolean;
+            /** @description Why not, when not ok. */
+            detail: string;
         };
         /** @description One job in full, as retrieve/create/cancel/rerun return it. */
         Job: {
@@ -647,8 +514,6 @@ export interface components {
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
-            readonly notify_email: boolean;
-            readonly schedule: number | null;
         };
         JobCreateRequest: {
             /** @default  */
@@ -671,8 +536,11 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
-            /** @description Email the owner when the job ends (default: the owner's setting; ignored when the installation sends no email). */
-            notify_email?: boolean | null;
+            /**
+             * Format: uuid
+             * @description The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
+             */
+            rerun_of?: string | null;
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
@@ -785,14 +653,6 @@ export interface components {
             username: string;
             password: string;
         };
-        NotificationSettings: {
-            /** @description Where job emails go (your account's). */
-            email?: string;
-            /** @description Jobs submitted without `notify_email` get this. */
-            notify_email_default?: boolean;
-            /** @description This installation sends email (DRS_EMAIL_URL is set). */
-            readonly email_enabled: boolean;
-        };
         PaginatedCredentialList: {
             /** @example 123 */
             count: number;
@@ -807,21 +667,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Credential"][];
-        };
-        PaginatedDeliveryAttemptList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["DeliveryAttempt"][];
         };
         PaginatedInterpreterList: {
             /** @example 123 */
@@ -852,21 +697,6 @@ export interface components {
             results: components["schemas"]["JobSummary"][];
         };
         PaginatedResultList: components["schemas"]["Result"][];
-        PaginatedScheduleList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Schedule"][];
-        };
         PaginatedServerList: {
             /** @example 123 */
             count: number;
@@ -881,21 +711,6 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Server"][];
-        };
-        PaginatedWebhookList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Webhook"][];
         };
         /** @description Secrets are write-only: they go in, and never come back out. */
         PatchedCredentialRequest: {
@@ -915,23 +730,6 @@ export interface components {
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
-        PatchedNotificationSettingsRequest: {
-            /** @description Where job emails go (your account's). */
-            email?: string;
-            /** @description Jobs submitted without `notify_email` get this. */
-            notify_email_default?: boolean;
-        };
-        PatchedScheduleRequest: {
-            name?: string;
-            /** @description 5 fields: minute hour day-of-month month day-of-week. */
-            cron?: string;
-            /** @description IANA name the cron reads in (default UTC). */
-            timezone?: string;
-            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
-            job?: unknown;
-            overlap?: components["schemas"]["ScheduleOverlapEnum"];
-            enabled?: boolean;
-        };
         PatchedServerRequest: {
             name?: string;
             kind?: components["schemas"]["ServerKindEnum"];
@@ -945,15 +743,6 @@ export interface components {
             max_concurrent_jobs?: number;
             enabled?: boolean;
         };
-        PatchedWebhookRequest: {
-            /** @description http(s) URL; private and loopback addresses are refused. */
-            url?: string;
-            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
-            events?: components["schemas"]["WebhookEventEnum"][];
-            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
-            secret?: string;
-            enabled?: boolean;
-        };
         Result: {
             readonly id: number;
             path: string;
@@ -964,61 +753,6 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
-        Schedule: {
-            readonly id: number;
-            name: string;
-            /** @description 5 fields: minute hour day-of-month month day-of-week. */
-            cron: string;
-            /** @description IANA name the cron reads in (default UTC). */
-            timezone?: string;
-            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
-            job: unknown;
-            overlap?: components["schemas"]["ScheduleOverlapEnum"];
-            enabled?: boolean;
-            /** Format: date-time */
-            readonly next_run_at: string | null;
-            readonly next_runs: string[];
-            /** Format: uuid */
-            readonly last_job: string | null;
-            readonly last_runs: components["schemas"]["ScheduleRun"][];
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        /**
-         * @description * `skip` - Skip a run while the previous run's job has not ended
-         *     * `allow` - Create the job anyway
-         * @enum {string}
-         */
-        ScheduleOverlapEnum: "skip" | "allow";
-        ScheduleRequest: {
-            name: string;
-            /** @description 5 fields: minute hour day-of-month month day-of-week. */
-            cron: string;
-            /** @description IANA name the cron reads in (default UTC). */
-            timezone?: string;
-            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
-            job: unknown;
-            overlap?: components["schemas"]["ScheduleOverlapEnum"];
-            enabled?: boolean;
-        };
-        ScheduleRun: {
-            /** Format: date-time */
-            readonly scheduled_for: string;
-            /** Format: date-time */
-            readonly created_at: string;
-            readonly outcome: components["schemas"]["ScheduleRunOutcomeEnum"];
-            /** Format: uuid */
-            readonly job: string | null;
-            readonly job_status: string | null;
-            readonly error: string;
-        };
-        /**
-         * @description * `created` - Job created
-         *     * `skipped` - Skipped: the previous job was still running
-         *     * `failed` - Could not create the job
-         * @enum {string}
-         */
-        ScheduleRunOutcomeEnum: "created" | "skipped" | "failed";
         Server: {
             readonly id: number;
             name: string;
@@ -1067,14 +801,6 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
-        TestDelivery: {
-            /**
-             * Format: uuid
-             * @description X-DRS-Delivery of the test event.
-             */
-            delivery: string;
-            event: string;
-        };
         Token: {
             token: string;
         };
@@ -1082,45 +808,6 @@ export interface components {
             id: number;
             username: string;
             is_staff: boolean;
-        };
-        Webhook: {
-            readonly id: number;
-            /** @description http(s) URL; private and loopback addresses are refused. */
-            url: string;
-            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
-            events: components["schemas"]["WebhookEventEnum"][];
-            enabled?: boolean;
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        /** @description The 201 of a create: the only time the secret is shown. */
-        WebhookCreated: {
-            readonly id: number;
-            /** @description http(s) URL; private and loopback addresses are refused. */
-            url: string;
-            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
-            events: components["schemas"]["WebhookEventEnum"][];
-            readonly secret: string;
-            enabled?: boolean;
-            /** Format: date-time */
-            readonly created_at: string;
-        };
-        /**
-         * @description * `job.started` - The job started running
-         *     * `job.finished` - The job reached any final status
-         *     * `job.failed` - The job ended failed, timed out or lost
-         *     * `schedule.failed` - A schedule could not create its job
-         * @enum {string}
-         */
-        WebhookEventEnum: "job.started" | "job.finished" | "job.failed" | "schedule.failed";
-        WebhookRequest: {
-            /** @description http(s) URL; private and loopback addresses are refused. */
-            url: string;
-            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
-            events: components["schemas"]["WebhookEventEnum"][];
-            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
-            secret?: string;
-            enabled?: boolean;
         };
     };
     responses: never;
@@ -1573,6 +1260,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Opaque position from a `next` or `previous` link. */
                 cursor?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description Rows per page (default 50, at most 200; larger values are capped). */
@@ -1862,6 +1551,8 @@ export interface operations {
                 created_after?: string;
                 /** @description ISO 8601, exclusive. */
                 created_before?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description A page number within the paginated result set. */
@@ -1927,202 +1618,6 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
-                };
-            };
-        };
-    };
-    notifications_settings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
-                };
-            };
-        };
-    };
-    notifications_settings_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedNotificationSettingsRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedNotificationSettingsRequest"];
-                "multipart/form-data": components["schemas"]["PatchedNotificationSettingsRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
-                };
-            };
-        };
-    };
-    schedules_list: {
-        parameters: {
-            query?: {
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /** @description A search term. */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedScheduleList"];
-                };
-            };
-        };
-    };
-    schedules_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ScheduleRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ScheduleRequest"];
-                "multipart/form-data": components["schemas"]["ScheduleRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Schedule"];
-                };
-            };
-        };
-    };
-    schedules_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this schedule. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Schedule"];
-                };
-            };
-        };
-    };
-    schedules_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this schedule. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ScheduleRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ScheduleRequest"];
-                "multipart/form-data": components["schemas"]["ScheduleRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Schedule"];
-                };
-            };
-        };
-    };
-    schedules_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this schedule. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    schedules_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this schedule. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedScheduleRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedScheduleRequest"];
-                "multipart/form-data": components["schemas"]["PatchedScheduleRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Schedule"];
                 };
             };
         };
@@ -2339,211 +1834,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HostKey"];
-                };
-            };
-        };
-    };
-    webhooks_list: {
-        parameters: {
-            query?: {
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /** @description A search term. */
-                search?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedWebhookList"];
-                };
-            };
-        };
-    };
-    webhooks_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebhookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["WebhookRequest"];
-                "multipart/form-data": components["schemas"]["WebhookRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookCreated"];
-                };
-            };
-        };
-    };
-    webhooks_retrieve: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Webhook"];
-                };
-            };
-        };
-    };
-    webhooks_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebhookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["WebhookRequest"];
-                "multipart/form-data": components["schemas"]["WebhookRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Webhook"];
-                };
-            };
-        };
-    };
-    webhooks_destroy: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    webhooks_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedWebhookRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedWebhookRequest"];
-                "multipart/form-data": components["schemas"]["PatchedWebhookRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Webhook"];
-                };
-            };
-        };
-    };
-    webhooks_deliveries: {
-        parameters: {
-            query?: {
-                /** @description Which field to use when ordering the results. */
-                ordering?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
-                /** @description Number of results to return per page. */
-                page_size?: number;
-                /** @description A search term. */
-                search?: string;
-            };
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedDeliveryAttemptList"];
-                };
-            };
-        };
-    };
-    webhooks_test: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description A unique integer value identifying this webhook. */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TestDelivery"];
                 };
             };
         };

@@ -12,6 +12,7 @@ from .delivery_state_enum import DeliveryStateEnum
 from .host_key import HostKey
 from .interpreter import Interpreter
 from .interpreter_request import InterpreterRequest
+from .interpreter_status import InterpreterStatus
 from .job import Job
 from .job_create_request import JobCreateRequest
 from .job_create_request_environment import JobCreateRequestEnvironment
@@ -76,6 +77,7 @@ __all__ = (
     "HostKey",
     "Interpreter",
     "InterpreterRequest",
+    "InterpreterStatus",
     "Job",
     "JobCreateRequest",
     "JobCreateRequestEnvironment",

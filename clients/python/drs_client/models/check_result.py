@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.interpreter_status import InterpreterStatus
+
 
 T = TypeVar("T", bound="CheckResult")
 
@@ -13,14 +17,16 @@ T = TypeVar("T", bound="CheckResult")
 class CheckResult:
     """
     Attributes:
-        ok (bool):
-        latency_ms (float | None):
+        ok (bool): Logged in and every interpreter starts.
+        latency_ms (float | None): The login and `true`.
         error (str):
+        interpreters (list[InterpreterStatus]): Each of the server's interpreters, checked after the login.
     """
 
     ok: bool
     latency_ms: float | None
     error: str
+    interpreters: list[InterpreterStatus]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,6 +37,11 @@ class CheckResult:
 
         error = self.error
 
+        interpreters = []
+        for interpreters_item_data in self.interpreters:
+            interpreters_item = interpreters_item_data.to_dict()
+            interpreters.append(interpreters_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -38,6 +49,7 @@ class CheckResult:
                 "ok": ok,
                 "latency_ms": latency_ms,
                 "error": error,
+                "interpreters": interpreters,
             }
         )
 
@@ -45,6 +57,8 @@ class CheckResult:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.interpreter_status import InterpreterStatus
+
         d = dict(src_dict)
         ok = d.pop("ok")
 
@@ -57,10 +71,18 @@ class CheckResult:
 
         error = d.pop("error")
 
+        interpreters = []
+        _interpreters = d.pop("interpreters")
+        for interpreters_item_data in _interpreters:
+            interpreters_item = InterpreterStatus.from_dict(interpreters_item_data)
+
+            interpreters.append(interpreters_item)
+
         check_result = cls(
             ok=ok,
             latency_ms=latency_ms,
             error=error,
+            interpreters=interpreters,
         )
 
         check_result.additional_properties = d

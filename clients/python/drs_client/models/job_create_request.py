@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -32,8 +33,7 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
-        notify_email (bool | None | Unset): Email the owner when the job ends (default: the owner's setting; ignored
-            when the installation sends no email).
+        rerun_of (None | Unset | UUID): The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
     """
 
     server: int
@@ -46,7 +46,7 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
-    notify_email: bool | None | Unset = UNSET
+    rerun_of: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,11 +82,13 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
-        notify_email: bool | None | Unset
-        if isinstance(self.notify_email, Unset):
-            notify_email = UNSET
+        rerun_of: None | str | Unset
+        if isinstance(self.rerun_of, Unset):
+            rerun_of = UNSET
+        elif isinstance(self.rerun_of, UUID):
+            rerun_of = str(self.rerun_of)
         else:
-            notify_email = self.notify_email
+            rerun_of = self.rerun_of
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -110,8 +112,8 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
-        if notify_email is not UNSET:
-            field_dict["notify_email"] = notify_email
+        if rerun_of is not UNSET:
+            field_dict["rerun_of"] = rerun_of
 
         return field_dict
 
@@ -157,14 +159,22 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
-        def _parse_notify_email(data: object) -> bool | None | Unset:
+        def _parse_rerun_of(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(bool | None | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                rerun_of_type_0 = UUID(data)
 
-        notify_email = _parse_notify_email(d.pop("notify_email", UNSET))
+                return rerun_of_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        rerun_of = _parse_rerun_of(d.pop("rerun_of", UNSET))
 
         job_create_request = cls(
             server=server,
@@ -177,7 +187,7 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
-            notify_email=notify_email,
+            rerun_of=rerun_of,
         )
 
         job_create_request.additional_properties = d

@@ -7,6 +7,7 @@ import { Name } from "../../components/Name";
 import { ALL_STATUSES, StatusBadge, statusLabel, TERMINAL } from "../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { FirstRunChecklist } from "../firstrun/FirstRunChecklist";
 import { serverQueries } from "../servers/queries";
 import { PendingNote } from "./PendingNote";
 import { ProgressBar } from "./metrics/ProgressBar";
@@ -92,6 +93,8 @@ export function JobsListPage() {
     filters.search ||
     filters.from ||
     filters.until;
+  // On a phone the filters fold behind a button (CSS): the jobs come first.
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const older = cursorOf(jobs.data?.next);
   const newer = cursorOf(jobs.data?.previous);
 
@@ -104,7 +107,19 @@ export function JobsListPage() {
         </Link>
       </div>
 
-      <form className="filters" aria-label="Filter jobs" onSubmit={(e) => e.preventDefault()}>
+      <button
+        type="button"
+        className="btn small filters-toggle"
+        aria-expanded={filtersOpen}
+        onClick={() => setFiltersOpen((v) => !v)}
+      >
+        {filtersOpen ? "Hide filters" : filtered ? "Filters (on)" : "Filters"}
+      </button>
+      <form
+        className={`filters${filtersOpen ? " open" : ""}`}
+        aria-label="Filter jobs"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label className="field inline">
           <span>Search</span>
           <input
@@ -174,6 +189,8 @@ export function JobsListPage() {
         </p>
       ) : jobs.isLoading ? (
         <p className="muted">Loading…</p>
+      ) : rows.length === 0 && !filtered && !newer ? (
+        <FirstRunChecklist />
       ) : rows.length === 0 ? (
         <div className="empty card">
           <p>No jobs {filtered ? "match these filters" : "yet"}.</p>

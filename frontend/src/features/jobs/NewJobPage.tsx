@@ -5,6 +5,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { $api, type Job, type Schemas } from "../../api/client";
 import { CodeEditor } from "../../components/CodeEditor";
 import { Field } from "../../components/Field";
+import { FixHint } from "../../components/FixHint";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialQueries } from "../credentials/queries";
@@ -130,9 +131,9 @@ export function NewJobPage() {
     (c) => String(c.server) === server,
   );
   const serverInterpreters = useMemo(() => {
-    const all = interpreters.data?.results ?? [];
-    const allowed = selectedServer?.interpreters;
-    return allowed?.length ? all.filter((i) => allowed.includes(i.id)) : all;
+    // Only what the chosen server offers: the backend refuses any other interpreter.
+    const allowed = selectedServer?.interpreters ?? [];
+    return (interpreters.data?.results ?? []).filter((i) => allowed.includes(i.id));
   }, [interpreters.data, selectedServer]);
 
   // Sensible defaults as the lists arrive or the server changes. A job's credential that
@@ -188,6 +189,7 @@ export function NewJobPage() {
             : { file: i.file, path: i.path },
         ),
         ...(notifyEmail != null ? { notify_email: notifyEmail } : {}),
+        ...(fromId && source.data ? { rerun_of: source.data.id } : {}),
       },
     });
   });
@@ -216,13 +218,24 @@ export function NewJobPage() {
               {general.map((m) => (
                 <p key={m}>{m}</p>
               ))}
+              <FixHint message={general.join(" ")} />
             </div>
           )}
           <Field label="Title" error={errors.title?.message}>
             {(p) => <input {...p} {...register("title")} />}
           </Field>
           <div className="grid-3">
-            <Field label="Server" error={errors.server?.message}>
+            <Field
+              label="Server"
+              error={errors.server?.message}
+              hint={
+                enabledServers.length === 0 ? (
+                  <>
+                    No server yet: <Link to="/servers">add one on the Servers page</Link> (staff).
+                  </>
+                ) : undefined
+              }
+            >
               {(p) => (
                 <select {...p} {...register("server", { required: "Choose a server." })}>
                   <option value="">Choose…</option>
@@ -262,7 +275,18 @@ export function NewJobPage() {
                 </select>
               )}
             </Field>
-            <Field label="Interpreter" error={errors.interpreter?.message}>
+            <Field
+              label="Interpreter"
+              error={errors.interpreter?.message}
+              hint={
+                selectedServer && serverInterpreters.length === 0 ? (
+                  <>
+                    This server offers none yet: staff tick them on the{" "}
+                    <Link to="/servers">Servers page</Link> (Edit).
+                  </>
+                ) : undefined
+              }
+            >
               {(p) => (
                 <select {...p} {...register("interpreter", { required: "Choose an interpreter." })}>
                   <option value="">Choose…</option>

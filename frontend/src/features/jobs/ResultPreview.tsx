@@ -33,7 +33,13 @@ export function ResultPreview({
     return <ResultViewer jobId={jobId} result={result} kind={kind} />;
   }
   if (kind === "image") {
-    return <img className="result-image" src={result.download_url} alt={result.path} />;
+    // Small images (a plot thumbnail, 80×60) are scaled up to a readable size, crisp;
+    // the link opens the file at its own size to zoom with the browser.
+    return (
+      <a href={result.download_url} target="_blank" rel="noreferrer" title="Open full size">
+        <img className="result-image" src={result.download_url} alt={result.path} />
+      </a>
+    );
   }
   if (error) return <p className="error-banner">Preview failed: {error}</p>;
   if (text == null) return <p className="muted">Loading…</p>;

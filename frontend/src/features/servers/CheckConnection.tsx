@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api, type Schemas, type Server } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { FixHint } from "../../components/FixHint";
 import { credentialQueries } from "../credentials/queries";
 
 export function CheckConnection({ server }: { server: Server }) {
@@ -46,15 +47,30 @@ export function CheckConnection({ server }: { server: Server }) {
         {check.isPending ? "Checking…" : "Check connection"}
       </button>
       {(result || error) && (
-        <p
+        <div
           className={`full ${result?.ok ? "ok-banner" : "error-banner"}`}
           role="status"
           data-testid="check-result"
         >
-          {result?.ok
-            ? `Connected in ${Math.round(result.latency_ms ?? 0)} ms.`
-            : `Connection failed: ${result?.error || error}`}
-        </p>
+          <p>
+            {result?.ok
+              ? `Connected in ${Math.round(result.latency_ms ?? 0)} ms.`
+              : result?.latency_ms != null
+                ? result.error
+                : `Connection failed: ${result?.error || error}`}
+          </p>
+          {result && result.interpreters.length > 0 && (
+            <ul className="plain-list" aria-label="Interpreters">
+              {result.interpreters.map((i) => (
+                <li key={i.id}>
+                  {i.ok ? "✓" : "✗"} {i.name}
+                  {i.detail ? `: ${i.detail}` : " starts"}
+                </li>
+              ))}
+            </ul>
+          )}
+          {!result?.ok && <FixHint message={result?.error || error} />}
+        </div>
       )}
     </>
   );

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api, type Schemas, type Server } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { FixHint } from "../../components/FixHint";
 import { serverInvalidation } from "./queries";
 
 export function HostKeyScan({ server }: { server: Server }) {
@@ -19,6 +20,7 @@ export function HostKeyScan({ server }: { server: Server }) {
     },
     onError: (e) => setError(errorMessage(e)),
   });
+  const matches = Boolean(scanned && server.host_key_fingerprint === scanned.fingerprint);
   return (
     <>
       <button
@@ -34,9 +36,10 @@ export function HostKeyScan({ server }: { server: Server }) {
         {scan.isPending ? "Scanning…" : "Scan host key"}
       </button>
       {error && (
-        <p className="error-banner full" role="alert">
-          {error}
-        </p>
+        <div className="error-banner full" role="alert">
+          <p>{error}</p>
+          <FixHint message={error} />
+        </div>
       )}
       {scanned && (
         <section className="scan-result full" aria-label="Scanned host key">
@@ -48,7 +51,12 @@ export function HostKeyScan({ server }: { server: Server }) {
           <p className="fingerprint mono" data-testid="scanned-fingerprint">
             {scanned.fingerprint}
           </p>
-          {server.host_key && server.host_key.trim() !== scanned.key.trim() && (
+          {matches && (
+            <p className="ok-banner" data-testid="scan-matches">
+              This is the key pinned now: nothing to approve.
+            </p>
+          )}
+          {server.host_key && !matches && (
             <p className="warn">This differs from the key pinned now. Approving replaces it.</p>
           )}
           <details>
@@ -56,18 +64,23 @@ export function HostKeyScan({ server }: { server: Server }) {
             <pre className="code small">{scanned.key}</pre>
           </details>
           <div className="card-actions">
-            <button
-              type="button"
-              className="btn primary"
-              disabled={pin.isPending}
-              onClick={() =>
-                pin.mutate({ params: { path: { id: server.id } }, body: { host_key: scanned.key } })
-              }
-            >
-              Approve and pin
-            </button>
+            {!matches && (
+              <button
+                type="button"
+                className="btn primary"
+                disabled={pin.isPending}
+                onClick={() =>
+                  pin.mutate({
+                    params: { path: { id: server.id } },
+                    body: { host_key: scanned.key },
+                  })
+                }
+              >
+                Approve and pin
+              </button>
+            )}
             <button type="button" className="btn ghost" onClick={() => setScanned(null)}>
-              Discard
+              {matches ? "Close" : "Discard"}
             </button>
           </div>
         </section>

@@ -15,6 +15,14 @@ interface InterpreterValues {
 
 const FIELDS = ["name", "path", "arguments"] as const;
 
+/** Interpreters that run a program file as DRS passes it (path, arguments, the file). */
+const PRESETS: InterpreterValues[] = [
+  { name: "python3", path: "/usr/bin/env", arguments: [{ value: "python3" }, { value: "-u" }] },
+  { name: "bash", path: "/usr/bin/env", arguments: [{ value: "bash" }] },
+  { name: "Rscript", path: "/usr/bin/env", arguments: [{ value: "Rscript" }] },
+];
+const EMPTY: InterpreterValues = { name: "", path: "", arguments: [] };
+
 /** Add an interpreter, or edit one; its arguments are a list, one argument per box. */
 export function InterpreterForm({
   interpreter,
@@ -26,11 +34,13 @@ export function InterpreterForm({
   const queryClient = useQueryClient();
   const id = useId();
   const [general, setGeneral] = useState<string[]>([]);
-  const defaults: InterpreterValues = {
-    name: interpreter?.name ?? "",
-    path: interpreter?.path ?? "/usr/bin/env",
-    arguments: (interpreter?.arguments ?? []).map((value) => ({ value })),
-  };
+  const defaults: InterpreterValues = interpreter
+    ? {
+        name: interpreter.name,
+        path: interpreter.path,
+        arguments: (interpreter.arguments ?? []).map((value) => ({ value })),
+      }
+    : EMPTY;
   const { register, control, handleSubmit, setError, reset, formState } =
     useForm<InterpreterValues>({ defaultValues: defaults });
   const args = useFieldArray({ control, name: "arguments" });
@@ -38,7 +48,7 @@ export function InterpreterForm({
   const onError = (error: unknown) => setGeneral(applyApiErrors(error, FIELDS, setError));
   const onSuccess = () => {
     void serverInvalidation.interpreters(queryClient);
-    if (!interpreter) reset({ name: "", path: "/usr/bin/env", arguments: [] });
+    if (!interpreter) reset(EMPTY);
     onDone?.();
   };
   const create = $api.useMutation("post", "/api/interpreters/", { onSuccess, onError });
@@ -61,12 +71,29 @@ export function InterpreterForm({
           ))}
         </div>
       )}
+      {!interpreter && (
+        <div className="row-line">
+          <span className="muted small">Presets:</span>
+          {PRESETS.map((p) => (
+            <button key={p.name} type="button" className="btn small" onClick={() => reset(p)}>
+              {[p.path, ...p.arguments.map((a) => a.value)].join(" ").replace("/usr/bin/env ", "")}
+            </button>
+          ))}
+        </div>
+      )}
+      <p className="muted small">
+        DRS runs <code>path arguments… program-file job-arguments…</code>: the program file is
+        appended, so the interpreter must be a program that runs a file (not{" "}
+        <code>/usr/bin/env</code> alone).
+      </p>
       <div className="grid-2">
         <Field label="Name" error={errors.name?.message}>
           {(p) => <input {...p} {...register("name")} placeholder="python3" />}
         </Field>
         <Field label="Path" error={errors.path?.message}>
-          {(p) => <input {...p} {...register("path")} className="mono" />}
+          {(p) => (
+            <input {...p} {...register("path")} className="mono" placeholder="/usr/bin/env" />
+          )}
         </Field>
       </div>
       <fieldset className={`field${errors.arguments ? " has-error" : ""}`}>

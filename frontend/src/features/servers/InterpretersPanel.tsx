@@ -4,8 +4,12 @@ import { InterpreterRow } from "./InterpreterRow";
 
 export function InterpretersPanel({ interpreters }: { interpreters: Interpreter[] }) {
   return (
-    <div className="card">
+    <div className="card" id="interpreters">
       <h2>Interpreters</h2>
+      <p className="muted small">
+        Add an interpreter here, then tick it in each server's Edit form: a job may use only the
+        interpreters its server offers.
+      </p>
       <ul className="plain-list">
         {interpreters.map((i) => (
           <InterpreterRow key={i.id} interpreter={i} />

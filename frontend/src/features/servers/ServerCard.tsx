@@ -45,7 +45,15 @@ export function ServerCard({
         </div>
         <div>
           <dt>Interpreters</dt>
-          <dd>{names.length ? names.join(", ") : "any"}</dd>
+          <dd data-testid="server-interpreters">
+            {names.length ? (
+              names.join(", ")
+            ) : (
+              <span className="warn">
+                None: jobs cannot run here until staff tick interpreters (Edit).
+              </span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Concurrent jobs</dt>

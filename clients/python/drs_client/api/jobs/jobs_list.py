@@ -17,6 +17,7 @@ def _get_kwargs(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -38,6 +39,8 @@ def _get_kwargs(
     params["created_before"] = json_created_before
 
     params["cursor"] = cursor
+
+    params["id_prefix"] = id_prefix
 
     params["owner"] = owner
 
@@ -103,6 +106,7 @@ def sync_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -116,6 +120,7 @@ def sync_detailed(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -135,6 +140,7 @@ def sync_detailed(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -156,6 +162,7 @@ def sync(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -169,6 +176,7 @@ def sync(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -189,6 +197,7 @@ def sync(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -204,6 +213,7 @@ async def asyncio_detailed(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -217,6 +227,7 @@ async def asyncio_detailed(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -236,6 +247,7 @@ async def asyncio_detailed(
         created_after=created_after,
         created_before=created_before,
         cursor=cursor,
+        id_prefix=id_prefix,
         owner=owner,
         page_size=page_size,
         search=search,
@@ -255,6 +267,7 @@ async def asyncio(
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page_size: int | Unset = UNSET,
     search: str | Unset = UNSET,
@@ -268,6 +281,7 @@ async def asyncio(
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
         cursor (str | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page_size (int | Unset):
         search (str | Unset):
@@ -289,6 +303,7 @@ async def asyncio(
             created_after=created_after,
             created_before=created_before,
             cursor=cursor,
+            id_prefix=id_prefix,
             owner=owner,
             page_size=page_size,
             search=search,

@@ -18,6 +18,7 @@ def _get_kwargs(
     *,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -38,6 +39,8 @@ def _get_kwargs(
     if not isinstance(created_before, Unset):
         json_created_before = created_before.isoformat()
     params["created_before"] = json_created_before
+
+    params["id_prefix"] = id_prefix
 
     params["owner"] = owner
 
@@ -114,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -130,6 +134,7 @@ def sync_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -150,6 +155,7 @@ def sync_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -172,6 +178,7 @@ def sync(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -188,6 +195,7 @@ def sync(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -209,6 +217,7 @@ def sync(
         client=client,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -225,6 +234,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -241,6 +251,7 @@ async def asyncio_detailed(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -261,6 +272,7 @@ async def asyncio_detailed(
         id=id,
         created_after=created_after,
         created_before=created_before,
+        id_prefix=id_prefix,
         owner=owner,
         page=page,
         page_size=page_size,
@@ -281,6 +293,7 @@ async def asyncio(
     client: AuthenticatedClient,
     created_after: datetime.datetime | Unset = UNSET,
     created_before: datetime.datetime | Unset = UNSET,
+    id_prefix: str | Unset = UNSET,
     owner: float | Unset = UNSET,
     page: int | Unset = UNSET,
     page_size: int | Unset = UNSET,
@@ -297,6 +310,7 @@ async def asyncio(
         id (UUID):
         created_after (datetime.datetime | Unset):
         created_before (datetime.datetime | Unset):
+        id_prefix (str | Unset):
         owner (float | Unset):
         page (int | Unset):
         page_size (int | Unset):
@@ -319,6 +333,7 @@ async def asyncio(
             client=client,
             created_after=created_after,
             created_before=created_before,
+            id_prefix=id_prefix,
             owner=owner,
             page=page,
             page_size=page_size,

@@ -65,7 +65,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ServerCheckRequest | Unset = UNSET,
 ) -> Response[CheckResult]:
-    """Log in with one of your credentials and run `true`: latency or the error.
+    """Log in with one of your credentials, run `true`, and check that each of the server's
+    interpreters starts (runs an empty program file): latency, or what failed.
 
     Args:
         id (int):
@@ -97,7 +98,8 @@ def sync(
     client: AuthenticatedClient,
     body: ServerCheckRequest | Unset = UNSET,
 ) -> CheckResult | None:
-    """Log in with one of your credentials and run `true`: latency or the error.
+    """Log in with one of your credentials, run `true`, and check that each of the server's
+    interpreters starts (runs an empty program file): latency, or what failed.
 
     Args:
         id (int):
@@ -124,7 +126,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ServerCheckRequest | Unset = UNSET,
 ) -> Response[CheckResult]:
-    """Log in with one of your credentials and run `true`: latency or the error.
+    """Log in with one of your credentials, run `true`, and check that each of the server's
+    interpreters starts (runs an empty program file): latency, or what failed.
 
     Args:
         id (int):
@@ -154,7 +157,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ServerCheckRequest | Unset = UNSET,
 ) -> CheckResult | None:
-    """Log in with one of your credentials and run `true`: latency or the error.
+    """Log in with one of your credentials, run `true`, and check that each of the server's
+    interpreters starts (runs an empty program file): latency, or what failed.
 
     Args:
         id (int):

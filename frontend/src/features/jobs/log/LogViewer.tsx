@@ -6,6 +6,7 @@ import { LogRow } from "./LogRow";
 import { LogSearch } from "./LogSearch";
 import type { SearchHit, StreamFilter } from "./logApi";
 import { LogController } from "./logController";
+import { useFitHeight } from "./useFitHeight";
 
 /** Row height without wrapping (CSS `--log-row` must match). */
 const ROW = 20;
@@ -56,6 +57,7 @@ export function LogViewer({
 
 function LogView({ controller, jobId }: { controller: LogController; jobId: string }) {
   const scroller = useRef<HTMLDivElement>(null);
+  useFitHeight(scroller);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // The parent re-renders on every model change; this view re-renders with it, and on its
   // own after paging (it passes `rerender` to the scroll handlers below).
@@ -220,7 +222,10 @@ function LogView({ controller, jobId }: { controller: LogController; jobId: stri
           {stateLabel}
         </span>
         <span className="muted small" data-testid="log-counts">
-          {total.toLocaleString()} {total === 1 ? "line" : "lines"}
+          {controller.stream === "all"
+            ? `${total.toLocaleString()} ${total === 1 ? "line" : "lines"}`
+            : // The job's line count covers both streams; a filtered view counts what it holds.
+              `${lines.length.toLocaleString()}${w.hasEarlier || !w.atTail ? "+" : ""} ${controller.stream} ${lines.length === 1 ? "line" : "lines"}`}
         </span>
         <label className="log-option">
           <span className="visually-hidden">Stream</span>

@@ -1,0 +1,252 @@
+// The first hour of a new installation: the checklist from an empty install to a first
+// job's output, a server without interpreters, the log first on a desktop and a phone, and
+// a double click on Cancel that must never start anything.
+import { readFileSync } from "node:fs";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
+  return value;
+};
+const ARTIFACTS = `${process.env.E2E_ARTIFACTS ?? "../../test-artifacts"}/firsthour`;
+const BASE = env("E2E_BASE_URL");
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+
+async function shot(name: string, target: Page = page) {
+  await target.waitForTimeout(150);
+  await target.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+}
+
+async function signIn(browser: Browser, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport });
+  const p = await context.newPage();
+  p.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+  await p.goto("/signin");
+  await p.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
+  await p.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  return p;
+}
+
+async function api<T>(method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
+  const cookies = await page.context().cookies();
+  const response = await page.request.fetch(path, {
+    method,
+    data,
+    headers: {
+      "X-CSRFToken": cookies.find((c) => c.name === "csrftoken")?.value ?? "",
+      Referer: `${BASE}/`,
+    },
+  });
+  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBeTruthy();
+  return (await response.json()) as T;
+}
+
+type Job = { id: string; status: string };
+type Page_<T> = { results: T[]; count?: number };
+
+const step = (name: string) => page.locator(`.checklist li[data-step="${name}"]`);
+const done = (name: string) => expect(step(name)).toHaveClass(/done/);
+const serversLink = () =>
+  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Servers" });
+
+test.beforeAll(async ({ browser }) => {
+  page = await signIn(browser, DESKTOP);
+});
+
+test("the checklist leads from an empty install to a first job's output", async () => {
+  await expect(page.getByRole("heading", { name: "Your first job in five steps" })).toBeVisible();
+  for (const name of ["server", "pin", "interpreters", "credential", "job"]) {
+    await expect(step(name)).not.toHaveClass(/done/);
+  }
+  await shot("01-checklist-empty");
+
+  // Interpreters from presets; the note says DRS appends the program file.
+  await step("server").getByRole("link", { name: "Add server" }).click();
+  await expect(page.getByRole("heading", { name: "Servers" })).toBeVisible();
+  const interp = page.getByRole("form", { name: "Add interpreter" });
+  await expect(interp).toContainText("the program file is appended");
+  await interp.getByRole("button", { name: "python3 -u" }).click();
+  await expect(interp.getByLabel("Argument 2", { exact: true })).toHaveValue("-u");
+  await interp.getByRole("button", { name: "Add interpreter" }).click();
+  await expect(page.getByText("/usr/bin/env python3 -u")).toBeVisible();
+  await interp.getByRole("button", { name: "bash" }).click();
+  await interp.getByRole("button", { name: "Add interpreter" }).click();
+  await expect(page.getByText("/usr/bin/env bash")).toBeVisible();
+
+  // A loopback host is refused when saved, saying how to allow it.
+  await page.getByRole("button", { name: "Add server" }).click();
+  const form = page.getByRole("form", { name: "Add server" });
+  await form.getByLabel("Name", { exact: true }).fill("lab");
+  await form.getByLabel("Hostname").fill("169.254.169.254");
+  await form.getByLabel("Port").fill(env("E2E_SSH_PORT"));
+  await form.getByRole("button", { name: "Add server" }).click();
+  await expect(form).toContainText("DRS_ALLOWED_SSH_NETWORKS");
+  await expect(form).toContainText("restart DRS");
+  await shot("02-refused-hostname");
+  // The server without interpreters: its card says none, not "any".
+  await form.getByLabel("Hostname").fill(env("E2E_SSH_HOST"));
+  await form.getByRole("button", { name: "Add server" }).click();
+  const card = page.getByRole("article", { name: "lab" });
+  await expect(card.getByTestId("server-interpreters")).toContainText("None");
+  await expect(card.getByTestId("server-interpreters")).not.toContainText("any");
+
+  await card.getByRole("button", { name: "Scan host key" }).click();
+  await expect(card.getByTestId("scanned-fingerprint")).toHaveText(env("E2E_SSH_FINGERPRINT"));
+  await card.getByRole("button", { name: "Approve and pin" }).click();
+  await expect(card.getByTestId("pinned-fingerprint")).toHaveText(env("E2E_SSH_FINGERPRINT"));
+  // Scanning again says the key matches, and offers nothing to approve.
+  await card.getByRole("button", { name: "Scan host key" }).click();
+  await expect(card.getByTestId("scan-matches")).toBeVisible();
+  await expect(card.getByRole("button", { name: "Approve and pin" })).toHaveCount(0);
+  await card.getByRole("button", { name: "Close" }).click();
+
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Jobs", exact: true })
+    .click();
+  await done("server");
+  await done("pin");
+  await expect(step("interpreters")).not.toHaveClass(/done/);
+  await step("credential").getByRole("link", { name: "Credentials" }).click();
+  await page.getByRole("button", { name: "Add credential" }).click();
+  const cred = page.getByRole("form", { name: "Add credential" });
+  await cred.getByLabel("Server").selectOption({ label: "lab" });
+  await cred.getByLabel("Username").fill(env("E2E_SSH_USER"));
+  await cred
+    .getByRole("textbox", { name: "Private key" })
+    .fill(readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"));
+  await cred.getByRole("button", { name: "Save credential" }).click();
+  await expect(page.locator('td[data-label="Username"]')).toHaveText(env("E2E_SSH_USER"));
+
+  // The form offers only the server's interpreters: none here, with the way to fix it.
+  await page.goto("/jobs/new");
+  const jobForm = page.getByRole("form", { name: "New job" });
+  await jobForm.getByLabel("Server").selectOption({ label: "lab" });
+  await expect(jobForm.getByLabel("Interpreter").locator("option")).toHaveText(["Choose…"]);
+  await expect(jobForm).toContainText("This server offers none yet");
+  await shot("03-form-no-interpreters");
+
+  // Tick one interpreter on the server; the check runs it and names it.
+  await serversLink().click();
+  await card.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("form", { name: "Edit lab" });
+  await edit.getByLabel("python3").check();
+  await edit.getByRole("button", { name: /Save/ }).click();
+  await expect(card.getByTestId("server-interpreters")).toHaveText("python3");
+  await card.getByRole("button", { name: "Check connection" }).click();
+  await expect(card.getByTestId("check-result")).toContainText(/Connected in \d+ ms/);
+  await expect(card.getByTestId("check-result")).toContainText("python3 starts");
+  await shot("04-check-connection");
+
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Jobs", exact: true })
+    .click();
+  for (const name of ["server", "pin", "interpreters", "credential"]) await done(name);
+  await shot("05-checklist-four-done");
+  await step("job").getByRole("link", { name: "New job" }).click();
+  await jobForm.getByLabel("Server").selectOption({ label: "lab" });
+  await expect(jobForm.getByLabel("Interpreter").locator("option")).toHaveText([
+    "Choose…",
+    "python3",
+  ]);
+  await jobForm.getByLabel("Title").fill("first job");
+  await jobForm.getByRole("button", { name: "Submit job" }).click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expect(page.locator(".log-row .log-text", { hasText: "step 10/10" })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 60_000 });
+  await expect(page.getByTestId("results-link")).toHaveText("1 result");
+  await shot("06-first-job-output");
+});
+
+/** A running job with more lines than any screen holds; its last line so far. */
+async function longRunningJob(title: string): Promise<Job> {
+  const servers = await api<Page_<{ id: number; name: string; interpreters: number[] }>>(
+    "GET",
+    "/api/servers/",
+  );
+  const lab = servers.results.find((s) => s.name === "lab");
+  const creds = await api<Page_<{ id: number; server: number }>>("GET", "/api/credentials/");
+  return api<Job>("POST", "/api/jobs/", {
+    title,
+    server: lab?.id,
+    credential: creds.results.find((c) => c.server === lab?.id)?.id,
+    interpreter: lab?.interpreters[0],
+    program:
+      "import time\nfor i in range(1, 121):\n    print(f'line {i:04d}', flush=True)\n" +
+      "print('all lines out', flush=True)\ntime.sleep(600)\n",
+  });
+}
+
+for (const [label, viewport] of [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const) {
+  test(`the newest line of a running job shows without scrolling (${label})`, async ({
+    browser,
+  }) => {
+    const job = await longRunningJob(`tail ${label}`);
+    const p = label === "desktop" ? page : await signIn(browser, viewport);
+    await p.goto(`/jobs/${job.id}`);
+    const newest = p.locator(".log-row .log-text", { hasText: "all lines out" });
+    await expect(newest).toBeVisible({ timeout: 60_000 });
+    await expect(p.getByTestId("job-status")).toHaveText("running");
+    expect(await p.evaluate(() => window.scrollY)).toBe(0);
+    const box = await newest.boundingBox();
+    expect(box, "the newest line is rendered").not.toBeNull();
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(viewport.height);
+    await expect(p.getByRole("button", { name: "Cancel" })).toBeInViewport();
+    await shot(`07-running-${label}`, p);
+    await api("POST", `/api/jobs/${job.id}/cancel/`);
+    if (p !== page) await p.context().close();
+  });
+}
+
+test("a double click on Cancel asks first and never starts a job", async () => {
+  const job = await longRunningJob("double click");
+  await page.goto(`/jobs/${job.id}`);
+  await expect(page.locator(".log-row .log-text", { hasText: "all lines out" })).toBeVisible({
+    timeout: 60_000,
+  });
+  const count = async () =>
+    (await api<Page_<Job>>("GET", "/api/jobs/?page_size=100")).results.length;
+  const before = await count();
+  const cancel = page.getByRole("button", { name: "Cancel", exact: true });
+  const where = await cancel.boundingBox();
+  if (!where) throw new Error("no Cancel button");
+  const x = where.x + where.width / 2;
+  const y = where.y + where.height / 2;
+
+  await page.mouse.dblclick(x, y);
+  const dialog = page.getByRole("dialog", { name: "Cancel this job?" });
+  await expect(dialog).toBeVisible();
+  await shot("08-cancel-confirm");
+  expect((await api<Job>("GET", `/api/jobs/${job.id}/`)).status).toBe("running");
+  await dialog.getByRole("button", { name: "Keep running" }).click();
+  await expect(dialog).toBeHidden();
+  expect((await api<Job>("GET", `/api/jobs/${job.id}/`)).status).toBe("running");
+
+  await page.mouse.click(x, y);
+  await dialog.getByRole("button", { name: "Cancel job" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 60_000 });
+  // Not an error: a cancel the user asked for.
+  await expect(page.getByTestId("job-outcome")).not.toHaveClass(/error-banner/);
+  // The buttons stayed where they were: the same spot is the (now disabled) Cancel.
+  expect(await cancel.boundingBox()).toEqual(where);
+  await expect(cancel).toBeDisabled();
+  await page.mouse.dblclick(x, y);
+  await page.waitForTimeout(1000);
+  await expect(page).toHaveURL(new RegExp(job.id));
+  expect(await count()).toBe(before);
+  await shot("09-cancelled");
+});
