@@ -15,10 +15,10 @@ from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.files.models import File
 from drs.jobs.choices import LogPolicy, Stream
-from drs.runner.limits import job_command_error
-from drs.servers.choices import SchedulerKind, ServerKind
 from drs.jobs.inputs import MAX_INPUTS, InputSpec, collision_error, path_error
 from drs.jobs.models import Job, JobInput, Result
+from drs.runner.limits import job_command_error
+from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.models import Interpreter, Server
 from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
 
@@ -153,6 +153,8 @@ class ResourcesField(serializers.JSONField):
         if error := resources_error(data):
             raise serializers.ValidationError(error)
         return dict(data)
+
+
 class JobInputSpecSerializer(serializers.Serializer[Any]):
     file = serializers.UUIDField(required=False, allow_null=True, help_text="An upload's id.")
     result = serializers.IntegerField(
@@ -240,6 +242,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
     def validate_inputs(self, value: list[dict[str, Any]]) -> list[InputSpec]:
         request = self.context.get("request")
         return resolve_inputs(value, request.user) if request and value else []
+
     notify_email = serializers.BooleanField(
         required=False, allow_null=True, default=None,
         help_text="Email the owner when the job ends (default: the owner's setting; "

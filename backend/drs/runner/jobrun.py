@@ -29,9 +29,9 @@ from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
+from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
 from drs.runner.diskfull import disk_full, disk_script
 from drs.runner.limits import command_error
-from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.metricsink import MetricSink
 from drs.runner.pool import Link

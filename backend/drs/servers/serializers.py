@@ -15,8 +15,8 @@ from drs.common.validators import is_hostname_or_ip
 from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.hostkeys import fingerprint, parse_host_key
 from drs.servers.models import Interpreter, Server
-from drs.servers.resources import resources_error
 from drs.servers.networks import hostname_refusal
+from drs.servers.resources import resources_error
 
 
 class InterpreterSerializer(StrictModelSerializer[Interpreter]):

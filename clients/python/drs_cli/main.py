@@ -25,8 +25,7 @@ from uuid import UUID
 
 import httpx
 
-from drs_cli import files
-from drs_cli import notify
+from drs_cli import files, notify
 from drs_cli import session as sessions
 from drs_cli.api import call, iter_all, list_all, request, status_error, transport_error
 from drs_cli.errors import DrsError

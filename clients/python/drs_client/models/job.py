@@ -12,6 +12,7 @@ from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
 
 if TYPE_CHECKING:
+    from ..models.job_input import JobInput
     from ..models.job_metrics_last_type_0 import JobMetricsLastType0
 
 
@@ -33,6 +34,7 @@ class Job:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
+            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -53,6 +55,13 @@ class Job:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        application (str):
+        parameters (Any | None):
+        sweep (None | UUID):
+        scheduler_job_id (str):
+        scheduler_state (str):
+        pending_reason (str):
+        expected_start_at (datetime.datetime | None):
         progress (float | None): The last `progress` metric (0-1).
         metrics_last (JobMetricsLastType0 | None): The last metric point's values.
         program (str):
@@ -60,6 +69,8 @@ class Job:
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        resources (Any):
+        inputs (list[JobInput]):
         notify_email (bool):
         schedule (int | None):
     """
@@ -85,6 +96,13 @@ class Job:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    application: str
+    parameters: Any | None
+    sweep: None | UUID
+    scheduler_job_id: str
+    scheduler_state: str
+    pending_reason: str
+    expected_start_at: datetime.datetime | None
     progress: float | None
     metrics_last: JobMetricsLastType0 | None
     program: str
@@ -92,6 +110,8 @@ class Job:
     environment: Any
     result_patterns: Any
     remote_directory: str
+    resources: Any
+    inputs: list[JobInput]
     notify_email: bool
     schedule: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -157,6 +177,29 @@ class Job:
 
         last_seq = self.last_seq
 
+        application = self.application
+
+        parameters: Any | None
+        parameters = self.parameters
+
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
+        else:
+            sweep = self.sweep
+
+        scheduler_job_id = self.scheduler_job_id
+
+        scheduler_state = self.scheduler_state
+
+        pending_reason = self.pending_reason
+
+        expected_start_at: None | str
+        if isinstance(self.expected_start_at, datetime.datetime):
+            expected_start_at = self.expected_start_at.isoformat()
+        else:
+            expected_start_at = self.expected_start_at
+
         progress: float | None
         progress = self.progress
 
@@ -175,6 +218,13 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
+
+        resources = self.resources
+
+        inputs = []
+        for inputs_item_data in self.inputs:
+            inputs_item = inputs_item_data.to_dict()
+            inputs.append(inputs_item)
 
         notify_email = self.notify_email
 
@@ -206,6 +256,13 @@ class Job:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "application": application,
+                "parameters": parameters,
+                "sweep": sweep,
+                "scheduler_job_id": scheduler_job_id,
+                "scheduler_state": scheduler_state,
+                "pending_reason": pending_reason,
+                "expected_start_at": expected_start_at,
                 "progress": progress,
                 "metrics_last": metrics_last,
                 "program": program,
@@ -213,6 +270,8 @@ class Job:
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "resources": resources,
+                "inputs": inputs,
                 "notify_email": notify_email,
                 "schedule": schedule,
             }
@@ -222,6 +281,7 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_input import JobInput
         from ..models.job_metrics_last_type_0 import JobMetricsLastType0
 
         d = dict(src_dict)
@@ -326,6 +386,51 @@ class Job:
 
         last_seq = d.pop("last_seq")
 
+        application = d.pop("application")
+
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
+
+        parameters = _parse_parameters(d.pop("parameters"))
+
+        def _parse_sweep(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sweep_type_0 = UUID(data)
+
+                return sweep_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        sweep = _parse_sweep(d.pop("sweep"))
+
+        scheduler_job_id = d.pop("scheduler_job_id")
+
+        scheduler_state = d.pop("scheduler_state")
+
+        pending_reason = d.pop("pending_reason")
+
+        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expected_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+
         def _parse_progress(data: object) -> float | None:
             if data is None:
                 return data
@@ -358,6 +463,15 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
+        resources = d.pop("resources")
+
+        inputs = []
+        _inputs = d.pop("inputs")
+        for inputs_item_data in _inputs:
+            inputs_item = JobInput.from_dict(inputs_item_data)
+
+            inputs.append(inputs_item)
+
         notify_email = d.pop("notify_email")
 
         def _parse_schedule(data: object) -> int | None:
@@ -389,6 +503,13 @@ class Job:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            application=application,
+            parameters=parameters,
+            sweep=sweep,
+            scheduler_job_id=scheduler_job_id,
+            scheduler_state=scheduler_state,
+            pending_reason=pending_reason,
+            expected_start_at=expected_start_at,
             progress=progress,
             metrics_last=metrics_last,
             program=program,
@@ -396,6 +517,8 @@ class Job:
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            resources=resources,
+            inputs=inputs,
             notify_email=notify_email,
             schedule=schedule,
         )

@@ -12,6 +12,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.job_create_request_environment import JobCreateRequestEnvironment
+    from ..models.job_create_request_resources import JobCreateRequestResources
+    from ..models.job_input_spec_request import JobInputSpecRequest
 
 
 T = TypeVar("T", bound="JobCreateRequest")
@@ -33,6 +35,12 @@ class JobCreateRequest:
             * `total` - Total: keep the whole output once the job ends
             * `none` - None: keep no output Default: LogPolicyEnum.LIVE.
         result_patterns (list[str] | Unset): Globs relative to the job dir; '!glob' excludes; the last match wins.
+        resources (JobCreateRequestResources | Unset): Batch-scheduler request (scheduler servers only), over the
+            server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task,
+            memory_mb, gpus. timeout_seconds is the walltime.
+        inputs (list[JobInputSpecRequest] | Unset): Files staged into the job directory before the program starts.
+        notify_email (bool | None | Unset): Email the owner when the job ends (default: the owner's setting; ignored
+            when the installation sends no email).
         rerun_of (None | Unset | UUID): The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
     """
 
@@ -46,6 +54,9 @@ class JobCreateRequest:
     timeout_seconds: int | None | Unset = UNSET
     log_policy: LogPolicyEnum | Unset = LogPolicyEnum.LIVE
     result_patterns: list[str] | Unset = UNSET
+    resources: JobCreateRequestResources | Unset = UNSET
+    inputs: list[JobInputSpecRequest] | Unset = UNSET
+    notify_email: bool | None | Unset = UNSET
     rerun_of: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -82,6 +93,23 @@ class JobCreateRequest:
         if not isinstance(self.result_patterns, Unset):
             result_patterns = self.result_patterns
 
+        resources: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.resources, Unset):
+            resources = self.resources.to_dict()
+
+        inputs: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.inputs, Unset):
+            inputs = []
+            for inputs_item_data in self.inputs:
+                inputs_item = inputs_item_data.to_dict()
+                inputs.append(inputs_item)
+
+        notify_email: bool | None | Unset
+        if isinstance(self.notify_email, Unset):
+            notify_email = UNSET
+        else:
+            notify_email = self.notify_email
+
         rerun_of: None | str | Unset
         if isinstance(self.rerun_of, Unset):
             rerun_of = UNSET
@@ -112,6 +140,12 @@ class JobCreateRequest:
             field_dict["log_policy"] = log_policy
         if result_patterns is not UNSET:
             field_dict["result_patterns"] = result_patterns
+        if resources is not UNSET:
+            field_dict["resources"] = resources
+        if inputs is not UNSET:
+            field_dict["inputs"] = inputs
+        if notify_email is not UNSET:
+            field_dict["notify_email"] = notify_email
         if rerun_of is not UNSET:
             field_dict["rerun_of"] = rerun_of
 
@@ -120,6 +154,8 @@ class JobCreateRequest:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_create_request_environment import JobCreateRequestEnvironment
+        from ..models.job_create_request_resources import JobCreateRequestResources
+        from ..models.job_input_spec_request import JobInputSpecRequest
 
         d = dict(src_dict)
         server = d.pop("server")
@@ -159,6 +195,31 @@ class JobCreateRequest:
 
         result_patterns = cast(list[str], d.pop("result_patterns", UNSET))
 
+        _resources = d.pop("resources", UNSET)
+        resources: JobCreateRequestResources | Unset
+        if isinstance(_resources, Unset):
+            resources = UNSET
+        else:
+            resources = JobCreateRequestResources.from_dict(_resources)
+
+        _inputs = d.pop("inputs", UNSET)
+        inputs: list[JobInputSpecRequest] | Unset = UNSET
+        if _inputs is not UNSET:
+            inputs = []
+            for inputs_item_data in _inputs:
+                inputs_item = JobInputSpecRequest.from_dict(inputs_item_data)
+
+                inputs.append(inputs_item)
+
+        def _parse_notify_email(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        notify_email = _parse_notify_email(d.pop("notify_email", UNSET))
+
         def _parse_rerun_of(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -187,6 +248,9 @@ class JobCreateRequest:
             timeout_seconds=timeout_seconds,
             log_policy=log_policy,
             result_patterns=result_patterns,
+            resources=resources,
+            inputs=inputs,
+            notify_email=notify_email,
             rerun_of=rerun_of,
         )
 

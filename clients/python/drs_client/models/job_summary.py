@@ -33,6 +33,7 @@ class JobSummary:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
+            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -53,6 +54,13 @@ class JobSummary:
         cancel_requested (bool):
         rerun_of (None | UUID):
         last_seq (int):
+        application (str):
+        parameters (Any | None):
+        sweep (None | UUID):
+        scheduler_job_id (str):
+        scheduler_state (str):
+        pending_reason (str):
+        expected_start_at (datetime.datetime | None):
         progress (float | None): The last `progress` metric (0-1).
         metrics_last (JobSummaryMetricsLastType0 | None): The last metric point's values.
     """
@@ -78,6 +86,13 @@ class JobSummary:
     cancel_requested: bool
     rerun_of: None | UUID
     last_seq: int
+    application: str
+    parameters: Any | None
+    sweep: None | UUID
+    scheduler_job_id: str
+    scheduler_state: str
+    pending_reason: str
+    expected_start_at: datetime.datetime | None
     progress: float | None
     metrics_last: JobSummaryMetricsLastType0 | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -143,6 +158,29 @@ class JobSummary:
 
         last_seq = self.last_seq
 
+        application = self.application
+
+        parameters: Any | None
+        parameters = self.parameters
+
+        sweep: None | str
+        if isinstance(self.sweep, UUID):
+            sweep = str(self.sweep)
+        else:
+            sweep = self.sweep
+
+        scheduler_job_id = self.scheduler_job_id
+
+        scheduler_state = self.scheduler_state
+
+        pending_reason = self.pending_reason
+
+        expected_start_at: None | str
+        if isinstance(self.expected_start_at, datetime.datetime):
+            expected_start_at = self.expected_start_at.isoformat()
+        else:
+            expected_start_at = self.expected_start_at
+
         progress: float | None
         progress = self.progress
 
@@ -177,6 +215,13 @@ class JobSummary:
                 "cancel_requested": cancel_requested,
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
+                "application": application,
+                "parameters": parameters,
+                "sweep": sweep,
+                "scheduler_job_id": scheduler_job_id,
+                "scheduler_state": scheduler_state,
+                "pending_reason": pending_reason,
+                "expected_start_at": expected_start_at,
                 "progress": progress,
                 "metrics_last": metrics_last,
             }
@@ -290,6 +335,51 @@ class JobSummary:
 
         last_seq = d.pop("last_seq")
 
+        application = d.pop("application")
+
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
+
+        parameters = _parse_parameters(d.pop("parameters"))
+
+        def _parse_sweep(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                sweep_type_0 = UUID(data)
+
+                return sweep_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        sweep = _parse_sweep(d.pop("sweep"))
+
+        scheduler_job_id = d.pop("scheduler_job_id")
+
+        scheduler_state = d.pop("scheduler_state")
+
+        pending_reason = d.pop("pending_reason")
+
+        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expected_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+
         def _parse_progress(data: object) -> float | None:
             if data is None:
                 return data
@@ -334,6 +424,13 @@ class JobSummary:
             cancel_requested=cancel_requested,
             rerun_of=rerun_of,
             last_seq=last_seq,
+            application=application,
+            parameters=parameters,
+            sweep=sweep,
+            scheduler_job_id=scheduler_job_id,
+            scheduler_state=scheduler_state,
+            pending_reason=pending_reason,
+            expected_start_at=expected_start_at,
             progress=progress,
             metrics_last=metrics_last,
         )

@@ -9,8 +9,8 @@ import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../.
 import { useNow } from "../../lib/useNow";
 import { FirstRunChecklist } from "../firstrun/FirstRunChecklist";
 import { serverQueries } from "../servers/queries";
-import { PendingNote } from "./PendingNote";
 import { ProgressBar } from "./metrics/ProgressBar";
+import { PendingNote } from "./PendingNote";
 import { type JobFilters, jobQueries } from "./queries";
 
 /** Filters live in the address (?status=running&status=failed&server=2&from=…&until=…). */
