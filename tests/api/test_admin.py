@@ -27,7 +27,7 @@ def server_form(**extra: Any) -> dict[str, Any]:
     return {
         "name": "hpc", "kind": "ssh", "hostname": "hpc.example.org", "port": "22",
         "host_key": "", "jobs_directory": "~/.drs/jobs", "max_concurrent_jobs": "10",
-        "enabled": "on",
+        "enabled": "on", "scheduler": "direct", "default_resources": "{}",
     } | extra  # fmt: skip
 
 
