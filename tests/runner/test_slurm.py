@@ -91,7 +91,9 @@ def test_server_defaults_reach_slurm(idle: Slurm, slurm_job: Callable[..., Job],
     hpc.save()
     job = run(
         slurm_job(
-            'echo "$SLURM_JOB_PARTITION $SLURM_CPUS_PER_TASK"\n', resources={"cpus_per_task": 1}
+            # No final newline: the program travels by SFTP, not in the submit script.
+            'echo "$SLURM_JOB_PARTITION $SLURM_CPUS_PER_TASK"',
+            resources={"cpus_per_task": 1},
         )
     )
     assert job.status == "succeeded", job.error

@@ -339,6 +339,8 @@ class BatchJobRun(JobRun):
         """The scheduler ended the job before its wrapper recorded an exit code: keep what
         it wrote (the rest of both streams, results), then end it as the scheduler says."""
         job = self.job
+        if self.started_seen and job.status != JobStatus.RUNNING:
+            await self.mark_started()
         follower = self.link.follower
         if follower is not None:
             follower.unwatch(self.job_id)
@@ -405,6 +407,8 @@ class BatchJobRun(JobRun):
     async def finalize(self, code: int | None) -> None:
         """An exit status from a signal may be the scheduler's doing (walltime, scancel
         outside DRS): then its state decides the status; the code is kept."""
+        if self.job.status != JobStatus.RUNNING:
+            await self.mark_started()  # it wrote an exit code: it ran, however briefly
         if code is not None and code > 128 and not self.stop_reason:
             state = await self.final_state()
             if state is not None and state.state in ("TIMEOUT", "CANCELLED"):

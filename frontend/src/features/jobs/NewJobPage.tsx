@@ -105,6 +105,9 @@ export function NewJobPage() {
 
   const form = useForm<JobForm>({ defaultValues: EMPTY });
   const { register, control, handleSubmit, setValue, setError, watch, reset, formState } = form;
+  // The API's error on the whole resources object belongs to no input: cleared by hand
+  // before each submit, or it would block the next one.
+  const clearResourcesError = () => form.clearErrors("resources");
   const errors = formState.errors;
   const server = watch("server");
   const credential = watch("credential");
@@ -212,7 +215,15 @@ export function NewJobPage() {
           <p className="muted">Loading…</p>
         ))}
       {ready && (
-        <form className="form card job-form" onSubmit={submit} noValidate aria-label="New job">
+        <form
+          className="form card job-form"
+          onSubmit={(e) => {
+            clearResourcesError();
+            void submit(e);
+          }}
+          noValidate
+          aria-label="New job"
+        >
           {general.length > 0 && (
             <div className="error-banner" role="alert">
               {general.map((m) => (

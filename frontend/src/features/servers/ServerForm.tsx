@@ -45,20 +45,22 @@ export function ServerForm({
 }) {
   const queryClient = useQueryClient();
   const [general, setGeneral] = useState<string[]>([]);
-  const { register, handleSubmit, setError, watch, formState } = useForm<ServerValues>({
-    defaultValues: {
-      name: server?.name ?? "",
-      kind: server?.kind ?? "ssh",
-      hostname: server?.hostname ?? "",
-      port: String(server?.port ?? 22),
-      jobs_directory: server?.jobs_directory ?? ".drs/jobs",
-      interpreters: (server?.interpreters ?? []).map(String),
-      max_concurrent_jobs: String(server?.max_concurrent_jobs ?? 4),
-      enabled: server?.enabled ?? true,
-      scheduler: server?.scheduler ?? "direct",
-      default_resources: resourcesValues(server?.default_resources),
+  const { register, handleSubmit, setError, clearErrors, watch, formState } = useForm<ServerValues>(
+    {
+      defaultValues: {
+        name: server?.name ?? "",
+        kind: server?.kind ?? "ssh",
+        hostname: server?.hostname ?? "",
+        port: String(server?.port ?? 22),
+        jobs_directory: server?.jobs_directory ?? ".drs/jobs",
+        interpreters: (server?.interpreters ?? []).map(String),
+        max_concurrent_jobs: String(server?.max_concurrent_jobs ?? 4),
+        enabled: server?.enabled ?? true,
+        scheduler: server?.scheduler ?? "direct",
+        default_resources: resourcesValues(server?.default_resources),
+      },
     },
-  });
+  );
   const errors = formState.errors;
   const kind = watch("kind");
   const scheduler = watch("scheduler");
@@ -93,7 +95,11 @@ export function ServerForm({
   return (
     <form
       className="form"
-      onSubmit={submit}
+      onSubmit={(e) => {
+        // The API's error on the whole object belongs to no input: clear it by hand.
+        clearErrors("default_resources");
+        void submit(e);
+      }}
       noValidate
       aria-label={server ? `Edit ${server.name}` : "Add server"}
     >
