@@ -15,6 +15,10 @@ const JobDetailPage = lazy(() =>
   import("./features/jobs/JobDetailPage").then((m) => ({ default: m.JobDetailPage })),
 );
 
+const ComparePage = lazy(() =>
+  import("./features/results/ComparePage").then((m) => ({ default: m.ComparePage })),
+);
+
 export const queryClient = new QueryClient({
   defaultOptions: {
     queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
@@ -40,6 +44,7 @@ export function App() {
             <Route path="jobs" element={<JobsListPage />} />
             <Route path="jobs/new" element={<NewJobPage />} />
             <Route path="jobs/:id" element={<JobDetailPage />} />
+            <Route path="compare" element={<ComparePage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="*" element={<NotFound />} />
