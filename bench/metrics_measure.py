@@ -58,7 +58,7 @@ async def _follow(env: BenchEnv, job_id: str, expected: int, seconds: float) -> 
                     if msg["n"] != last + 1:
                         errors += 1
                     last = msg["n"]
-                    latencies.append((now - msg["values"]["t"]) * 1000)
+                    latencies.append(now - msg["values"]["t"])  # seconds: dist() gives ms
                 elif msg.get("type") == "end":
                     result["end"] = msg
                     return
