@@ -317,6 +317,20 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _met(p9["staging_share_of_put"] >= 0.7),
             ]
         )
+    if "P10" in m and "ws_ms" in m["P10"]:
+        p10 = m["P10"]
+        out.append(
+            [
+                f"P10 metrics, 1 job x {p10['rate_points_per_s']:,} points/s x "
+                f"{p10['duration_s']:g} s (websocket)",
+                _ms(p10["ws_ms"], ("p50", "p99")),
+                f"{p10['points_stored']:,} of {p10['points_expected']:,} stored, "
+                f"{p10['points_ws']:,} on the websocket, {p10['ws_order_errors']} out of order",
+                "",
+                "p99 <= 100 ms, every point stored",
+                _met(p10["goal_met"]),
+            ]
+        )
     return out
 
 

@@ -31,6 +31,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
 from bench import measures, p9  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
+from bench.metrics_measure import p10_metrics  # noqa: E402
 from bench.report import table  # noqa: E402
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -42,6 +43,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "idle_jobs": 3, "idle_window": 1.5,
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
         "p9_mb": 5,
+        "p10_rate": 200, "p10_duration": 3.0,
     },
     "quick": {
         "p1_levels": [1, 10], "p1_duration": 4.0,
@@ -51,6 +53,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "idle_jobs": 100, "idle_window": 8.0,
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
         "p9_mb": 50,
+        "p10_rate": 1000, "p10_duration": 5.0,
     },
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
@@ -60,9 +63,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
         "p9_mb": 200,
+        "p10_rate": 1000, "p10_duration": 30.0,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -89,6 +93,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
         ("idle_window", float), ("p6_jobs", int),
         ("p6_chunks", int), ("p6_requests", int), ("p9_mb", int),
+        ("p6_chunks", int), ("p6_requests", int), ("p10_rate", int), ("p10_duration", float),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
     args = parser.parse_args(argv)
@@ -158,6 +163,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 env, jobs=args.p6_jobs, chunks=args.p6_chunks, requests_=args.p6_requests
             ),
             "P9": lambda: p9.p9_inputs(env, megabytes=args.p9_mb),
+            "P10": lambda: p10_metrics(env, rate=args.p10_rate, duration=args.p10_duration),
         }
         for name in ALL:
             if name not in args.only:

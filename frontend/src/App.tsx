@@ -33,6 +33,9 @@ const ApplicationEditorPage = lazy(() =>
 const SweepPage = lazy(() =>
   import("./features/applications/SweepPage").then((m) => ({ default: m.SweepPage })),
 );
+const ComparePage = lazy(() =>
+  import("./features/results/ComparePage").then((m) => ({ default: m.ComparePage })),
+);
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -64,6 +67,7 @@ export function App() {
             <Route path="applications/:name/launch" element={<LaunchPage />} />
             <Route path="applications/:name/edit" element={<ApplicationEditorPage />} />
             <Route path="sweeps/:id" element={<SweepPage />} />
+            <Route path="compare" element={<ComparePage />} />
             <Route path="servers" element={<ServersPage />} />
             <Route path="credentials" element={<CredentialsPage />} />
             <Route path="files" element={<FilesPage />} />

@@ -77,6 +77,20 @@ def test_points_are_stored_in_order_whatever_the_log_policy(
     assert row["metrics_last"] == detail["metrics_last"]
 
 
+@pytest.mark.parametrize("log_policy", ["live", "none"])
+def test_sftp_polling_follows_the_metrics_file_too(
+    make_job: Callable[..., Job], settings: Any, log_policy: str
+) -> None:
+    """Hosts without python3 are followed by SFTP polling: the same points."""
+    settings.DRS_FOLLOW_TRANSPORT = "sftp"
+    job = run(make_job(TEN_POINTS, log_policy=log_policy))
+    assert job.status == "succeeded", job.error
+    points = MetricPoint.objects.filter(job=job).order_by("n")
+    assert [p.values for p in points] == expected_values()
+    assert (job.metric_count, job.metrics_invalid, job.progress) == (10, 1, 1.0)
+    assert job.last_seq == (1 if log_policy == "live" else 0)
+
+
 def test_the_point_bound_refuses_more_and_says_so(
     make_job: Callable[..., Job], settings: Any
 ) -> None:

@@ -341,7 +341,7 @@ class JobsConsumer(GroupConsumer):
     async def log_chunk(self, event: dict[str, Any]) -> None:
         """Not in a log group; ignore rather than crash if one ever arrives."""
 
-    async def metric_point(self, event: dict[str, Any]) -> None:
+    async def metric_points(self, event: dict[str, Any]) -> None:
         """Not in a log group either."""
 
 
@@ -410,13 +410,16 @@ class JobLogConsumer(GroupConsumer):
         # else: known_seq records it; the pump reads it from the database instead.
         self.wake.set()
 
-    async def metric_point(self, event: dict[str, Any]) -> None:
-        n = int(event["n"])
-        if self.finished or n <= self.metrics_sent:
+    async def metric_points(self, event: dict[str, Any]) -> None:
+        if self.finished:
             return
-        self.metrics_known = max(self.metrics_known, n)
-        if len(self.pending_points) < METRIC_BATCH:
-            self.pending_points[n] = event
+        time = event["time"]
+        for n, values in event["points"]:
+            if n <= self.metrics_sent:
+                continue
+            self.metrics_known = max(self.metrics_known, n)
+            if len(self.pending_points) < METRIC_BATCH:
+                self.pending_points[n] = metric_frame(n, time, values)
         self.wake.set()
 
     async def job_changed(self, event: dict[str, Any]) -> None:
@@ -460,7 +463,7 @@ class JobLogConsumer(GroupConsumer):
                 continue
             point = self.pending_points.pop(self.metrics_sent + 1, None)
             if point is not None:
-                await self.send_metric(metric_frame(point["n"], point["time"], point["values"]))
+                await self.send_metric(point)
                 continue
             if self.backfilling or self.known_seq > self.last_sent:
                 await self.send_from_database()

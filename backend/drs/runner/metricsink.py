@@ -199,9 +199,9 @@ class MetricPublisher:
         self, sink: MetricSink, batch: MetricBatch, when: datetime, *, final: bool
     ) -> None:
         group = job_logs_group(sink.job_id)
-        events: list[Message] = [
-            (group, metric_event(n=n, time=when, values=values)) for n, values in batch.points
-        ]
+        events: list[Message] = []
+        if batch.points:
+            events.append((group, metric_event(points=batch.points, time=when)))
         now = time.monotonic()
         if batch.progress is not None and (
             final or now - sink.progress_sent_at >= PROGRESS_EVERY_SECONDS
