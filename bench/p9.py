@@ -152,7 +152,7 @@ async def _sftp_put(env: BenchEnv, path: Path) -> float:
 
 
 def p9_inputs(env: BenchEnv, *, megabytes: int) -> dict[str, Any]:
-    env.start_app()
+    env.start_app(workers=1)  # one runner stages; fewer processes start sooner
     assert env.api is not None
     path = env.dir / "p9-input.bin"
     _make_file(path, megabytes)

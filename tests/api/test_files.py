@@ -231,3 +231,35 @@ def test_retention_deletes_old_unused_files_only_when_enabled(
     settings.DRS_FILE_RETENTION_DAYS = 2
     assert delete_unused_files() == 1
     assert list(File.objects.values_list("pk", flat=True)) == [File.objects.get(pk=new).pk]
+
+
+def test_asgi_refuses_a_declared_length_over_the_cap_before_reading(settings: Any) -> None:
+    from asgiref.sync import async_to_sync
+
+    from drs.files.uploads import UploadBodyLimit
+
+    settings.DRS_MAX_UPLOAD_BYTES = 1000
+    reached: list[str] = []
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(scope["path"])
+
+    async def receive() -> dict[str, Any]:
+        raise AssertionError("the body was read")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    def scope(path: str, length: int) -> dict[str, Any]:
+        headers = [(b"content-length", str(length).encode())]
+        return {"type": "http", "method": "POST", "path": path, "headers": headers}
+
+    limit = UploadBodyLimit(app)
+    async_to_sync(limit)(scope("/api/files/", 10**9), receive, send)
+    assert sent[0]["status"] == 413
+    assert b"DRS_MAX_UPLOAD_BYTES" in sent[1]["body"]
+    assert reached == []
+    async_to_sync(limit)(scope("/api/files/", 2000), receive, send)
+    async_to_sync(limit)(scope("/api/jobs/", 10**9), receive, send)
+    assert reached == ["/api/files/", "/api/jobs/"]

@@ -122,7 +122,7 @@ def test_retention_removes_old_remote_directories(owner: Any, sshd: Sshd, settin
     Job.objects.filter(pk=recent.pk).update(finished_at=timezone.now() - timedelta(days=6))
     counts = run_retention()
     print(f"\nretention run: {counts}")
-    assert counts == {"removed": 1, "failed": 0, "jobs_deleted": 0}
+    assert counts == {"removed": 1, "failed": 0, "jobs_deleted": 0, "files_deleted": 0}
     assert not old_dir.exists() and recent_dir.is_dir()
     old.refresh_from_db()
     assert old.remote_directory == ""  # the job itself and its log stay

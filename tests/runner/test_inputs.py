@@ -164,7 +164,13 @@ def test_runner_killed_while_staging_starts_the_job_once_with_exact_inputs(
     wait_for(lambda: bool(Job.objects.get(pk=job.pk).remote_directory), "the job directory")
     job.refresh_from_db()
     part = sshd.key_user.home / job.remote_directory / "big.dat.drs-part"
-    wait_for(lambda: part.exists() and part.stat().st_size > 20 * 1024 * 1024, "staging", 120)
+
+    def staging() -> bool:
+        state = Job.objects.get(pk=job.pk)
+        assert state.status not in TERMINAL_STATUSES, state.error
+        return part.exists() and part.stat().st_size > 20 * 1024 * 1024
+
+    wait_for(staging, "staging", 300)
     pid = int(Job.objects.get(pk=job.pk).lease_owner.split(":")[1])
     workers.kill(pid)
     assert Job.objects.get(pk=job.pk).started_at is None  # killed before the launch
