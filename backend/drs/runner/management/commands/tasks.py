@@ -3,8 +3,7 @@ scheduled tasks, with a stop that cannot hang.
 
 `qcluster` stops from inside its SIGTERM handler, by setting a multiprocessing Event that
 its sentinel process waits on. When the whole process group gets SIGTERM (`kill -- -PGID`,
-a service manager, Ctrl-C's SIGINT then the supervisor's SIGTERM), the sentinel dies at
-once, and `Event.set()` then waits for ever for the dead waiter to wake (multiprocessing's
+a service manager), the sentinel dies at once, and `Event.set()` then waits for ever for the dead waiter to wake (multiprocessing's
 `Condition.notify_all`): the main process hung in its handler, orphaned once its parent
 gave up. Here a signal only sets a flag; the stop runs in a thread, bounded, and whatever
 is left of the cluster after it is killed."""
