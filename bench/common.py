@@ -189,14 +189,14 @@ KINDS = ("runners", "daphne", "scheduler", "supervisors")
 
 
 def process_kind(proc: psutil.Process) -> str:
-    """`runners` (manage.py runner), `daphne`, `scheduler` (the qcluster processes) or
+    """`runners` (manage.py runner), `daphne`, `scheduler` (the django-q2 processes) or
     `supervisors` (manage.py serve and manage.py workers)."""
     cmd = " ".join(proc.cmdline())
     if "daphne" in cmd:
         return "daphne"
     if "manage.py runner" in cmd:
         return "runners"
-    if "qcluster" in cmd or "multiprocessing" in cmd:
+    if "manage.py tasks" in cmd or "qcluster" in cmd or "multiprocessing" in cmd:
         return "scheduler"
     return "supervisors"
 

@@ -16,7 +16,7 @@ import pytest
 from django.db import DatabaseError, connection
 from rest_framework.test import APIClient
 
-from drs.jobs.models import Job, LogChunk
+from drs.jobs.models import Job, LogChunk, Result
 from tests import factories
 from tests.fixtures.daphne import Daphne
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server
@@ -185,6 +185,43 @@ def test_database_restart(
         f"{figures} ({time.monotonic() - started:.0f} s)"
     )
     assert figures == dict.fromkeys(figures, 0)
+
+
+# --- connection dropped during result collection ------------------------------------------------
+
+
+def test_connection_dropped_during_result_collection(
+    api: APIClient, owner: Any, tmp_path: Any, start_workers: Callable[..., Any]
+) -> None:
+    """The job's connection is killed (its `sshd: user@notty` process) while the runner
+    copies its 1,000 result files: it reconnects and collects the rest, skipping what it
+    stored, and the job ends as its program did."""
+    results = 1000
+    program = (
+        "import os\nos.makedirs('out')\n"
+        f"for i in range({results}):\n"
+        "    open(f'out/r{i:04d}.txt', 'w').write(f'result {i}\\n' * 100)\n"
+    )
+    with Sshd(tmp_path / "sshd") as host:
+        server = ssh_server(host, name="collect", max_concurrent_jobs=5)
+        credential = key_credential(owner, server, host)
+        start_workers(workers=1)
+        job_id = faults.submit(api, server, credential, program, result_patterns=["out/*.txt"])
+        stored = Result.objects.filter(job_id=job_id).count
+        faults.wait_until(lambda: stored() >= 100, "result collection under way", timeout=180)
+        killed = host.drop_connections()
+        at_cut = stored()
+        faults.wait_until(lambda: faults.all_ended([job_id]), "the job to end", timeout=180)
+    job = Job.objects.get(pk=job_id)
+    sizes = dict(Result.objects.filter(job_id=job_id).values_list("path", "size"))
+    print(
+        f"\nconnection killed during collection of {results:,} results ({killed} connection(s) "
+        f"killed, {at_cut} stored at the cut): {job.status}, exit {job.exit_code}, "
+        f"{len(sizes):,} results, error {job.error!r}"
+    )
+    assert killed >= 1 and at_cut < results
+    assert (job.status, job.exit_code, job.error) == ("succeeded", 0, "")
+    assert sizes == {f"out/r{i:04d}.txt": len(f"result {i}\n") * 100 for i in range(results)}
 
 
 # --- SSH link cut ------------------------------------------------------------------------------------

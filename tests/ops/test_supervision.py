@@ -96,7 +96,7 @@ def tree(workers: Workers) -> dict[str, list[int]]:
             continue
         if cmdline.endswith(" runner"):
             kinds["runner"].append(child.pid)
-        elif cmdline.endswith(" qcluster"):
+        elif cmdline.endswith(" tasks"):  # django-q2's cluster (`manage.py tasks`)
             kinds["qcluster"].append(child.pid)
     # django-q2 logs the pid of each part it starts; the sentinel is the cluster's child.
     log = workers.log_text()

@@ -59,15 +59,17 @@ class StallWatch:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, children before grandchildren (read from /proc)."""
+    """Every live process below `pid`, children before grandchildren (read from /proc);
+    zombies (ended, not yet reaped) are left out."""
     parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError, IndexError, ValueError):
             # The command name (field 2) may hold spaces and parentheses: split after it.
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            parents.setdefault(ppid, []).append(int(entry.name))
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            if state != "Z":
+                parents.setdefault(int(ppid), []).append(int(entry.name))
     found: list[int] = []
     queue = [pid]
     while queue:

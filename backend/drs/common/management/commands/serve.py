@@ -3,6 +3,7 @@ runner processes and the task scheduler) as one unit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -14,9 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from drs.common.embedded_redis import embedded_redis_running, start_embedded_redis
+from drs.common.embedded_redis import (
+    embedded_redis_running,
+    start_embedded_redis,
+    stop_embedded_redis,
+)
+from drs.common.supervise import kill_descendants
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
+# How long a stop waits for daphne and the worker tree (which bounds its own stop at 10 s)
+# before killing everything below; the embedded Redis then gets at most 2 s: a stop of the
+# whole group (systemd, `kill -- -PGID`) ends within 15 s.
+STOP_SECONDS = 12.0
 
 
 class Command(BaseCommand):
@@ -68,7 +78,7 @@ class Command(BaseCommand):
         self._stop_children(children)
         listener.close()
         if redis is not None:
-            redis.shutdown()  # type: ignore[attr-defined]
+            stop_embedded_redis(redis)
         sys.exit(exit_code)
 
     def _stop_children(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
@@ -77,13 +87,15 @@ class Command(BaseCommand):
         for child in children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STOP_SECONDS
         for child in children.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        # Killing only the children would orphan their own (the worker tree's runners).
+        if killed := kill_descendants():
+            self.stderr.write(f"killed {len(killed)} process(es) still running after the stop")
+        for child in children.values():
+            child.wait()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from drs.runner.process import Runner
 
 log = logging.getLogger("drs.runner")
-CLOSE_SECONDS = 20
+CLOSE_SECONDS = 8  # within the supervisor's stop (workers.STOP_SECONDS)
 
 
 class Command(BaseCommand):
@@ -34,13 +34,15 @@ class Command(BaseCommand):
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
 
-        def on_signal() -> None:
-            if stop.is_set():
-                os._exit(1)  # a second signal: stop now
+        def on_signal(sig: signal.Signals) -> None:
+            # A second Ctrl-C stops now. Not a second SIGTERM: after a signal to the whole
+            # group, the supervisor forwards one too, and the leases must still be released.
+            if stop.is_set() and sig == signal.SIGINT:
+                os._exit(1)
             stop.set()
 
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, on_signal)
+            loop.add_signal_handler(sig, on_signal, sig)
         runner.start()
         log.info("runner %s ready", runner.owner)
         await stop.wait()

@@ -1,7 +1,8 @@
 """`manage.py workers`: the node's worker tree, supervised.
 
 - DRS_WORKERS runner processes (`manage.py runner`), each following many jobs;
-- one django-q2 cluster (`manage.py qcluster`) for short and scheduled tasks;
+- one django-q2 cluster (`manage.py tasks`: `qcluster` with a bounded stop) for short and
+  scheduled tasks;
 - one notifier (`manage.py notifier`): webhook deliveries and the schedule clock.
 
 A child that dies is started again; when a runner dies, its leases are released at once
@@ -30,6 +31,9 @@ log = logging.getLogger("drs.workers")
 
 MANAGE = str(settings.BASE_DIR / "manage.py")
 RESTART_DELAYS = (0.5, 1, 2, 5, 10, 30)
+# How long a stop waits for the children (each bounds its own: runners 8 s, tasks 8 s)
+# before it kills the whole tree below: within `serve`'s own bound (common/serve.py).
+STOP_SECONDS = 10.0
 # How often the supervisor looks at its children: a dead runner is restarted and its
 # leases handed over within about this (a shorter one only costs idle CPU).
 POLL_SECONDS = 1.0
@@ -76,7 +80,7 @@ class Command(BaseCommand):
             for i in range(options["runners"])
         ]
         if not options["no_scheduler"]:
-            children.append(Child("scheduler", [sys.executable, MANAGE, "qcluster"]))
+            children.append(Child("scheduler", [sys.executable, MANAGE, "tasks"]))
             children.append(Child("notifier", [sys.executable, MANAGE, "notifier"]))
         for child in children:
             child.start()
@@ -141,18 +145,26 @@ class Command(BaseCommand):
             dispatch.dispatch(ids)
 
     def stop_all(self, children: list[Child]) -> None:
-        # Only the cluster's main process gets SIGTERM (signalling every django-q2
-        # process at once can hang it, NOTES.md); runners release their leases on TERM.
+        # Only the cluster's main process gets SIGTERM from here (it stops its own parts);
+        # runners release their leases on TERM. When the whole group was signalled, they
+        # have it already: a second TERM changes nothing for either.
         for child in children:
             if child.proc is not None and child.proc.poll() is None:
                 child.proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STOP_SECONDS
         for child in children:
             if child.proc is None:
                 continue
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    child.proc.kill()
+        # Whatever is still below (a stuck child, a grandchild its parent left) dies now,
+        # before this process exits and its orphans would leave the tree unseen.
+        if killed := kill_descendants():
+            log.warning(
+                "workers: killed %d process(es) still running after %.0f s",
+                len(killed),
+                STOP_SECONDS,
+            )
+        for child in children:
+            if child.proc is not None:
                 child.proc.wait()
