@@ -31,7 +31,7 @@ async function signIn(browser: Browser, viewport: { width: number; height: numbe
   await p.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
   await p.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
   await p.getByRole("button", { name: "Sign in" }).click();
-  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible({ timeout: 60_000 });
   return p;
 }
 
@@ -188,11 +188,12 @@ async function longRunningJob(title: string): Promise<Job> {
   );
   const lab = servers.results.find((s) => s.name === "lab");
   const creds = await api<Page_<{ id: number; server: number }>>("GET", "/api/credentials/");
+  const interps = await api<Page_<{ id: number; name: string }>>("GET", "/api/interpreters/");
   return api<Job>("POST", "/api/jobs/", {
     title,
     server: lab?.id,
     credential: creds.results.find((c) => c.server === lab?.id)?.id,
-    interpreter: lab?.interpreters[0],
+    interpreter: interps.results.find((i) => i.name === "python3")?.id,
     program:
       "import time\nfor i in range(1, 121):\n    print(f'line {i:04d}', flush=True)\n" +
       "print('all lines out', flush=True)\ntime.sleep(600)\n",
