@@ -207,7 +207,7 @@ def test_websocket_refused_by_a_proxy(site: Site) -> None:
             assert site.run("jobs", DRS_URL=url).returncode == 0  # REST passes
             done = site.run(
                 "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--follow",
-                input=b"print(1)", DRS_URL=url,
+                "--quiet", input=b"print(1)", DRS_URL=url,
             )  # fmt: skip
         finally:
             proxy.shutdown()

@@ -80,11 +80,11 @@ def test_submit_follow_exact_bytes_exit_code_and_results(
     start_workers(workers=1)
     done = site.run(
         "submit", "-", "--server", SERVER_NAME, "--interpreter", "python3", "--title", "both",
-        "--result", "*.txt", "--result", "sub/*", "--follow",
+        "--result", "*.txt", "--result", "sub/*", "--follow", "--quiet",
         input=BOTH_STREAMS.encode(),
     )  # fmt: skip
     assert done.stdout == EXPECTED_STDOUT
-    assert done.stderr == EXPECTED_STDERR  # nothing of the CLI's own on a non-terminal
+    assert done.stderr == EXPECTED_STDERR  # --quiet: nothing of the CLI's own
     assert done.returncode == 3
     job = Job.objects.get(title="both")
     assert (job.status, job.exit_code) == ("failed", 3)
@@ -231,20 +231,22 @@ def check_exit_statuses_and_rerun(site: Site) -> None:
     one-line reason on stderr (workers running)."""
     submit = ["submit", "-", "--server", SERVER_NAME, "--interpreter", "python3"]
     killed = b"import os, signal\nprint('bye', flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n"
-    done = site.run(*submit, "--title", "killed", "--follow", input=killed)
+    done = site.run(*submit, "--title", "killed", "--follow", "--quiet", input=killed)
     assert done.stdout == b"bye\n"
     assert done.returncode == 128 + signal.SIGKILL
     assert done.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
 
     # `rerun --follow`: the same program again, followed the same way.
     job = Job.objects.get(title="killed", rerun_of=None)
-    again = site.run("rerun", str(job.pk), "--follow")
+    again = site.run("rerun", str(job.pk), "--follow", "--quiet")
     assert (again.stdout, again.returncode) == (b"bye\n", 137)
     assert again.stderr == b"drs: job killed by SIGKILL (exit status 137)\n"
     assert Job.objects.get(rerun_of=job).status == "failed"
 
     slow = b"import time\nprint('waiting', flush=True)\ntime.sleep(60)\n"
-    timed_out = site.run(*submit, "--timeout", "1", "--title", "timeout", "--follow", input=slow)
+    timed_out = site.run(
+        *submit, "--timeout", "1", "--title", "timeout", "--follow", "-q", input=slow
+    )
     assert (timed_out.stdout, timed_out.returncode) == (b"waiting\n", 124)
     assert timed_out.stderr == b"drs: job timed out: Timed out after 1 s.\n"
 
@@ -252,7 +254,9 @@ def check_exit_statuses_and_rerun(site: Site) -> None:
     refused = key_credential(site.user, site.server, site.sshd)
     refused.username = PASSWORD_USER  # the key is not in this user's authorized_keys
     refused.save()
-    failed = site.run(*submit, "--credential", PASSWORD_USER, "--follow", input=b"print(1)")
+    failed = site.run(
+        *submit, "--credential", PASSWORD_USER, "--follow", "--quiet", input=b"print(1)"
+    )
     assert (failed.stdout, failed.returncode) == (b"", 255)
     assert failed.stderr.startswith(b"drs: job failed to start: ")
     assert failed.stderr.count(b"\n") == 1

@@ -31,7 +31,7 @@ async function signIn(browser: Browser, viewport: { width: number; height: numbe
   await p.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
   await p.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
   await p.getByRole("button", { name: "Sign in" }).click();
-  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible({ timeout: 60_000 });
   return p;
 }
 
@@ -145,6 +145,18 @@ test("the checklist leads from an empty install to a first job's output", async 
   await expect(card.getByTestId("check-result")).toContainText(/Connected in \d+ ms/);
   await expect(card.getByTestId("check-result")).toContainText("python3 starts");
   await shot("04-check-connection");
+  // An interpreter added with "Offer it on" is on the server at once; the check names it
+  // when it does not start (no R on this host).
+  await interp.getByRole("button", { name: "Rscript" }).click();
+  await interp.getByLabel("lab").check();
+  await interp.getByRole("button", { name: "Add interpreter" }).click();
+  await expect(card.getByTestId("server-interpreters")).toContainText("Rscript");
+  await expect(card.getByTestId("server-interpreters")).toContainText("python3");
+  await card.getByRole("button", { name: "Check connection" }).click();
+  await expect(card.getByTestId("check-result")).toContainText(
+    "these interpreters do not start: Rscript (not found on the server",
+  );
+  await shot("04b-check-names-rscript");
 
   await page
     .getByRole("navigation", { name: "Main" })
@@ -154,10 +166,9 @@ test("the checklist leads from an empty install to a first job's output", async 
   await shot("05-checklist-four-done");
   await step("job").getByRole("link", { name: "New job" }).click();
   await jobForm.getByLabel("Server").selectOption({ label: "lab" });
-  await expect(jobForm.getByLabel("Interpreter").locator("option")).toHaveText([
-    "Choose…",
-    "python3",
-  ]);
+  const offered = await jobForm.getByLabel("Interpreter").locator("option").allTextContents();
+  expect(offered.sort()).toEqual(["Choose…", "Rscript", "python3"].sort());
+  await jobForm.getByLabel("Interpreter").selectOption({ label: "python3" });
   await jobForm.getByLabel("Title").fill("first job");
   await jobForm.getByRole("button", { name: "Submit job" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
@@ -177,11 +188,12 @@ async function longRunningJob(title: string): Promise<Job> {
   );
   const lab = servers.results.find((s) => s.name === "lab");
   const creds = await api<Page_<{ id: number; server: number }>>("GET", "/api/credentials/");
+  const interps = await api<Page_<{ id: number; name: string }>>("GET", "/api/interpreters/");
   return api<Job>("POST", "/api/jobs/", {
     title,
     server: lab?.id,
     credential: creds.results.find((c) => c.server === lab?.id)?.id,
-    interpreter: lab?.interpreters[0],
+    interpreter: interps.results.find((i) => i.name === "python3")?.id,
     program:
       "import time\nfor i in range(1, 121):\n    print(f'line {i:04d}', flush=True)\n" +
       "print('all lines out', flush=True)\ntime.sleep(600)\n",

@@ -1,16 +1,18 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useRef, useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { $api, type Interpreter } from "../../api/client";
 import { Field } from "../../components/Field";
 import { applyApiErrors } from "../../lib/forms";
-import { serverInvalidation } from "./queries";
+import { serverInvalidation, serverQueries } from "./queries";
 
 interface InterpreterValues {
   name: string;
   path: string;
   /** One entry per argv item: spaces and quotes stay inside an argument. */
   arguments: { value: string }[];
+  /** New interpreters only: the servers to offer it on (ids), ticked in the same step. */
+  servers?: string[];
 }
 
 const FIELDS = ["name", "path", "arguments"] as const;
@@ -51,13 +53,32 @@ export function InterpreterForm({
     if (!interpreter) reset(EMPTY);
     onDone?.();
   };
-  const create = $api.useMutation("post", "/api/interpreters/", { onSuccess, onError });
+  const servers = useQuery({ ...serverQueries.servers(), enabled: !interpreter });
+  const chosenServers = useRef<string[]>([]);
+  const offer = $api.useMutation("patch", "/api/servers/{id}/");
+  const create = $api.useMutation("post", "/api/interpreters/", {
+    onSuccess: async (created) => {
+      const chosen = new Set(chosenServers.current);
+      try {
+        for (const s of servers.data?.results ?? []) {
+          if (!chosen.has(String(s.id))) continue;
+          const ids = [...(s.interpreters ?? []), created.id];
+          await offer.mutateAsync({ params: { path: { id: s.id } }, body: { interpreters: ids } });
+        }
+      } catch (error) {
+        onError(error);
+      }
+      onSuccess();
+    },
+    onError,
+  });
   const update = $api.useMutation("put", "/api/interpreters/{id}/", { onSuccess, onError });
   const label = interpreter ? `Edit interpreter ${interpreter.name}` : "Add interpreter";
 
   const submit = handleSubmit((v) => {
     setGeneral([]);
     const body = { name: v.name, path: v.path, arguments: v.arguments.map((a) => a.value) };
+    chosenServers.current = v.servers ?? [];
     if (interpreter) update.mutate({ params: { path: { id: interpreter.id } }, body });
     else create.mutate({ body });
   });
@@ -130,6 +151,19 @@ export function InterpreterForm({
           </small>
         )}
       </fieldset>
+      {!interpreter && (servers.data?.results ?? []).length > 0 && (
+        <fieldset className="field">
+          <legend>Offer it on</legend>
+          <div className="row-line">
+            {(servers.data?.results ?? []).map((s) => (
+              <label key={s.id} className="log-option">
+                <input type="checkbox" value={String(s.id)} {...register("servers")} />
+                {s.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
       <div className="form-actions">
         <button type="submit" className="btn">
           {interpreter ? "Save interpreter" : "Add interpreter"}
