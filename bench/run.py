@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures  # noqa: E402
+from bench import measures, webhooks  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.report import table  # noqa: E402
@@ -59,7 +59,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "NOTIFY"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -153,6 +153,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "IDLE": lambda: measures.idle_cost(env, jobs=args.idle_jobs, window=args.idle_window),
             "P6": lambda: measures.p6_api(
                 env, jobs=args.p6_jobs, chunks=args.p6_chunks, requests_=args.p6_requests
+            ),
+            "NOTIFY": lambda: webhooks.notify_isolation(
+                env, duration=args.p1_duration, samples=args.p3_samples
             ),
         }
         for name in ALL:
