@@ -115,9 +115,7 @@ def test_bad_email_url(url: str) -> None:
         email_settings(url)
 
 
-def test_a_schedule_that_cannot_create_its_job_mails_its_owner(
-    owner: Any, mail_on: Smtp
-) -> None:
+def test_a_schedule_that_cannot_create_its_job_mails_its_owner(owner: Any, mail_on: Smtp) -> None:
     from django.utils import timezone
 
     from drs.schedules import clock
