@@ -138,7 +138,9 @@ test("schedules: a bad cron is refused on its field; a good one runs within the 
   const form = page.getByRole("form", { name: "Add schedule" });
   await form.getByLabel("Name").fill("every minute");
   await form.getByLabel("Cron").fill("* * * *");
-  await form.getByLabel("Job").fill(JSON.stringify(jobBody, null, 2));
+  await form
+    .getByRole("textbox", { name: "Job", exact: true })
+    .fill(JSON.stringify(jobBody, null, 2));
   await form.getByRole("button", { name: "Add schedule" }).click();
   await expect(form.getByText("Use 5 fields")).toBeVisible();
   await form.getByLabel("Cron").fill("* * * * *");
