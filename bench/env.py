@@ -209,6 +209,7 @@ class BenchEnv:
             "DRS_REDIS_PREFIX": self.redis_prefix,
             "DRS_DATA_DIR": str(self.data_dir),
             "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
+            "DRS_ALLOWED_WEBHOOK_NETWORKS": "127.0.0.0/8",  # NOTIFY's silent receiver
             "DRS_ADMIN_USER": ADMIN_USER,
             "DRS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "DRS_LOG_LEVEL": "WARNING",

@@ -331,6 +331,26 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _met(p10["goal_met"]),
             ]
         )
+    if "NOTIFY" in m and "baseline" in m["NOTIFY"]:
+        n = m["NOTIFY"]
+        base, hung = n["baseline"], n["with_hung_deliveries"]
+        for key, label in [
+            ("p1_ws_ms", "P1 1 job websocket (p50/p95/p99)"),
+            ("p3_cold_submit_to_start_ms", "P3 cold submit→start (p50/p90)"),
+            ("p3_warm_submit_to_start_ms", "P3 warm submit→start (p50/p90)"),
+        ]:
+            keys = ("p50", "p95", "p99") if key.startswith("p1") else ("p50", "p90")
+            out.append(
+                [
+                    f"NOTIFY {label}",
+                    f"{_ms(hung.get(key), keys)} with {n['deliveries']} hung deliveries "
+                    f"({n['connections_to_silent_receiver']} connections held)",
+                    f"{_ms(base.get(key), keys)} without webhooks",
+                    "",
+                    n["goal"],
+                    "",
+                ]
+            )
     return out
 
 

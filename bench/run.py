@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures, p9  # noqa: E402
+from bench import measures, p9, webhooks  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.metrics_measure import p10_metrics  # noqa: E402
@@ -66,7 +66,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p10_rate": 1000, "p10_duration": 30.0,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10", "NOTIFY"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -164,6 +164,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             ),
             "P9": lambda: p9.p9_inputs(env, megabytes=args.p9_mb),
             "P10": lambda: p10_metrics(env, rate=args.p10_rate, duration=args.p10_duration),
+            "NOTIFY": lambda: webhooks.notify_isolation(
+                env, duration=args.p1_duration, samples=args.p3_samples
+            ),
         }
         for name in ALL:
             if name not in args.only:

@@ -91,6 +91,7 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
     env = os.environ | {
         "DRS_DATA_DIR": str(data_dir),
         "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
+        "DRS_ALLOWED_WEBHOOK_NETWORKS": "127.0.0.0/8",  # notify.spec.ts's receiver
         "DRS_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DRS_ADMIN_USER": "admin",
         "DRS_ADMIN_PASSWORD": admin_password,

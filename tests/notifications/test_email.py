@@ -113,3 +113,30 @@ def test_bad_email_url(url: str) -> None:
 
     with pytest.raises(ImproperlyConfigured, match="DRS_EMAIL_URL"):
         email_settings(url)
+
+
+def test_a_schedule_that_cannot_create_its_job_mails_its_owner(owner: Any, mail_on: Smtp) -> None:
+    from django.utils import timezone
+
+    from drs.schedules import clock
+    from drs.schedules.models import Schedule
+
+    owner.email = "owner@example.org"
+    owner.save()
+    server = factories.server()
+    body = {
+        "server": server.pk,
+        "credential": factories.credential(owner, server).pk,
+        "interpreter": server.interpreters.first().pk,  # type: ignore[union-attr]
+        "program": "print(1)",
+    }
+    Schedule.objects.create(
+        owner=owner, name="nightly", cron="* * * * *", job=body, next_run_at=timezone.now()
+    )
+    owner.credentials.all().delete()
+    assert clock.run_due() == 1
+    assert [m["Subject"] for m in mail_on.messages] == [
+        "[DRS] Schedule nightly: could not create its job"
+    ]
+    text = mail_on.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Reason: credential: " in text
