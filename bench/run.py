@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures  # noqa: E402
+from bench import measures, sweep  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.report import table  # noqa: E402
@@ -41,6 +41,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [2], "p4_duration": 3.0,
         "idle_jobs": 3, "idle_window": 1.5,
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
+        "sweep_jobs": 20,
     },
     "quick": {
         "p1_levels": [1, 10], "p1_duration": 4.0,
@@ -49,6 +50,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [10, 50], "p4_duration": 5.0,
         "idle_jobs": 100, "idle_window": 8.0,
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
+        "sweep_jobs": 1000,
     },
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
@@ -57,9 +59,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [25, 100, 250, 500, 1000], "p4_duration": 20.0,
         "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
+        "sweep_jobs": 1000,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "SWEEP"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -85,7 +88,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("p1_levels", ints), ("p1_duration", float), ("p2_mb", int), ("p2_lines", int),
         ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
         ("idle_window", float), ("p6_jobs", int),
-        ("p6_chunks", int), ("p6_requests", int),
+        ("p6_chunks", int), ("p6_requests", int), ("sweep_jobs", int),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
     args = parser.parse_args(argv)
@@ -154,6 +157,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "P6": lambda: measures.p6_api(
                 env, jobs=args.p6_jobs, chunks=args.p6_chunks, requests_=args.p6_requests
             ),
+            "SWEEP": lambda: sweep.sweep_creation(env, jobs=args.sweep_jobs),
         }
         for name in ALL:
             if name not in args.only:
