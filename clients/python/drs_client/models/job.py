@@ -50,13 +50,13 @@ class Job:
         rerun_of (None | UUID):
         last_seq (int):
         application (str):
+        parameters (Any | None):
         sweep (None | UUID):
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
-        parameters (Any | None):
     """
 
     id: UUID
@@ -81,13 +81,13 @@ class Job:
     rerun_of: None | UUID
     last_seq: int
     application: str
+    parameters: Any | None
     sweep: None | UUID
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
-    parameters: Any | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +151,9 @@ class Job:
 
         application = self.application
 
+        parameters: Any | None
+        parameters = self.parameters
+
         sweep: None | str
         if isinstance(self.sweep, UUID):
             sweep = str(self.sweep)
@@ -166,9 +169,6 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
-
-        parameters: Any | None
-        parameters = self.parameters
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -196,13 +196,13 @@ class Job:
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
                 "application": application,
+                "parameters": parameters,
                 "sweep": sweep,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
-                "parameters": parameters,
             }
         )
 
@@ -314,6 +314,13 @@ class Job:
 
         application = d.pop("application")
 
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
+
+        parameters = _parse_parameters(d.pop("parameters"))
+
         def _parse_sweep(data: object) -> None | UUID:
             if data is None:
                 return data
@@ -339,13 +346,6 @@ class Job:
 
         remote_directory = d.pop("remote_directory")
 
-        def _parse_parameters(data: object) -> Any | None:
-            if data is None:
-                return data
-            return cast(Any | None, data)
-
-        parameters = _parse_parameters(d.pop("parameters"))
-
         job = cls(
             id=id,
             title=title,
@@ -369,13 +369,13 @@ class Job:
             rerun_of=rerun_of,
             last_seq=last_seq,
             application=application,
+            parameters=parameters,
             sweep=sweep,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
-            parameters=parameters,
         )
 
         job.additional_properties = d

@@ -50,6 +50,7 @@ class JobSummary:
         rerun_of (None | UUID):
         last_seq (int):
         application (str):
+        parameters (Any | None):
         sweep (None | UUID):
     """
 
@@ -75,6 +76,7 @@ class JobSummary:
     rerun_of: None | UUID
     last_seq: int
     application: str
+    parameters: Any | None
     sweep: None | UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -139,6 +141,9 @@ class JobSummary:
 
         application = self.application
 
+        parameters: Any | None
+        parameters = self.parameters
+
         sweep: None | str
         if isinstance(self.sweep, UUID):
             sweep = str(self.sweep)
@@ -171,6 +176,7 @@ class JobSummary:
                 "rerun_of": rerun_of,
                 "last_seq": last_seq,
                 "application": application,
+                "parameters": parameters,
                 "sweep": sweep,
             }
         )
@@ -283,6 +289,13 @@ class JobSummary:
 
         application = d.pop("application")
 
+        def _parse_parameters(data: object) -> Any | None:
+            if data is None:
+                return data
+            return cast(Any | None, data)
+
+        parameters = _parse_parameters(d.pop("parameters"))
+
         def _parse_sweep(data: object) -> None | UUID:
             if data is None:
                 return data
@@ -321,6 +334,7 @@ class JobSummary:
             rerun_of=rerun_of,
             last_seq=last_seq,
             application=application,
+            parameters=parameters,
             sweep=sweep,
         )
 

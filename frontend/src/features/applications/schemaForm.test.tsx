@@ -1,21 +1,20 @@
 import { fireEvent, render, screen } from "@testing-library/react";
-import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
-import { type ParameterSchema, ParameterForm, type Values } from "./schemaForm";
+import { ParameterForm, type ParameterSchema, type Values } from "./schemaForm";
 
 const SCHEMA: ParameterSchema = {
   type: "object",
   properties: {
     label: { type: "string", title: "Label" },
     q: { type: "number", title: "Q", minimum: 0, maximum: 1, default: 0.5 },
+    model: { type: "string", title: "Model", enum: ["one", "two"], default: "one" },
   },
   required: ["label"],
 };
 
 function Harness({ onSubmit }: { onSubmit: (v: Values) => void }) {
-  const [values, setValues] = useState<Values>({});
   return (
-    <ParameterForm schema={SCHEMA} values={values} onChange={setValues} onSubmit={onSubmit}>
+    <ParameterForm schema={SCHEMA} onSubmit={onSubmit}>
       <button type="submit">Launch</button>
     </ParameterForm>
   );
@@ -38,7 +37,13 @@ describe("ParameterForm", () => {
     });
     fireEvent.change(q, { target: { value: "0.25" } });
     fireEvent.blur(q);
+    const model = container.querySelector("#root_model") as HTMLSelectElement;
+    fireEvent.focus(model);
+    fireEvent.change(model, { target: { value: "1" } });
+    fireEvent.blur(model);
     fireEvent.click(screen.getByRole("button", { name: "Launch" }));
-    await vi.waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ label: "a b", q: 0.25 }));
+    await vi.waitFor(() =>
+      expect(onSubmit).toHaveBeenCalledWith({ label: "a b", q: 0.25, model: "two" }),
+    );
   });
 });
