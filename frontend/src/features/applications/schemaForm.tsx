@@ -126,7 +126,6 @@ export function ParameterForm({
       transformErrors={transformErrors}
       showErrorList={false}
       noHtml5Validate
-      liveValidate="onBlur"
       {...(extraErrors ? { extraErrors } : {})}
       {...(onChange ? { onChange: (e) => onChange((e.formData ?? {}) as Values) } : {})}
       onSubmit={(e) => onSubmit?.((e.formData ?? {}) as Values)}
