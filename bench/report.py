@@ -351,6 +351,21 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     "",
                 ]
             )
+    if "SWEEP" in m and "create_s" in m["SWEEP"]:
+        sw = m["SWEEP"]
+        delay = sw["other_user_p99_delay_ms"]
+        met = sw["create_s"] <= 2.0 and delay is not None and delay <= 50
+        out.append(
+            [
+                f"SWEEP of {sw['jobs']} jobs: POST / all left queued",
+                f"{sw['create_s']:g} s / {sw['all_left_queued_s']:g} s",
+                f"another user's submit before {_ms(sw['other_user_submit_before_ms'])}, "
+                f"during {_ms(sw['other_user_submit_during_ms'])} (p50/p95/p99)",
+                f"p99 +{delay} ms" if delay is not None else "",
+                "created <= 2 s, others' p99 +<= 50 ms",
+                _met(met),
+            ]
+        )
     return out
 
 

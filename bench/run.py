@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures, p9, webhooks  # noqa: E402
+from bench import measures, p9, sweep, webhooks  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.metrics_measure import p10_metrics  # noqa: E402
@@ -44,6 +44,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
         "p9_mb": 5,
         "p10_rate": 200, "p10_duration": 3.0,
+        "sweep_jobs": 20,
     },
     "quick": {
         "p1_levels": [1, 10], "p1_duration": 4.0,
@@ -54,6 +55,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
         "p9_mb": 50,
         "p10_rate": 1000, "p10_duration": 5.0,
+        "sweep_jobs": 1000,
     },
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
@@ -64,9 +66,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
         "p9_mb": 200,
         "p10_rate": 1000, "p10_duration": 30.0,
+        "sweep_jobs": 1000,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10", "NOTIFY"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10", "NOTIFY", "SWEEP"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -92,8 +95,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("p1_levels", ints), ("p1_duration", float), ("p2_mb", int), ("p2_lines", int),
         ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
         ("idle_window", float), ("p6_jobs", int),
-        ("p6_chunks", int), ("p6_requests", int), ("p9_mb", int),
-        ("p6_chunks", int), ("p6_requests", int), ("p10_rate", int), ("p10_duration", float),
+        ("p6_chunks", int), ("p6_requests", int), ("p9_mb", int), ("p10_rate", int),
+        ("p10_duration", float), ("sweep_jobs", int),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
     args = parser.parse_args(argv)
@@ -167,6 +170,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "NOTIFY": lambda: webhooks.notify_isolation(
                 env, duration=args.p1_duration, samples=args.p3_samples
             ),
+            "SWEEP": lambda: sweep.sweep_creation(env, jobs=args.sweep_jobs),
         }
         for name in ALL:
             if name not in args.only:

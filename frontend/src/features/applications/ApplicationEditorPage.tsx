@@ -9,7 +9,7 @@ import { RouteErrorBoundary } from "../../components/RouteErrorBoundary";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { serverQueries } from "../servers/queries";
 import { applicationInvalidation, applicationQueries } from "./queries";
-import { ParameterForm, type ParameterSchema, type Values } from "./schemaForm";
+import { ParameterForm, type ParameterSchema } from "./schemaForm";
 
 type Application = Schemas["Application"];
 
@@ -106,7 +106,6 @@ export function ApplicationEditorPage() {
   const servers = useQuery(serverQueries.servers());
   const interpreters = useQuery(serverQueries.interpreters());
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [preview, setPreview] = useState<Values>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
   const filled = useRef(false);
@@ -342,7 +341,7 @@ export function ApplicationEditorPage() {
         <aside className="card editor-preview" aria-label="Form preview">
           <h2>Preview</h2>
           {parsed.schema ? (
-            <PreviewForm schema={parsed.schema} values={preview} onChange={setPreview} />
+            <PreviewForm schema={parsed.schema} />
           ) : (
             <p className="muted">{parsed.error}</p>
           )}
@@ -352,19 +351,11 @@ export function ApplicationEditorPage() {
   );
 }
 
-function PreviewForm({
-  schema,
-  values,
-  onChange,
-}: {
-  schema: ParameterSchema;
-  values: Values;
-  onChange: (v: Values) => void;
-}) {
+function PreviewForm({ schema }: { schema: ParameterSchema }) {
   // A schema mid-edit can be anything: the preview must never take the page down.
   return (
     <RouteErrorBoundary resetKey={JSON.stringify(schema)}>
-      <ParameterForm schema={schema} values={values} onChange={onChange} />
+      <ParameterForm schema={schema} />
     </RouteErrorBoundary>
   );
 }

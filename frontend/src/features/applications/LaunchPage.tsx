@@ -34,7 +34,8 @@ export function LaunchPage() {
   const [server, setServer] = useState("");
   const [credential, setCredential] = useState("");
   const [title, setTitle] = useState("");
-  const [values, setValues] = useState<Values>({});
+  // The form's first values: none, or an earlier job's (a new key refills the form).
+  const [initial, setInitial] = useState<{ key: string; values: Values }>({ key: "", values: {} });
   const [sweep, setSweep] = useState(false);
   const [vary, setVary] = useState<Record<string, string>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
@@ -46,7 +47,7 @@ export function LaunchPage() {
   useEffect(() => {
     if (source.data && !filled.current) {
       filled.current = true;
-      setValues((source.data.parameters as Values | null) ?? {});
+      setInitial({ key: source.data.id, values: (source.data.parameters as Values | null) ?? {} });
       setServer(String(source.data.server));
       if (source.data.credential != null) setCredential(String(source.data.credential));
       setTitle(source.data.title);
@@ -265,9 +266,9 @@ export function LaunchPage() {
           </fieldset>
         )}
         <ParameterForm
+          key={initial.key}
           schema={withoutVaried(schema, varied)}
-          values={values}
-          onChange={setValues}
+          initial={initial.values}
           onSubmit={submit}
           extraErrors={extraErrors}
         >

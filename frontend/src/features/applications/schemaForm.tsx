@@ -98,21 +98,22 @@ export function withoutVaried(schema: ParameterSchema, varied: readonly string[]
   return { ...schema, properties, required };
 }
 
+/** The form keeps its own values (rjsf's state): `initial` fills it when it mounts (remount
+ * with a new `key` to refill it); `onChange` reports each change, `onSubmit` the values
+ * that passed validation. */
 export function ParameterForm({
   schema,
-  values,
+  initial,
   onChange,
   onSubmit,
   extraErrors,
-  formId,
   children,
 }: {
   schema: ParameterSchema;
-  values: Values;
+  initial?: Values;
   onChange?: (values: Values) => void;
   onSubmit?: (values: Values) => void;
   extraErrors?: ErrorSchema | undefined;
-  formId?: string;
   children?: ReactNode;
 }) {
   return (
@@ -120,15 +121,13 @@ export function ParameterForm({
       className="rjsf parameter-form"
       schema={schema}
       uiSchema={uiSchemaFor(schema)}
-      formData={values}
+      {...(initial ? { formData: initial } : {})}
       validator={validator}
       transformErrors={transformErrors}
       showErrorList={false}
       noHtml5Validate
-      liveValidate="onBlur"
       {...(extraErrors ? { extraErrors } : {})}
-      {...(formId ? { id: formId } : {})}
-      onChange={(e) => onChange?.((e.formData ?? {}) as Values)}
+      {...(onChange ? { onChange: (e) => onChange((e.formData ?? {}) as Values) } : {})}
       onSubmit={(e) => onSubmit?.((e.formData ?? {}) as Values)}
     >
       {children}

@@ -1,0 +1,144 @@
+// Applications in the browser: a generated launch form with client-side validation in
+// the API's words, a launched job, and a 6-job sweep whose grid fills live.
+import { readFileSync } from "node:fs";
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
+  return value;
+};
+const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "../../test-artifacts";
+
+test.describe.configure({ mode: "serial" });
+
+let context: BrowserContext;
+let page: Page;
+
+async function api<T>(method: "GET" | "POST" | "PATCH", path: string, data?: unknown): Promise<T> {
+  const csrf = (await context.cookies()).find((c) => c.name === "csrftoken")?.value ?? "";
+  const response = await page.request.fetch(path, {
+    method,
+    ...(data !== undefined ? { data } : {}),
+    headers: { "X-CSRFToken": csrf, Referer: `${env("E2E_BASE_URL")}/` },
+  });
+  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBeTruthy();
+  return (await response.json()) as T;
+}
+
+const LABEL = "two words; $(touch pwned) `id` 'q'";
+
+test.beforeAll(async ({ browser }) => {
+  context = await browser.newContext();
+  page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+  await page.goto("/signin");
+  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
+  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+
+  // A pinned server and a key credential, set up through the API (drs.spec.ts covers
+  // doing that in the browser).
+  const interpreters = await api<{ results: { id: number; name: string }[] }>(
+    "GET",
+    "/api/interpreters/",
+  );
+  const python = interpreters.results.find((i) => i.name === "python3");
+  const server = await api<{ id: number }>("POST", "/api/servers/", {
+    name: "apps-sshd",
+    hostname: env("E2E_SSH_HOST"),
+    port: Number(env("E2E_SSH_PORT")),
+    interpreters: [python?.id],
+  });
+  const key = await api<{ key: string }>("POST", `/api/servers/${server.id}/scan-host-key/`);
+  await api("PATCH", `/api/servers/${server.id}/`, { host_key: key.key });
+  await api("POST", "/api/credentials/", {
+    server: server.id,
+    username: env("E2E_SSH_USER"),
+    kind: "key",
+    name: "apps key",
+    private_key: readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"),
+  });
+  await api("POST", "/api/applications/", {
+    name: "echo-args",
+    title: "Echo arguments",
+    description: "Prints its **argv**, one item per line.",
+    interpreter: python?.id,
+    program: "import sys\nfor item in sys.argv[1:]:\n    print(repr(item))\n",
+    arguments: ["{label}", "{q}", "{model}"],
+    parameters: {
+      type: "object",
+      properties: {
+        label: { type: "string", title: "Label" },
+        q: { type: "number", title: "Q", minimum: 0, maximum: 1, default: 0.5 },
+        model: { type: "string", title: "Model", enum: ["one", "two"], default: "one" },
+      },
+      required: ["label"],
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await context.close();
+});
+
+test("launch an application from its generated form", async () => {
+  await page.reload(); // the lists read before the setup above are not reread otherwise
+  await page.getByRole("link", { name: "Applications", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Least-squares fit" })).toBeVisible();
+  await page.getByRole("link", { name: "Launch Echo arguments" }).click();
+  await expect(page.getByRole("heading", { name: "Echo arguments" })).toBeVisible();
+  await page.getByLabel("Server").selectOption({ label: "apps-sshd" });
+
+  // Validation in the browser, in the API's words, before anything is sent.
+  await page.locator("#root_q").fill("2");
+  await page.getByRole("button", { name: "Launch", exact: true }).click();
+  await expect(page.getByText("Must be at most 1.")).toBeVisible();
+  await expect(page.getByText("This parameter is required.")).toBeVisible();
+  await expect(page).toHaveURL(/\/applications\/echo-args\/launch/);
+  await page.screenshot({ path: `${ARTIFACTS}/apps-01-validation.png`, fullPage: true });
+
+  await page.locator("#root_label").fill(LABEL);
+  await page.locator("#root_q").fill("0.25");
+  await page.locator("#root_model").selectOption("two");
+  await page.getByRole("button", { name: "Launch", exact: true }).click();
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expect(page.locator(".badge[data-status='succeeded']").first()).toBeVisible({
+    timeout: 90_000,
+  });
+  const id = page.url().split("/").pop() as string;
+  const log = await page.request.get(`/api/jobs/${id}/log.txt`);
+  // Python's repr of the label: one argv item, quoted with " as it holds a '.
+  expect(await log.text()).toBe(`${JSON.stringify(LABEL)}\n'0.25'\n'two'\n`);
+
+  // Edit and rerun reopens the form with the same values.
+  await page.getByRole("link", { name: "Edit and rerun" }).click();
+  await expect(page.locator("#root_label")).toHaveValue(LABEL);
+  await expect(page.locator("#root_q")).toHaveValue("0.25");
+});
+
+test("a 6-job sweep fills its grid", async () => {
+  await page.goto("/applications/echo-args/launch");
+  await page.getByLabel("Server").selectOption({ label: "apps-sshd" });
+  await page.getByLabel("Sweep: one job per combination of values").check();
+  const vary = page.getByRole("group", { name: "Vary" });
+  await vary.getByRole("checkbox", { name: "Q" }).check();
+  await vary.getByLabel("Values of Q").fill("0.1, 0.2, 5");
+  await expect(vary.getByText("5: Must be at most 1.")).toBeVisible();
+  await vary.getByLabel("Values of Q").fill("0.1, 0.2, 0.3");
+  await vary.getByRole("checkbox", { name: "Model" }).check();
+  await vary.getByLabel("Values of Model").fill("one, two");
+  await expect(vary.getByText("6 jobs")).toBeVisible();
+  await page.locator("#root_label").fill("sweep");
+  await page.getByRole("button", { name: "Launch 6 jobs" }).click();
+  await expect(page).toHaveURL(/\/sweeps\/[0-9a-f-]{36}$/);
+  const tiles = page.getByRole("list", { name: "Sweep jobs" }).getByRole("link");
+  await expect(tiles).toHaveCount(6);
+  await expect(tiles.and(page.locator("[data-status='succeeded']"))).toHaveCount(6, {
+    timeout: 120_000,
+  });
+  await expect(page.getByRole("list", { name: "Jobs by status" })).toHaveText("succeeded: 6");
+  await expect(tiles.first()).toContainText("q=0.1 model=one");
+  await page.screenshot({ path: `${ARTIFACTS}/apps-02-sweep.png`, fullPage: true });
+});
