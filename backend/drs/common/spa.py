@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponseNotFound
 from django.http.response import HttpResponseBase
 
-
 # The SPA runs only its own bundled code: no inline script or style, no other origin
 # (websockets included: CSP 3 browsers match same-origin ws/wss with 'self'); images may
 # be data: URIs (the preview of a result). /api/docs/ (Swagger UI) is served without it.

@@ -152,7 +152,8 @@ export interface paths {
         put?: never;
         /**
          * @description Create an ed25519 key pair and install its public key on the server, logging in
-         *     once with `password` (which is never stored).
+         *     once with `password` (which is never stored). Throttled per user and per target
+         *     account (server + username): 429 with Retry-After.
          */
         post: operations["credentials_generate"];
         delete?: never;
@@ -488,6 +489,7 @@ export interface components {
             /** @description SHA256 fingerprint, as `ssh-keygen -lf` shows. */
             fingerprint: string;
         };
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         Interpreter: {
             readonly id: number;
             name: string;
@@ -495,6 +497,7 @@ export interface components {
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         InterpreterRequest: {
             name: string;
             path: string;
@@ -740,12 +743,14 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         PatchedInterpreterRequest: {
             name?: string;
             path?: string;
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         PatchedServerRequest: {
             name?: string;
             kind?: components["schemas"]["ServerKindEnum"];
@@ -769,6 +774,7 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         Server: {
             readonly id: number;
             name: string;
@@ -789,7 +795,10 @@ export interface components {
             readonly updated_at: string;
         };
         ServerCheckRequest: {
-            /** @description Your credential to log in with; default: your first one for this server. */
+            /**
+             * Format: int64
+             * @description Your credential to log in with; default: your first one for this server.
+             */
             credential?: number;
         };
         /**
@@ -798,6 +807,7 @@ export interface components {
          * @enum {string}
          */
         ServerKindEnum: "ssh" | "local";
+        /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         ServerRequest: {
             name: string;
             kind?: components["schemas"]["ServerKindEnum"];

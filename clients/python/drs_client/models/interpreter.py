@@ -13,7 +13,8 @@ T = TypeVar("T", bound="Interpreter")
 
 @_attrs_define
 class Interpreter:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         id (int):
         name (str):

@@ -13,7 +13,8 @@ T = TypeVar("T", bound="InterpreterRequest")
 
 @_attrs_define
 class InterpreterRequest:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         name (str):
         path (str):

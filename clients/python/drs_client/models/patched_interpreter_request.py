@@ -13,7 +13,8 @@ T = TypeVar("T", bound="PatchedInterpreterRequest")
 
 @_attrs_define
 class PatchedInterpreterRequest:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         name (str | Unset):
         path (str | Unset):

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="PatchedServerRequest")
 
 @_attrs_define
 class PatchedServerRequest:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         name (str | Unset):
         kind (ServerKindEnum | Unset): * `ssh` - SSH

@@ -15,7 +15,8 @@ T = TypeVar("T", bound="Server")
 
 @_attrs_define
 class Server:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         id (int):
         name (str):

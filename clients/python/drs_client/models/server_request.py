@@ -14,7 +14,8 @@ T = TypeVar("T", bound="ServerRequest")
 
 @_attrs_define
 class ServerRequest:
-    """
+    """A ModelSerializer whose generated text, integer and relation fields are strict.
+
     Attributes:
         name (str):
         kind (ServerKindEnum | Unset): * `ssh` - SSH

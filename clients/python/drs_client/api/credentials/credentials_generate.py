@@ -60,7 +60,8 @@ def sync_detailed(
     body: CredentialGenerateRequest,
 ) -> Response[Credential]:
     """Create an ed25519 key pair and install its public key on the server, logging in
-    once with `password` (which is never stored).
+    once with `password` (which is never stored). Throttled per user and per target
+    account (server + username): 429 with Retry-After.
 
     Args:
         body (CredentialGenerateRequest):
@@ -90,7 +91,8 @@ def sync(
     body: CredentialGenerateRequest,
 ) -> Credential | None:
     """Create an ed25519 key pair and install its public key on the server, logging in
-    once with `password` (which is never stored).
+    once with `password` (which is never stored). Throttled per user and per target
+    account (server + username): 429 with Retry-After.
 
     Args:
         body (CredentialGenerateRequest):
@@ -115,7 +117,8 @@ async def asyncio_detailed(
     body: CredentialGenerateRequest,
 ) -> Response[Credential]:
     """Create an ed25519 key pair and install its public key on the server, logging in
-    once with `password` (which is never stored).
+    once with `password` (which is never stored). Throttled per user and per target
+    account (server + username): 429 with Retry-After.
 
     Args:
         body (CredentialGenerateRequest):
@@ -143,7 +146,8 @@ async def asyncio(
     body: CredentialGenerateRequest,
 ) -> Credential | None:
     """Create an ed25519 key pair and install its public key on the server, logging in
-    once with `password` (which is never stored).
+    once with `password` (which is never stored). Throttled per user and per target
+    account (server + username): 429 with Retry-After.
 
     Args:
         body (CredentialGenerateRequest):

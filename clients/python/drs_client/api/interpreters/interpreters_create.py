@@ -61,7 +61,8 @@ def sync_detailed(
 ) -> Response[Interpreter]:
     """
     Args:
-        body (InterpreterRequest):
+        body (InterpreterRequest): A ModelSerializer whose generated text, integer and relation
+            fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,7 +90,8 @@ def sync(
 ) -> Interpreter | None:
     """
     Args:
-        body (InterpreterRequest):
+        body (InterpreterRequest): A ModelSerializer whose generated text, integer and relation
+            fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +114,8 @@ async def asyncio_detailed(
 ) -> Response[Interpreter]:
     """
     Args:
-        body (InterpreterRequest):
+        body (InterpreterRequest): A ModelSerializer whose generated text, integer and relation
+            fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +141,8 @@ async def asyncio(
 ) -> Interpreter | None:
     """
     Args:
-        body (InterpreterRequest):
+        body (InterpreterRequest): A ModelSerializer whose generated text, integer and relation
+            fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -68,7 +68,8 @@ def sync_detailed(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
+        body (PatchedInterpreterRequest | Unset): A ModelSerializer whose generated text, integer
+            and relation fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -99,7 +100,8 @@ def sync(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
+        body (PatchedInterpreterRequest | Unset): A ModelSerializer whose generated text, integer
+            and relation fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +127,8 @@ async def asyncio_detailed(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
+        body (PatchedInterpreterRequest | Unset): A ModelSerializer whose generated text, integer
+            and relation fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,7 +157,8 @@ async def asyncio(
     """
     Args:
         id (int):
-        body (PatchedInterpreterRequest | Unset):
+        body (PatchedInterpreterRequest | Unset): A ModelSerializer whose generated text, integer
+            and relation fields are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -61,7 +61,8 @@ def sync_detailed(
 ) -> Response[Server]:
     """
     Args:
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -89,7 +90,8 @@ def sync(
 ) -> Server | None:
     """
     Args:
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +114,8 @@ async def asyncio_detailed(
 ) -> Response[Server]:
     """
     Args:
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +141,8 @@ async def asyncio(
 ) -> Server | None:
     """
     Args:
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

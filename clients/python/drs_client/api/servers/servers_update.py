@@ -67,7 +67,8 @@ def sync_detailed(
     """
     Args:
         id (int):
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,7 +99,8 @@ def sync(
     """
     Args:
         id (int):
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,7 +126,8 @@ async def asyncio_detailed(
     """
     Args:
         id (int):
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,7 +156,8 @@ async def asyncio(
     """
     Args:
         id (int):
-        body (ServerRequest):
+        body (ServerRequest): A ModelSerializer whose generated text, integer and relation fields
+            are strict.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
