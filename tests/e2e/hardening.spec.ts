@@ -43,3 +43,29 @@ test("Swagger UI still renders", async ({ page }) => {
   await page.goto("/api/docs/");
   await expect(page.getByText("DRS API").first()).toBeVisible();
 });
+
+test("API tokens: created (shown once), listed, revoked", async ({ page }) => {
+  await page.goto("/");
+  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
+  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await page.goto("/credentials");
+  const panel = page.getByRole("region", { name: "API tokens" });
+  await panel.getByLabel("Token name").fill("\u202Egnp.exe");
+  await panel.getByRole("button", { name: "Create token" }).click();
+  const key = (await panel.getByTestId("new-token").textContent()) ?? "";
+  expect(key).toMatch(/^drs_/);
+  // The name shows its bidi control instead of obeying it.
+  await expect(panel.getByRole("cell", { name: "<U+202E>gnp.exe" })).toBeVisible();
+  const me = await page.request.get("/api/auth/me/", {
+    headers: { Authorization: `Token ${key}` },
+  });
+  expect(me.status()).toBe(200);
+  await panel.getByRole("button", { name: "Revoke \u202Egnp.exe" }).click();
+  await expect(panel.getByRole("cell", { name: "<U+202E>gnp.exe" })).toHaveCount(0);
+  const after = await page.request.get("/api/auth/me/", {
+    headers: { Authorization: `Token ${key}` },
+  });
+  expect(after.status()).toBe(401);
+});

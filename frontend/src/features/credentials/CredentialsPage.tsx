@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../api/errors";
 import { serverQueries } from "../servers/queries";
+import { TokensPanel } from "../tokens/TokensPanel";
 import { CredentialForm } from "./CredentialForm";
 import { CredentialRow } from "./CredentialRow";
 import { GenerateForm } from "./GenerateForm";
@@ -82,6 +83,7 @@ export function CredentialsPage() {
           </table>
         </div>
       )}
+      <TokensPanel />
     </section>
   );
 }
