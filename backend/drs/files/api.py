@@ -39,6 +39,7 @@ class FileViewSet(
     # Uploads only: this view sets its own body limit (DRS_MAX_UPLOAD_BYTES), far above
     # the one for JSON bodies, and reads the body through its streaming handler.
     parser_classes = [parsers.MultiPartParser]
+    max_body_bytes = staticmethod(body_limit)  # common/bodylimit.py: daphne and Django
 
     def get_queryset(self) -> QuerySet[File]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
