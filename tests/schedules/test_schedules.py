@@ -206,3 +206,34 @@ def test_next_runs_follow_dst() -> None:
     runs = next_runs("30 2 * * *", "Europe/Paris", after, 3)
     assert runs[0] == datetime(2027, 3, 27, 1, 30, tzinfo=UTC)
     assert runs[-1] == datetime(2027, 3, 29, 0, 30, tzinfo=UTC)
+
+
+def test_an_application_job_body_is_rendered_at_each_run(
+    api: APIClient, staff_api: APIClient, owner: Any
+) -> None:
+    server = factories.server()
+    credential = factories.credential(owner, server)
+    app = {
+        "name": "nightly-fit",
+        "title": "Nightly fit",
+        "interpreter": server.interpreters.get(name="python3").pk,
+        "program": "import sys\nprint(sys.argv)\n",
+        "arguments": ["--q-max={q_max}"],
+        "parameters": {
+            "type": "object",
+            "properties": {"q_max": {"type": "number", "minimum": 0, "maximum": 1}},
+            "required": ["q_max"],
+        },
+    }
+    assert staff_api.post("/api/applications/", app, format="json").status_code == 201
+    job = {"application": "nightly-fit", "server": server.pk, "credential": credential.pk}
+    bad = create(api, job | {"parameters": {"q_max": 2}}, cron="* * * * *")
+    assert bad.status_code == 400, bad.content
+    assert "job" in bad.json()
+    resp = create(api, job | {"parameters": {"q_max": 0.2}}, cron="* * * * *")
+    assert resp.status_code == 201, resp.content
+    make_due(resp.json()["id"])
+    assert clock.run_due() == 1
+    created = Job.objects.get(schedule_id=resp.json()["id"])
+    assert (created.application, created.parameters) == ("nightly-fit", {"q_max": 0.2})
+    assert created.arguments == ["--q-max=0.2"]

@@ -19,13 +19,17 @@ from drs.schedules.models import Schedule, ScheduleRun
 def validate_job_body(*, owner: Any, body: Any) -> dict[str, Any]:
     """The body as POST /api/jobs/ would take it from OWNER now: the same serializer,
     so a schedule's job is exactly a submission (a removed credential is refused)."""
+    from drs.applications.services import application_job_request
     from drs.jobs.serializers import JobCreateSerializer
 
     if not isinstance(body, dict):
         raise serializers.ValidationError("A JSON object: a body POST /api/jobs/ accepts.")
-    checked = JobCreateSerializer(data=body, context={"request": SimpleNamespace(user=owner)})
+    data, recorded = body, dict[str, Any]()
+    if "application" in body:  # rendered into a plain job, as POST /api/jobs/ does
+        data, recorded = application_job_request(body, user=owner)
+    checked = JobCreateSerializer(data=data, context={"request": SimpleNamespace(user=owner)})
     checked.is_valid(raise_exception=True)
-    return dict(checked.validated_data)
+    return {**checked.validated_data, **recorded}
 
 
 def next_run_after(schedule: Schedule, after: datetime) -> datetime | None:

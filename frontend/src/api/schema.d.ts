@@ -4,6 +4,44 @@
  */
 
 export interface paths {
+    "/api/applications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        get: operations["applications_list"];
+        put?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        post: operations["applications_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{name}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        get: operations["applications_retrieve"];
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        put: operations["applications_update"];
+        post?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        delete: operations["applications_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Curated launchers: staff write, everyone reads (disabled ones: staff only). */
+        patch: operations["applications_partial_update"];
+        trace?: never;
+    };
     "/api/auth/login/": {
         parameters: {
             query?: never;
@@ -135,6 +173,7 @@ export interface paths {
         get: operations["credentials_retrieve"];
         put: operations["credentials_update"];
         post?: never;
+        /** @description Delete a credential no unfinished job uses (409 naming them otherwise). */
         delete: operations["credentials_destroy"];
         options?: never;
         head?: never;
@@ -156,6 +195,60 @@ export interface paths {
          *     account (server + username): 429 with Retry-After.
          */
         post: operations["credentials_generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_list"];
+        put?: never;
+        /**
+         * @description Upload a file (multipart field `file`, optional `name`): streamed to storage and
+         *     hashed on the way; over DRS_MAX_UPLOAD_BYTES → 413.
+         */
+        post: operations["files_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["files_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Delete the file; refused (409) while jobs use it as an input. */
+        delete: operations["files_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The exact bytes uploaded, streamed. */
+        get: operations["files_download"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -205,7 +298,11 @@ export interface paths {
         /** @description Jobs, newest first, a page at a time: follow `next` (cursor pagination). */
         get: operations["jobs_list"];
         put?: never;
-        /** @description Submit a job: it is `queued` at once and starts when its server has room. */
+        /**
+         * @description Submit a job: it is `queued` at once and starts when its server has room. Either
+         *     a program (interpreter, program, arguments...) or an application and its parameters,
+         *     which render into the same plain job.
+         */
         post: operations["jobs_create"];
         delete?: never;
         options?: never;
@@ -309,6 +406,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/metrics/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
+         *     order, at most `limit`. `complete` once the job ended and nothing follows.
+         */
+        get: operations["jobs_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{id}/rerun/": {
         parameters: {
             query?: never;
@@ -363,6 +480,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{id}/results/{result_id}/table/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description A result file read as a numeric table (CSV, TSV, or whitespace-separated with
+         *     `#` comments), down-sampled to at most `max_points` evenly spaced rows.
+         */
+        get: operations["jobs_results_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your notification defaults, and whether this installation sends email. */
+        get: operations["notifications_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["notifications_settings_update"];
+        trace?: never;
+    };
+    "/api/schedules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        get: operations["schedules_list"];
+        put?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        post: operations["schedules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schedules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        get: operations["schedules_retrieve"];
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        put: operations["schedules_update"];
+        post?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        delete: operations["schedules_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner. */
+        patch: operations["schedules_partial_update"];
+        trace?: never;
+    };
     "/api/servers/": {
         parameters: {
             query?: never;
@@ -405,7 +597,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Log in with one of your credentials and run `true`: latency or the error. */
+        /**
+         * @description Log in with one of your credentials, run `true`, and check that each of the server's
+         *     interpreters starts (runs an empty program file): latency, or what failed.
+         */
         post: operations["servers_check"];
         delete?: never;
         options?: never;
@@ -433,15 +628,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sweeps/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sweeps_list"];
+        put?: never;
+        /** @description One job per combination of the `vary` lists (all or none are created). */
+        post: operations["sweeps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The sweep and how many of its jobs are in each status. */
+        get: operations["sweeps_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sweeps/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Cancel every job of the sweep that has not ended. */
+        post: operations["sweeps_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_list"];
+        put?: never;
+        /** @description Add a webhook; the 201 shows its secret, once. */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["webhooks_retrieve"];
+        put: operations["webhooks_update"];
+        post?: never;
+        delete: operations["webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["webhooks_partial_update"];
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The delivery log: every attempt, newest first. */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a `webhook.test` event now (even to a disabled webhook). */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Application: {
+            readonly id: number;
+            name: string;
+            title: string;
+            description?: string;
+            interpreter: number;
+            readonly interpreter_name: string;
+            /** @description The script the interpreter runs. */
+            program: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description A job of an application: its parameters instead of an interpreter, a program,
+         *     arguments and an environment (those come from the application).
+         */
+        ApplicationJobCreateRequest: {
+            /** @description The application's name. */
+            application: string;
+            /** @description Values by parameter name. */
+            parameters?: unknown;
+            server: number;
+            /** @description One of your credentials for this server. */
+            credential: number;
+            /** @default  */
+            title: string;
+            resources?: {
+                [key: string]: unknown;
+            };
+            inputs?: {
+                [key: string]: unknown;
+            }[];
+        };
+        ApplicationRequest: {
+            name: string;
+            title: string;
+            description?: string;
+            interpreter: number;
+            /** @description The script the interpreter runs. */
+            program: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
+        };
         CheckResult: {
+            /** @description Logged in and every interpreter starts. */
             ok: boolean;
-            /** Format: double */
+            /**
+             * Format: double
+             * @description The login and `true`.
+             */
             latency_ms: number | null;
             error: string;
+            /** @description Each of the server's interpreters, checked after the login. */
+            interpreters: components["schemas"]["InterpreterStatus"][];
         };
         Conflict: {
             /** @description Why it cannot be done now, e.g. jobs in the way. */
@@ -483,6 +877,55 @@ export interface components {
             /** @description Login password (kind `password`). */
             password?: string;
         };
+        DeliveryAttempt: {
+            readonly id: number;
+            /** Format: uuid */
+            readonly delivery: string;
+            readonly event: string;
+            /**
+             * @description The delivery's state now (pending: another attempt is due).
+             *
+             *     * `pending` - Pending
+             *     * `delivered` - Delivered
+             *     * `failed` - Failed (no attempts left)
+             */
+            readonly state: components["schemas"]["DeliveryStateEnum"];
+            readonly attempt: number;
+            /** Format: date-time */
+            readonly time: string;
+            readonly status_code: number | null;
+            readonly error: string;
+            readonly duration_ms: number;
+            readonly response_excerpt: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `delivered` - Delivered
+         *     * `failed` - Failed (no attempts left)
+         * @enum {string}
+         */
+        DeliveryStateEnum: "pending" | "delivered" | "failed";
+        File: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly name: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly owner: string;
+            readonly download_url: string;
+        };
+        /** @description Documents the multipart body; the view reads the streamed upload itself. */
+        FileUploadRequest: {
+            /**
+             * Format: binary
+             * @description The bytes to store.
+             */
+            file: string;
+            /** @description Defaults to the uploaded file's name. */
+            name?: string;
+        };
         HostKey: {
             /** @description The host's OpenSSH public key line (not pinned). */
             key: string;
@@ -503,6 +946,14 @@ export interface components {
             path: string;
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
+        };
+        InterpreterStatus: {
+            id: number;
+            name: string;
+            /** @description It ran an empty program file and exited 0. */
+            ok: boolean;
+            /** @description Why not, when not ok. */
+            detail: string;
         };
         /** @description One job in full, as retrieve/create/cancel/rerun return it. */
         Job: {
@@ -533,11 +984,33 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly application: string;
+            readonly parameters: unknown | null;
+            /** Format: uuid */
+            readonly sweep: string | null;
+            readonly scheduler_job_id: string;
+            readonly scheduler_state: string;
+            readonly pending_reason: string;
+            /** Format: date-time */
+            readonly expected_start_at: string | null;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
             readonly program: string;
             readonly arguments: unknown;
             readonly environment: unknown;
             readonly result_patterns: unknown;
             readonly remote_directory: string;
+            readonly resources: unknown;
+            readonly inputs: components["schemas"]["JobInput"][];
+            readonly notify_email: boolean;
+            readonly schedule: number | null;
         };
         JobCreateRequest: {
             /** @default  */
@@ -560,15 +1033,63 @@ export interface components {
             log_policy: components["schemas"]["LogPolicyEnum"];
             /** @description Globs relative to the job dir; '!glob' excludes; the last match wins. */
             result_patterns?: string[];
+            /** @description Batch-scheduler request (scheduler servers only), over the server's default_resources: partition, account, qos, reservation, constraint, nodes, ntasks, cpus_per_task, memory_mb, gpus. timeout_seconds is the walltime. */
+            resources?: {
+                partition?: string;
+                account?: string;
+                qos?: string;
+                reservation?: string;
+                constraint?: string;
+                nodes?: number;
+                ntasks?: number;
+                cpus_per_task?: number;
+                memory_mb?: number;
+                gpus?: number;
+            };
+            /** @description Files staged into the job directory before the program starts. */
+            inputs?: components["schemas"]["JobInputSpecRequest"][];
+            /** @description Email the owner when the job ends (default: the owner's setting; ignored when the installation sends no email). */
+            notify_email?: boolean | null;
+            /**
+             * Format: uuid
+             * @description The job this one was edited from ("Edit and rerun"); kept as `rerun_of`.
+             */
+            rerun_of?: string | null;
         };
         JobDeleted: {
             /** @description False when the job's host could not be reached: the directory stayed there. */
             remote_directory_removed: boolean;
             detail: string;
         };
+        JobInput: {
+            readonly path: string;
+            readonly size: number;
+            readonly sha256: string;
+            /** Format: uuid */
+            readonly file: string | null;
+            readonly result: number | null;
+            /** @description The job the result came from. */
+            readonly result_job: string | null;
+            readonly download_url: string;
+        };
+        JobInputSpecRequest: {
+            /**
+             * Format: uuid
+             * @description An upload's id.
+             */
+            file?: string | null;
+            /**
+             * Format: int64
+             * @description A result of one of your earlier jobs.
+             */
+            result?: number | null;
+            /** @description Where it goes, relative to the job directory (default: its base name). */
+            path?: string;
+        };
         /**
          * @description * `queued` - Queued
          *     * `starting` - Starting
+         *     * `pending` - Pending
          *     * `running` - Running
          *     * `succeeded` - Succeeded
          *     * `failed` - Failed
@@ -577,7 +1098,8 @@ export interface components {
          *     * `lost` - Lost
          * @enum {string}
          */
-        JobStatusEnum: "queued" | "starting" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
+        JobStatusEnum: "queued" | "starting" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out" | "lost";
+        JobSubmitRequest: components["schemas"]["JobCreateRequest"] | components["schemas"]["ApplicationJobCreateRequest"];
         /** @description The job as lists and `/ws/jobs/` show it: everything but the program and its inputs. */
         JobSummary: {
             /** Format: uuid */
@@ -607,6 +1129,24 @@ export interface components {
             /** Format: uuid */
             readonly rerun_of: string | null;
             readonly last_seq: number;
+            readonly application: string;
+            readonly parameters: unknown | null;
+            /** Format: uuid */
+            readonly sweep: string | null;
+            readonly scheduler_job_id: string;
+            readonly scheduler_state: string;
+            readonly pending_reason: string;
+            /** Format: date-time */
+            readonly expected_start_at: string | null;
+            /**
+             * Format: double
+             * @description The last `progress` metric (0-1).
+             */
+            readonly progress: number | null;
+            /** @description The last metric point's values. */
+            readonly metrics_last: {
+                [key: string]: number;
+            } | null;
         };
         LogChunk: {
             /** Format: int64 */
@@ -672,6 +1212,38 @@ export interface components {
             username: string;
             password: string;
         };
+        MetricPage: {
+            /** @description In ascending n order. */
+            results: components["schemas"]["MetricPoint"][];
+            /** @description Pass as `after` to read on: the last n returned, or the `after` given. */
+            next_after: number;
+            /** @description The job has ended and no point follows `next_after`. */
+            complete: boolean;
+            /** @description Lines of the metrics file skipped as invalid. */
+            invalid: number;
+            /** @description Set once points were no longer stored (the bound). */
+            note: string;
+        };
+        MetricPoint: {
+            /** @description 1, 2, 3... in the order written. */
+            n: number;
+            /**
+             * Format: date-time
+             * @description When the point was stored.
+             */
+            time: string;
+            values: {
+                [key: string]: number;
+            };
+        };
+        NotificationSettings: {
+            /** @description Where job emails go (your account's). */
+            email?: string;
+            /** @description Jobs submitted without `notify_email` get this. */
+            notify_email_default?: boolean;
+            /** @description This installation sends email (DRS_EMAIL_URL is set). */
+            readonly email_enabled: boolean;
+        };
         PaginatedCredentialList: {
             /** @example 123 */
             count: number;
@@ -686,6 +1258,34 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Credential"][];
+        };
+        PaginatedDeliveryAttemptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["DeliveryAttempt"][];
+        };
+        PaginatedFileList: {
+            /**
+             * Format: uri
+             * @description The next (older) page; null on the last page.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description The previous (newer) page; null on the first page.
+             */
+            previous: string | null;
+            results: components["schemas"]["File"][];
         };
         PaginatedInterpreterList: {
             /** @example 123 */
@@ -716,6 +1316,21 @@ export interface components {
             results: components["schemas"]["JobSummary"][];
         };
         PaginatedResultList: components["schemas"]["Result"][];
+        PaginatedScheduleList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Schedule"][];
+        };
         PaginatedServerList: {
             /** @example 123 */
             count: number;
@@ -730,6 +1345,60 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Server"][];
+        };
+        PaginatedSweepList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Sweep"][];
+        };
+        PaginatedWebhookList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Webhook"][];
+        };
+        PatchedApplicationRequest: {
+            name?: string;
+            title?: string;
+            description?: string;
+            interpreter?: number;
+            /** @description The script the interpreter runs. */
+            program?: string;
+            /** @description argv items; `{name}` is replaced by a parameter's value, `{{`/`}}` are braces. */
+            arguments?: string[];
+            /** @description Values may hold `{name}` placeholders. */
+            environment?: {
+                [key: string]: string;
+            };
+            /** @description A JSON Schema, "type": "object", whose properties (string, integer, number, boolean; enum, minimum, maximum, pattern, default, title, description; "format": "file" for an input file, staged at its "x-path" or its name) are the parameters; `required` lists those without a default that must be given. */
+            parameters?: unknown;
+            result_patterns?: string[];
+            servers?: number[];
+            default_resources?: {
+                [key: string]: unknown;
+            };
+            timeout_seconds?: number | null;
+            log_policy?: components["schemas"]["LogPolicyEnum"];
+            enabled?: boolean;
         };
         /** @description Secrets are write-only: they go in, and never come back out. */
         PatchedCredentialRequest: {
@@ -750,6 +1419,23 @@ export interface components {
             /** @description Extra argv items after the path, each one item (quoted for the shell), e.g. ['python3', '-u']. */
             arguments?: string[];
         };
+        PatchedNotificationSettingsRequest: {
+            /** @description Where job emails go (your account's). */
+            email?: string;
+            /** @description Jobs submitted without `notify_email` get this. */
+            notify_email_default?: boolean;
+        };
+        PatchedScheduleRequest: {
+            name?: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron?: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job?: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+        };
         /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         PatchedServerRequest: {
             name?: string;
@@ -763,6 +1449,17 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
+        };
+        PatchedWebhookRequest: {
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url?: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events?: components["schemas"]["WebhookEventEnum"][];
+            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
+            secret?: string;
+            enabled?: boolean;
         };
         Result: {
             readonly id: number;
@@ -774,6 +1471,67 @@ export interface components {
             readonly created_at: string;
             readonly download_url: string;
         };
+        Schedule: {
+            readonly id: number;
+            name: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly next_run_at: string | null;
+            readonly next_runs: string[];
+            /** Format: uuid */
+            readonly last_job: string | null;
+            readonly last_runs: components["schemas"]["ScheduleRun"][];
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `skip` - Skip a run while the previous run's job has not ended
+         *     * `allow` - Create the job anyway
+         * @enum {string}
+         */
+        ScheduleOverlapEnum: "skip" | "allow";
+        ScheduleRequest: {
+            name: string;
+            /** @description 5 fields: minute hour day-of-month month day-of-week. */
+            cron: string;
+            /** @description IANA name the cron reads in (default UTC). */
+            timezone?: string;
+            /** @description A body POST /api/jobs/ accepts; validated now and again at every run. */
+            job: unknown;
+            overlap?: components["schemas"]["ScheduleOverlapEnum"];
+            enabled?: boolean;
+        };
+        ScheduleRun: {
+            /** Format: date-time */
+            readonly scheduled_for: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly outcome: components["schemas"]["ScheduleRunOutcomeEnum"];
+            /** Format: uuid */
+            readonly job: string | null;
+            readonly job_status: string | null;
+            readonly error: string;
+        };
+        /**
+         * @description * `created` - Job created
+         *     * `skipped` - Skipped: the previous job was still running
+         *     * `failed` - Could not create the job
+         * @enum {string}
+         */
+        ScheduleRunOutcomeEnum: "created" | "skipped" | "failed";
+        /**
+         * @description * `direct` - Direct (detached process on the host)
+         *     * `slurm` - Slurm (sbatch)
+         * @enum {string}
+         */
+        SchedulerEnum: "direct" | "slurm";
         /** @description A ModelSerializer whose generated text, integer and relation fields are strict. */
         Server: {
             readonly id: number;
@@ -789,6 +1547,8 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -820,6 +1580,8 @@ export interface components {
             interpreters?: number[];
             max_concurrent_jobs?: number;
             enabled?: boolean;
+            scheduler?: components["schemas"]["SchedulerEnum"];
+            default_resources?: unknown;
         };
         /**
          * @description * `stdout` - stdout
@@ -827,6 +1589,66 @@ export interface components {
          * @enum {string}
          */
         StreamEnum: "stdout" | "stderr";
+        Sweep: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly application: string;
+            readonly application_title: string;
+            readonly title: string;
+            readonly server: number;
+            readonly server_name: string;
+            readonly credential: number | null;
+            readonly parameters: unknown;
+            readonly vary: unknown;
+            readonly count: number;
+            readonly status_counts: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        SweepCancelled: {
+            /** @description Jobs that had not ended yet. */
+            cancelled: number;
+        };
+        SweepCreateRequest: {
+            /** @description The application's name. */
+            application: string;
+            server: number;
+            /** @description One of your credentials for this server. */
+            credential: number;
+            /** @description Values every job of the sweep shares. */
+            parameters?: unknown;
+            /** @description Parameter name → its values; one job per combination (cartesian product). */
+            vary: {
+                [key: string]: unknown[];
+            };
+            /** @default  */
+            title: string;
+        };
+        SweepCreated: {
+            /** Format: uuid */
+            id: string;
+            count: number;
+            jobs: string[];
+        };
+        Table: {
+            columns: string[];
+            /** @description At most `max_points` rows, evenly spaced over the file; null: not a number. */
+            rows: (number | null)[][];
+            /** @description Data rows in the whole file. */
+            total_rows: number;
+            /** @description Some rows were left out (down-sampled). */
+            sampled: boolean;
+        };
+        TestDelivery: {
+            /**
+             * Format: uuid
+             * @description X-DRS-Delivery of the test event.
+             */
+            delivery: string;
+            event: string;
+        };
         /** @description A token as its owner sees it later: never the key. */
         Token: {
             readonly id: number;
@@ -877,6 +1699,45 @@ export interface components {
             username: string;
             is_staff: boolean;
         };
+        Webhook: {
+            readonly id: number;
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /** @description The 201 of a create: the only time the secret is shown. */
+        WebhookCreated: {
+            readonly id: number;
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            readonly secret: string;
+            enabled?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `job.started` - The job started running
+         *     * `job.finished` - The job reached any final status
+         *     * `job.failed` - The job ended failed, timed out or lost
+         *     * `schedule.failed` - A schedule could not create its job
+         * @enum {string}
+         */
+        WebhookEventEnum: "job.started" | "job.finished" | "job.failed" | "schedule.failed";
+        WebhookRequest: {
+            /** @description http(s) URL; private and loopback addresses are refused. */
+            url: string;
+            /** @description What to send: job.started, job.finished, job.failed, schedule.failed. */
+            events: components["schemas"]["WebhookEventEnum"][];
+            /** @description HMAC-SHA256 key of X-DRS-Signature; generated when absent (shown once). */
+            secret?: string;
+            enabled?: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -886,6 +1747,144 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    applications_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"][];
+                };
+            };
+        };
+    };
+    applications_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
+    applications_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    applications_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedApplicationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+        };
+    };
     auth_login: {
         parameters: {
             query?: never;
@@ -1159,6 +2158,14 @@ export interface operations {
                 };
                 content?: never;
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
         };
     };
     credentials_partial_update: {
@@ -1206,6 +2213,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Credential"];
+                };
+            };
+        };
+    };
+    files_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque position from a `next` or `previous` link. */
+                cursor?: string;
+                /** @description Rows per page (default 50, at most 200; larger values are capped). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFileList"];
+                };
+            };
+        };
+    };
+    files_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description Larger than DRS_MAX_UPLOAD_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+        };
+    };
+    files_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Jobs use it as an input. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    files_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this file. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
         };
@@ -1373,6 +2506,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Opaque position from a `next` or `previous` link. */
                 cursor?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description Rows per page (default 50, at most 200; larger values are capped). */
@@ -1385,6 +2520,7 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
+                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1392,7 +2528,9 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                /** @description Jobs of this sweep. */
+                sweep?: string;
             };
             header?: never;
             path?: never;
@@ -1417,9 +2555,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["JobCreateRequest"];
+                "application/json": components["schemas"]["JobSubmitRequest"];
             };
         };
         responses: {
@@ -1624,6 +2762,32 @@ export interface operations {
             };
         };
     };
+    jobs_metrics: {
+        parameters: {
+            query?: {
+                /** @description Points with n > after. */
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricPage"];
+                };
+            };
+        };
+    };
     jobs_rerun: {
         parameters: {
             query?: never;
@@ -1660,6 +2824,8 @@ export interface operations {
                 created_after?: string;
                 /** @description ISO 8601, exclusive. */
                 created_before?: string;
+                /** @description Jobs whose id starts with these hex digits (the short ids the SPA shows). */
+                id_prefix?: string;
                 /** @description User id. Only staff see other users' jobs; for others it narrows to nothing. */
                 owner?: number;
                 /** @description A page number within the paginated result set. */
@@ -1674,6 +2840,7 @@ export interface operations {
                  *
                  *     * `queued` - Queued
                  *     * `starting` - Starting
+                 *     * `pending` - Pending
                  *     * `running` - Running
                  *     * `succeeded` - Succeeded
                  *     * `failed` - Failed
@@ -1681,7 +2848,9 @@ export interface operations {
                  *     * `timed_out` - Timed out
                  *     * `lost` - Lost
                  */
-                status?: ("cancelled" | "failed" | "lost" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                status?: ("cancelled" | "failed" | "lost" | "pending" | "queued" | "running" | "starting" | "succeeded" | "timed_out")[];
+                /** @description Jobs of this sweep. */
+                sweep?: string;
             };
             header?: never;
             path: {
@@ -1725,6 +2894,219 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    jobs_results_table: {
+        parameters: {
+            query?: {
+                max_points?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this job. */
+                id: string;
+                result_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Table"];
+                };
+            };
+        };
+    };
+    notifications_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    notifications_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNotificationSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+        };
+    };
+    schedules_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedScheduleList"];
+                };
+            };
+        };
+    };
+    schedules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+        };
+    };
+    schedules_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    schedules_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this schedule. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedScheduleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
                 };
             };
         };
@@ -1933,6 +3315,300 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HostKey"];
+                };
+            };
+        };
+    };
+    sweeps_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSweepList"];
+                };
+            };
+        };
+    };
+    sweeps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepCreated"];
+                };
+            };
+        };
+    };
+    sweeps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this sweep. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sweep"];
+                };
+            };
+        };
+    };
+    sweeps_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID string identifying this sweep. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepCancelled"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookList"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+        };
+    };
+    webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhooks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedWebhookRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Which field to use when ordering the results. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryAttemptList"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this webhook. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestDelivery"];
                 };
             };
         };

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,6 +10,11 @@ from attrs import field as _attrs_field
 
 from ..models.job_status_enum import JobStatusEnum
 from ..models.log_policy_enum import LogPolicyEnum
+
+if TYPE_CHECKING:
+    from ..models.job_input import JobInput
+    from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
 
 T = TypeVar("T", bound="Job")
 
@@ -29,6 +34,7 @@ class Job:
         interpreter_name (str):
         status (JobStatusEnum): * `queued` - Queued
             * `starting` - Starting
+            * `pending` - Pending
             * `running` - Running
             * `succeeded` - Succeeded
             * `failed` - Failed
@@ -52,11 +58,21 @@ class Job:
         application (str):
         parameters (Any | None):
         sweep (None | UUID):
+        scheduler_job_id (str):
+        scheduler_state (str):
+        pending_reason (str):
+        expected_start_at (datetime.datetime | None):
+        progress (float | None): The last `progress` metric (0-1).
+        metrics_last (JobMetricsLastType0 | None): The last metric point's values.
         program (str):
         arguments (Any):
         environment (Any):
         result_patterns (Any):
         remote_directory (str):
+        resources (Any):
+        inputs (list[JobInput]):
+        notify_email (bool):
+        schedule (int | None):
     """
 
     id: UUID
@@ -83,14 +99,26 @@ class Job:
     application: str
     parameters: Any | None
     sweep: None | UUID
+    scheduler_job_id: str
+    scheduler_state: str
+    pending_reason: str
+    expected_start_at: datetime.datetime | None
+    progress: float | None
+    metrics_last: JobMetricsLastType0 | None
     program: str
     arguments: Any
     environment: Any
     result_patterns: Any
     remote_directory: str
+    resources: Any
+    inputs: list[JobInput]
+    notify_email: bool
+    schedule: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         id = str(self.id)
 
         title = self.title
@@ -160,6 +188,27 @@ class Job:
         else:
             sweep = self.sweep
 
+        scheduler_job_id = self.scheduler_job_id
+
+        scheduler_state = self.scheduler_state
+
+        pending_reason = self.pending_reason
+
+        expected_start_at: None | str
+        if isinstance(self.expected_start_at, datetime.datetime):
+            expected_start_at = self.expected_start_at.isoformat()
+        else:
+            expected_start_at = self.expected_start_at
+
+        progress: float | None
+        progress = self.progress
+
+        metrics_last: dict[str, Any] | None
+        if isinstance(self.metrics_last, JobMetricsLastType0):
+            metrics_last = self.metrics_last.to_dict()
+        else:
+            metrics_last = self.metrics_last
+
         program = self.program
 
         arguments = self.arguments
@@ -169,6 +218,18 @@ class Job:
         result_patterns = self.result_patterns
 
         remote_directory = self.remote_directory
+
+        resources = self.resources
+
+        inputs = []
+        for inputs_item_data in self.inputs:
+            inputs_item = inputs_item_data.to_dict()
+            inputs.append(inputs_item)
+
+        notify_email = self.notify_email
+
+        schedule: int | None
+        schedule = self.schedule
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -198,11 +259,21 @@ class Job:
                 "application": application,
                 "parameters": parameters,
                 "sweep": sweep,
+                "scheduler_job_id": scheduler_job_id,
+                "scheduler_state": scheduler_state,
+                "pending_reason": pending_reason,
+                "expected_start_at": expected_start_at,
+                "progress": progress,
+                "metrics_last": metrics_last,
                 "program": program,
                 "arguments": arguments,
                 "environment": environment,
                 "result_patterns": result_patterns,
                 "remote_directory": remote_directory,
+                "resources": resources,
+                "inputs": inputs,
+                "notify_email": notify_email,
+                "schedule": schedule,
             }
         )
 
@@ -210,6 +281,9 @@ class Job:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.job_input import JobInput
+        from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -336,6 +410,49 @@ class Job:
 
         sweep = _parse_sweep(d.pop("sweep"))
 
+        scheduler_job_id = d.pop("scheduler_job_id")
+
+        scheduler_state = d.pop("scheduler_state")
+
+        pending_reason = d.pop("pending_reason")
+
+        def _parse_expected_start_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expected_start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expected_start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expected_start_at = _parse_expected_start_at(d.pop("expected_start_at"))
+
+        def _parse_progress(data: object) -> float | None:
+            if data is None:
+                return data
+            return cast(float | None, data)
+
+        progress = _parse_progress(d.pop("progress"))
+
+        def _parse_metrics_last(data: object) -> JobMetricsLastType0 | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metrics_last_type_0 = JobMetricsLastType0.from_dict(data)
+
+                return metrics_last_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobMetricsLastType0 | None, data)
+
+        metrics_last = _parse_metrics_last(d.pop("metrics_last"))
+
         program = d.pop("program")
 
         arguments = d.pop("arguments")
@@ -345,6 +462,24 @@ class Job:
         result_patterns = d.pop("result_patterns")
 
         remote_directory = d.pop("remote_directory")
+
+        resources = d.pop("resources")
+
+        inputs = []
+        _inputs = d.pop("inputs")
+        for inputs_item_data in _inputs:
+            inputs_item = JobInput.from_dict(inputs_item_data)
+
+            inputs.append(inputs_item)
+
+        notify_email = d.pop("notify_email")
+
+        def _parse_schedule(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        schedule = _parse_schedule(d.pop("schedule"))
 
         job = cls(
             id=id,
@@ -371,11 +506,21 @@ class Job:
             application=application,
             parameters=parameters,
             sweep=sweep,
+            scheduler_job_id=scheduler_job_id,
+            scheduler_state=scheduler_state,
+            pending_reason=pending_reason,
+            expected_start_at=expected_start_at,
+            progress=progress,
+            metrics_last=metrics_last,
             program=program,
             arguments=arguments,
             environment=environment,
             result_patterns=result_patterns,
             remote_directory=remote_directory,
+            resources=resources,
+            inputs=inputs,
+            notify_email=notify_email,
+            schedule=schedule,
         )
 
         job.additional_properties = d
