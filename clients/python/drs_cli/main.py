@@ -324,10 +324,11 @@ def cmd_submit(args: argparse.Namespace, client: AuthenticatedClient) -> int:
         timeout_seconds=timeout,
         log_policy=LogPolicyEnum(args.log_policy),
         result_patterns=list(args.result),
-        **({"resources": resources} if resources is not None else {}),
         inputs=files.result_inputs(client, args.input_result)
         + files.upload_inputs(client, args.input),
     )
+    if resources is not None:
+        body.resources = resources
     if args.notify_email:
         body.notify_email = True
     job = call("submit", jobs_create.sync_detailed, client=client, body=body)
