@@ -3,7 +3,7 @@ submission gives, and how those values are written into argv items and environme
 values. Pure functions over plain data: no database, no HTTP.
 
 The messages here are the ones the SPA's form shows too (frontend
-`features/applications/messages.ts` maps AJV's keywords onto the same words), so a
+`features/applications/validator.ts` checks the same rules in the same words), so a
 user reads the same sentence before and after submitting."""
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-// The parameter form: @rjsf/core renders an application's JSON Schema, AJV checks it in the
-// browser with the same words the API answers with (messages below), and the server's
-// own errors land on the same fields.
-import Form from "@rjsf/core";
-import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema } from "@rjsf/utils";
-import { customizeValidator } from "@rjsf/validator-ajv8";
+// The parameter form: @rjsf/core renders an application's JSON Schema, ./validator checks
+// it in the browser with the same words the API answers with, and the server's own errors
+// land on the same fields.
+// Form's own module: the package index also exports a test registry that imports AJV.
+import Form from "@rjsf/core/lib/components/Form.js";
+import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
 import type { ReactNode } from "react";
 import { FileWidget } from "./FileWidget";
+import { validator } from "./validator";
 
 export type Values = Record<string, unknown>;
 export type ParameterSchema = RJSFSchema & { properties?: Record<string, PropertySchema> };
@@ -20,50 +21,7 @@ export interface PropertySchema {
   pattern?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const validator = customizeValidator({ customFormats: { file: UUID } });
-
-const TYPE_MESSAGES: Record<string, string> = {
-  string: "Must be a string.",
-  integer: "Must be an integer.",
-  number: "Must be a number.",
-  boolean: "Must be true or false.",
-};
-
-/** One value as the API writes it in messages and argv: booleans true/false. */
-export function show(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** AJV's messages in the API's words (backend applications/parameters.py). */
-export function transformErrors(errors: RJSFValidationError[]): RJSFValidationError[] {
-  return errors.map((error) => {
-    const p = (error.params ?? {}) as Record<string, unknown>;
-    const fallback = error.message ?? error.stack;
-    const message: string = (() => {
-      switch (error.name) {
-        case "required":
-          return "This parameter is required.";
-        case "type":
-          return TYPE_MESSAGES[String(p.type)] ?? fallback;
-        case "enum":
-          return `Must be one of: ${((p.allowedValues as unknown[]) ?? []).map(show).join(", ")}.`;
-        case "minimum":
-          return `Must be at least ${show(p.limit)}.`;
-        case "maximum":
-          return `Must be at most ${show(p.limit)}.`;
-        case "pattern":
-          return `Must match the pattern ${String(p.pattern)}.`;
-        case "format":
-          return p.format === "file" ? "Must be the id of an uploaded file." : fallback;
-        default:
-          return fallback;
-      }
-    })();
-    return { ...error, message, stack: message };
-  });
-}
+export { show } from "./validator";
 
 /** The API's `{"parameters": {"name": ["msg"]}}` as rjsf's error schema. */
 export function parameterErrors(body: unknown): ErrorSchema | undefined {
@@ -123,7 +81,6 @@ export function ParameterForm({
       uiSchema={uiSchemaFor(schema)}
       {...(initial ? { formData: initial } : {})}
       validator={validator}
-      transformErrors={transformErrors}
       showErrorList={false}
       noHtml5Validate
       {...(extraErrors ? { extraErrors } : {})}
