@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from drs.applications.models import Application, Sweep
@@ -337,3 +338,54 @@ def test_sweep_is_all_or_none(app: dict[str, Any], api: APIClient, setup: dict[s
     resp = api.post("/api/sweeps/", sweep_body(setup, {"steps": [1]}, parameters={}), format="json")
     assert resp.status_code == 400
     assert resp.json() == {"parameters": {"label": ["This parameter is required."]}}
+
+
+def test_a_file_parameter_becomes_a_job_input(
+    api: APIClient, stranger_api: APIClient, staff_api: APIClient, setup: dict[str, Any]
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "data": {"type": "string", "format": "file", "x-path": "in/data.csv"},
+            "n": {"type": "integer", "default": 1},
+        },
+        "required": ["data"],
+    }
+    body = app_body(setup, arguments=["--data={data}", "{n}"], environment={}, parameters=schema)
+    assert staff_api.post("/api/applications/", body, format="json").status_code == 201
+    upload = {"file": SimpleUploadedFile("data.csv", b"x,y\n1,2\n")}
+    mine = api.post("/api/files/", upload, format="multipart").json()["id"]
+    resp = submit(api, setup, {"data": mine})
+    assert resp.status_code == 201, resp.json()
+    job = Job.objects.get(pk=resp.json()["id"])
+    assert job.arguments == ["--data=in/data.csv", "1"]
+    assert [(i.path, str(i.file_id), i.size) for i in job.inputs.all()] == [
+        ("in/data.csv", mine, 8)
+    ]
+    assert resp.json()["parameters"] == {"data": mine, "n": 1}
+
+    # Someone else's upload is refused and nothing is created.
+    upload = {"file": SimpleUploadedFile("theirs.csv", b"z\n")}
+    theirs = stranger_api.post("/api/files/", upload, format="multipart").json()["id"]
+    resp = submit(api, setup, {"data": theirs})
+    assert resp.status_code == 400
+    assert "inputs" in resp.json()
+    assert submit(api, setup, {"data": "notes.csv"}).json() == {
+        "parameters": {"data": ["Must be the id of an uploaded file."]}
+    }
+    assert Job.objects.count() == 1
+
+    # A sweep: every job stages the same upload.
+    sweep = {
+        "application": "fit",
+        "server": setup["server"].pk,
+        "credential": setup["credential"].pk,
+        "parameters": {"data": mine},
+        "vary": {"n": [2, 3]},
+    }
+    resp = api.post("/api/sweeps/", sweep, format="json")
+    assert resp.status_code == 201, resp.json()
+    jobs = Job.objects.filter(pk__in=resp.json()["jobs"]).order_by("arguments")
+    assert [(j.arguments, [(i.path, str(i.file_id)) for i in j.inputs.all()]) for j in jobs] == [
+        (["--data=in/data.csv", n], [("in/data.csv", mine)]) for n in ("2", "3")
+    ]

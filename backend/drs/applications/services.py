@@ -145,9 +145,11 @@ def sweep_create(
             {"application": app.name, "parameters": values, "sweep": sweep}
             for _body, values in rendered
         ]
-        model_fields = {f.name for f in Job._meta.get_fields()}
-        if all(set(fields) <= model_fields for fields in per_job):
-            ids = _bulk_create(owner, per_job, recorded)
+        # `inputs` is a related set, not a column: only jobs without inputs go in bulk.
+        rows = [{k: v for k, v in f.items() if k != "inputs" or v} for f in per_job]
+        columns = {f.name for f in Job._meta.concrete_fields}
+        if all(set(fields) <= columns for fields in rows):
+            ids = _bulk_create(owner, rows, recorded)
         else:  # a job field beyond the row (inputs): each job through job_create
             ids = [
                 job_create(owner=owner, **fields, **extra).pk
