@@ -1,5 +1,6 @@
 // Applications in the browser: a generated launch form with client-side validation in
-// the API's words, a launched job, and a 6-job sweep whose grid fills live.
+// the API's words (under the SPA's strict Content-Security-Policy), a launched job with
+// an uploaded file, and a 6-job sweep whose grid fills live.
 import { readFileSync } from "node:fs";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 
@@ -32,6 +33,14 @@ test.beforeAll(async ({ browser }) => {
   context = await browser.newContext();
   page = await context.newPage();
   page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+  // Every Content-Security-Policy violation a page reports, kept for the assertions below.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
   await page.goto("/signin");
   await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
   await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
@@ -65,14 +74,22 @@ test.beforeAll(async ({ browser }) => {
     title: "Echo arguments",
     description: "Prints its **argv**, one item per line.",
     interpreter: python?.id,
-    program: "import sys\nfor item in sys.argv[1:]:\n    print(repr(item))\n",
-    arguments: ["{label}", "{q}", "{model}"],
+    program: [
+      "import sys",
+      "for item in sys.argv[1:]:",
+      "    print(repr(item))",
+      "    if item.startswith('in/'):",
+      "        print(open(item).read(), end='')",
+      "",
+    ].join("\n"),
+    arguments: ["{label}", "{q}", "{model}", "{data}"],
     parameters: {
       type: "object",
       properties: {
         label: { type: "string", title: "Label" },
         q: { type: "number", title: "Q", minimum: 0, maximum: 1, default: 0.5 },
         model: { type: "string", title: "Model", enum: ["one", "two"], default: "one" },
+        data: { type: "string", title: "Data", format: "file", "x-path": "in/data.csv" },
       },
       required: ["label"],
     },
@@ -89,19 +106,33 @@ test("launch an application from its generated form", async () => {
   await expect(page.getByRole("heading", { name: "Least-squares fit" })).toBeVisible();
   await page.getByRole("link", { name: "Launch Echo arguments" }).click();
   await expect(page.getByRole("heading", { name: "Echo arguments" })).toBeVisible();
+  const spa = await page.request.get(page.url());
+  expect(spa.headers()["content-security-policy"]).toContain("script-src 'self';");
   await page.getByLabel("Server").selectOption({ label: "apps-sshd" });
 
   // Validation in the browser, in the API's words, before anything is sent.
   await page.locator("#root_q").fill("2");
+  await page.locator("#root_data").fill("data.csv");
   await page.getByRole("button", { name: "Launch", exact: true }).click();
   await expect(page.getByText("Must be at most 1.")).toBeVisible();
   await expect(page.getByText("This parameter is required.")).toBeVisible();
+  await expect(page.getByText("Must be the id of an uploaded file.")).toBeVisible();
   await expect(page).toHaveURL(/\/applications\/echo-args\/launch/);
   await page.screenshot({ path: `${ARTIFACTS}/apps-01-validation.png`, fullPage: true });
 
   await page.locator("#root_label").fill(LABEL);
   await page.locator("#root_q").fill("0.25");
   await page.locator("#root_model").selectOption("two");
+  await page.getByLabel("Upload a file").setInputFiles({
+    name: "data.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("x,y\n1,2\n"),
+  });
+  await expect(page.getByText("data.csv uploaded.")).toBeVisible();
+  await expect(page.locator("#root_data")).toHaveValue(/^[0-9a-f-]{36}$/);
+  expect(
+    await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  ).toEqual([]);
   await page.getByRole("button", { name: "Launch", exact: true }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page.locator(".badge[data-status='succeeded']").first()).toBeVisible({
@@ -110,7 +141,9 @@ test("launch an application from its generated form", async () => {
   const id = page.url().split("/").pop() as string;
   const log = await page.request.get(`/api/jobs/${id}/log.txt`);
   // Python's repr of the label: one argv item, quoted with " as it holds a '.
-  expect(await log.text()).toBe(`${JSON.stringify(LABEL)}\n'0.25'\n'two'\n`);
+  expect(await log.text()).toBe(
+    `${JSON.stringify(LABEL)}\n'0.25'\n'two'\n'in/data.csv'\nx,y\n1,2\n`,
+  );
 
   // Edit and rerun reopens the form with the same values.
   await page.getByRole("link", { name: "Edit and rerun" }).click();
