@@ -27,6 +27,10 @@ async function api<T>(method: "GET" | "POST" | "PATCH", path: string, data?: unk
   return (await response.json()) as T;
 }
 
+/** The CSP violations the current document reported (recorded by the init script below). */
+const cspViolations = (): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
 const LABEL = "two words; $(touch pwned) `id` 'q'";
 
 test.beforeAll(async ({ browser }) => {
@@ -130,9 +134,7 @@ test("launch an application from its generated form", async () => {
   });
   await expect(page.getByText("data.csv uploaded.")).toBeVisible();
   await expect(page.locator("#root_data")).toHaveValue(/^[0-9a-f-]{36}$/);
-  expect(
-    await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
-  ).toEqual([]);
+  expect(await cspViolations()).toEqual([]);
   await page.getByRole("button", { name: "Launch", exact: true }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expect(page.locator(".badge[data-status='succeeded']").first()).toBeVisible({
@@ -173,5 +175,6 @@ test("a 6-job sweep fills its grid", async () => {
   });
   await expect(page.getByRole("list", { name: "Jobs by status" })).toHaveText("succeeded: 6");
   await expect(tiles.first()).toContainText("q=0.1 model=one");
+  expect(await cspViolations()).toEqual([]);
   await page.screenshot({ path: `${ARTIFACTS}/apps-02-sweep.png`, fullPage: true });
 });
