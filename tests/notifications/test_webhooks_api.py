@@ -135,6 +135,6 @@ def test_settings_without_email_configured(api: APIClient, owner: Any) -> None:
     assert resp.json()["notify_email_default"] is True
     owner.refresh_from_db()
     assert owner.email == "owner@example.org"
-    assert api.patch("/api/notifications/settings/", {"email": "nope"}).json() == {
+    assert api.patch("/api/notifications/settings/", {"email": "nope"}, format="json").json() == {
         "email": ["Enter a valid email address."]
     }

@@ -23,6 +23,12 @@ from drs.servers.models import Interpreter, Server
 from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
 
 
+@extend_schema_field({"type": ["object", "null"], "additionalProperties": True})
+class NullableObjectField(serializers.JSONField):
+    """A JSON object or null (a model JSONField with null=True): one schema, not a `oneOf`
+    of "anything" and null, which null matches twice."""
+
+
 class JobSummarySerializer(serializers.ModelSerializer[Job]):
     """The job as lists and `/ws/jobs/` show it: everything but the program and its inputs."""
 
@@ -31,6 +37,9 @@ class JobSummarySerializer(serializers.ModelSerializer[Job]):
     interpreter_name = serializers.CharField(source="interpreter.name", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
     cancel_requested = serializers.SerializerMethodField()
+    parameters = NullableObjectField(
+        read_only=True, help_text="An application job's parameter values; null otherwise."
+    )
     progress = serializers.FloatField(
         read_only=True, allow_null=True, help_text="The last `progress` metric (0-1)."
     )

@@ -364,7 +364,7 @@ def started(args: argparse.Namespace, client: AuthenticatedClient, job: Any) -> 
         else:
             print(job.id)
         return 0
-    if not args.quiet:
+    if not getattr(args, "quiet", False):  # `drs run` (apps.py) has no --quiet
         # stdout carries the job's output: the id goes to stderr, whether or not it is a
         # terminal, so a redirected run still says which job it started.
         err(f"job {job.id}")

@@ -985,7 +985,10 @@ export interface components {
             readonly rerun_of: string | null;
             readonly last_seq: number;
             readonly application: string;
-            readonly parameters: unknown | null;
+            /** @description An application job's parameter values; null otherwise. */
+            readonly parameters: {
+                [key: string]: unknown;
+            } | null;
             /** Format: uuid */
             readonly sweep: string | null;
             readonly scheduler_job_id: string;
@@ -1130,7 +1133,10 @@ export interface components {
             readonly rerun_of: string | null;
             readonly last_seq: number;
             readonly application: string;
-            readonly parameters: unknown | null;
+            /** @description An application job's parameter values; null otherwise. */
+            readonly parameters: {
+                [key: string]: unknown;
+            } | null;
             /** Format: uuid */
             readonly sweep: string | null;
             readonly scheduler_job_id: string;

@@ -36,9 +36,11 @@ from .job_deleted import JobDeleted
 from .job_input import JobInput
 from .job_input_spec_request import JobInputSpecRequest
 from .job_metrics_last_type_0 import JobMetricsLastType0
+from .job_parameters_type_0 import JobParametersType0
 from .job_status_enum import JobStatusEnum
 from .job_summary import JobSummary
 from .job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+from .job_summary_parameters_type_0 import JobSummaryParametersType0
 from .jobs_list_status_item import JobsListStatusItem
 from .jobs_log_text_stream import JobsLogTextStream
 from .jobs_logs_search_stream import JobsLogsSearchStream
@@ -140,9 +142,11 @@ __all__ = (
     "JobInput",
     "JobInputSpecRequest",
     "JobMetricsLastType0",
+    "JobParametersType0",
     "JobStatusEnum",
     "JobSummary",
     "JobSummaryMetricsLastType0",
+    "JobSummaryParametersType0",
     "JobsListStatusItem",
     "JobsLogTextStream",
     "JobsLogsSearchStream",

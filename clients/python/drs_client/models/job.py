@@ -14,6 +14,7 @@ from ..models.log_policy_enum import LogPolicyEnum
 if TYPE_CHECKING:
     from ..models.job_input import JobInput
     from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+    from ..models.job_parameters_type_0 import JobParametersType0
 
 
 T = TypeVar("T", bound="Job")
@@ -56,7 +57,7 @@ class Job:
         rerun_of (None | UUID):
         last_seq (int):
         application (str):
-        parameters (Any | None):
+        parameters (JobParametersType0 | None): An application job's parameter values; null otherwise.
         sweep (None | UUID):
         scheduler_job_id (str):
         scheduler_state (str):
@@ -97,7 +98,7 @@ class Job:
     rerun_of: None | UUID
     last_seq: int
     application: str
-    parameters: Any | None
+    parameters: JobParametersType0 | None
     sweep: None | UUID
     scheduler_job_id: str
     scheduler_state: str
@@ -118,6 +119,7 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+        from ..models.job_parameters_type_0 import JobParametersType0
 
         id = str(self.id)
 
@@ -179,8 +181,11 @@ class Job:
 
         application = self.application
 
-        parameters: Any | None
-        parameters = self.parameters
+        parameters: dict[str, Any] | None
+        if isinstance(self.parameters, JobParametersType0):
+            parameters = self.parameters.to_dict()
+        else:
+            parameters = self.parameters
 
         sweep: None | str
         if isinstance(self.sweep, UUID):
@@ -283,6 +288,7 @@ class Job:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_input import JobInput
         from ..models.job_metrics_last_type_0 import JobMetricsLastType0
+        from ..models.job_parameters_type_0 import JobParametersType0
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -388,10 +394,18 @@ class Job:
 
         application = d.pop("application")
 
-        def _parse_parameters(data: object) -> Any | None:
+        def _parse_parameters(data: object) -> JobParametersType0 | None:
             if data is None:
                 return data
-            return cast(Any | None, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                parameters_type_0 = JobParametersType0.from_dict(data)
+
+                return parameters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobParametersType0 | None, data)
 
         parameters = _parse_parameters(d.pop("parameters"))
 

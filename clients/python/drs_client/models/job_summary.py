@@ -13,6 +13,7 @@ from ..models.log_policy_enum import LogPolicyEnum
 
 if TYPE_CHECKING:
     from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+    from ..models.job_summary_parameters_type_0 import JobSummaryParametersType0
 
 
 T = TypeVar("T", bound="JobSummary")
@@ -55,7 +56,7 @@ class JobSummary:
         rerun_of (None | UUID):
         last_seq (int):
         application (str):
-        parameters (Any | None):
+        parameters (JobSummaryParametersType0 | None): An application job's parameter values; null otherwise.
         sweep (None | UUID):
         scheduler_job_id (str):
         scheduler_state (str):
@@ -87,7 +88,7 @@ class JobSummary:
     rerun_of: None | UUID
     last_seq: int
     application: str
-    parameters: Any | None
+    parameters: JobSummaryParametersType0 | None
     sweep: None | UUID
     scheduler_job_id: str
     scheduler_state: str
@@ -99,6 +100,7 @@ class JobSummary:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+        from ..models.job_summary_parameters_type_0 import JobSummaryParametersType0
 
         id = str(self.id)
 
@@ -160,8 +162,11 @@ class JobSummary:
 
         application = self.application
 
-        parameters: Any | None
-        parameters = self.parameters
+        parameters: dict[str, Any] | None
+        if isinstance(self.parameters, JobSummaryParametersType0):
+            parameters = self.parameters.to_dict()
+        else:
+            parameters = self.parameters
 
         sweep: None | str
         if isinstance(self.sweep, UUID):
@@ -232,6 +237,7 @@ class JobSummary:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.job_summary_metrics_last_type_0 import JobSummaryMetricsLastType0
+        from ..models.job_summary_parameters_type_0 import JobSummaryParametersType0
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -337,10 +343,18 @@ class JobSummary:
 
         application = d.pop("application")
 
-        def _parse_parameters(data: object) -> Any | None:
+        def _parse_parameters(data: object) -> JobSummaryParametersType0 | None:
             if data is None:
                 return data
-            return cast(Any | None, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                parameters_type_0 = JobSummaryParametersType0.from_dict(data)
+
+                return parameters_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JobSummaryParametersType0 | None, data)
 
         parameters = _parse_parameters(d.pop("parameters"))
 
