@@ -289,7 +289,7 @@ class BenchEnv:
         """Interpreter, server (host key pinned) and credential, through the API."""
         assert self.api is not None and self.sshd is not None
         interp = self.api.post(
-            "/api/interpreters/", {"name": "python3", "path": PYTHON, "arguments": ["-u"]}
+            "/api/interpreters/", {"name": "bench-python3", "path": PYTHON, "arguments": ["-u"]}
         )
         server = self.api.post(
             "/api/servers/",
