@@ -733,12 +733,15 @@ def _bulk_jobs(env: BenchEnv, count: int) -> None:
                 program, arguments, environment, log_policy, result_patterns, status,
                 exit_code, signal, error, created_at, started_at, finished_at,
                 remote_directory, stdout_offset, stderr_offset, last_seq, lease_owner,
-                remote_pid_start, remote_pgid_start, line_count)
+                remote_pid_start, remote_pgid_start, line_count, resources, application,
+                notify_email, scheduler_job_id, scheduler_state, pending_reason,
+                metrics_offset, metric_count, metrics_invalid, metrics_note)
             SELECT gen_random_uuid(), %(owner)s, 'bulk job ' || g, %(server)s, %(cred)s,
                 %(interp)s, 'print(1)', '[]', '{}', 'live', '[]',
                 (ARRAY['succeeded','failed','cancelled'])[1 + g %% 3], g %% 3, '', '',
                 now() - make_interval(secs => g), now() - make_interval(secs => g),
-                now() - make_interval(secs => g - 1), '', 2, 0, 1, '', '', '', 1
+                now() - make_interval(secs => g - 1), '', 2, 0, 1, '', '', '', 1,
+                '{}', '', false, '', '', '', 0, 0, 0, ''
             FROM generate_series(1, %(count)s) g
             """,
             {

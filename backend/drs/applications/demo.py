@@ -89,8 +89,10 @@ PARAMETERS = {
 
 
 def ensure_demo_application() -> Application:
+    # Its own name: a new admin's first interpreter (the `python3 -u` preset) must not
+    # collide with the demo's.
     python3, _ = Interpreter.objects.get_or_create(
-        name="python3", defaults={"path": "/usr/bin/env", "arguments": ["python3", "-u"]}
+        name="python3-demo", defaults={"path": "/usr/bin/env", "arguments": ["python3", "-u"]}
     )
     app, _ = Application.objects.get_or_create(
         name="least-squares-fit",
