@@ -124,7 +124,7 @@ def test_sweep_cancel_stops_running_and_queued_jobs(
 def test_demo_application_fits_generated_data(api: APIClient, server: Any, credential: Any) -> None:
     from drs.applications.demo import ensure_demo_application
 
-    ensure_demo_application()
+    server.interpreters.add(ensure_demo_application().interpreter)  # staff's step
     resp = api.post(
         "/api/jobs/",
         {
