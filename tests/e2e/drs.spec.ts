@@ -184,7 +184,7 @@ test("staff adds an interpreter and a server, and pins its host key", async () =
   await form.getByLabel("Name", { exact: true }).fill("sshd");
   await form.getByLabel("Hostname").fill(SSH_HOST);
   await form.getByLabel("Port").fill(SSH_PORT);
-  await form.getByLabel("python3").check();
+  await form.getByLabel("python3", { exact: true }).check();
   await form.getByRole("button", { name: "Add server" }).click();
 
   const card = page.getByRole("article", { name: "sshd" });

@@ -139,7 +139,7 @@ test("the checklist leads from an empty install to a first job's output", async 
   await serversLink().click();
   await card.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("form", { name: "Edit lab" });
-  await edit.getByLabel("python3").check();
+  await edit.getByLabel("python3", { exact: true }).check();
   await edit.getByRole("button", { name: /Save/ }).click();
   await expect(card.getByTestId("server-interpreters")).toHaveText("python3");
   await card.getByRole("button", { name: "Check connection" }).click();
