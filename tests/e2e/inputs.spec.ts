@@ -63,7 +63,7 @@ test.beforeAll(async ({ browser }) => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
   const python = await api<{ id: number }>("POST", "/api/interpreters/", {
-    name: "python3",
+    name: "python3-inputs",
     path: "/usr/bin/env",
     arguments: ["python3", "-u"],
   });

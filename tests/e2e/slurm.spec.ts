@@ -87,7 +87,7 @@ test("the new-job form asks for resources; a bad one is named, sbatch's refusal 
   await resources.getByLabel("Partition").fill("nosuch");
   await form.getByRole("button", { name: "Submit job" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
-  await expect(page.locator(".page-head .badge")).toHaveAttribute("data-status", "failed", {
+  await expect(page.locator(".job-head .badge")).toHaveAttribute("data-status", "failed", {
     timeout: 60_000,
   });
   await expect(page.getByText(/slurm refused the job/)).toBeVisible();
