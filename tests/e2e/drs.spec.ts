@@ -810,7 +810,8 @@ test("a non-staff user sees only their own jobs and cannot edit servers", async 
   await alice.getByLabel("Username").fill(env("E2E_USER"));
   await alice.getByLabel("Password").fill(env("E2E_USER_PASSWORD"));
   await alice.getByRole("button", { name: "Sign in" }).click();
-  await expect(alice.getByText("No jobs yet.")).toBeVisible();
+  // No job of hers (another user's exist): the first-run checklist, not their jobs.
+  await expect(alice.getByRole("heading", { name: "Your first job in five steps" })).toBeVisible();
   await alice.getByRole("link", { name: "Servers" }).click();
   const card = alice.getByRole("article", { name: "sshd" });
   await expect(card).toBeVisible();
