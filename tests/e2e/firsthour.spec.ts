@@ -62,6 +62,11 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test("the checklist leads from an empty install to a first job's output", async () => {
+  // Only an empty installation shows it: run this file alone (tests/e2e/run.py
+  // tests/e2e/firsthour.spec.ts) when other specs ran first on the same stack.
+  const servers = await page.request.get("/api/servers/");
+  const existing = ((await servers.json()) as { results?: unknown[] }).results ?? [];
+  test.skip(existing.length > 0, "the installation is not empty: other specs ran first");
   await expect(page.getByRole("heading", { name: "Your first job in five steps" })).toBeVisible();
   for (const name of ["server", "pin", "interpreters", "credential", "job"]) {
     await expect(step(name)).not.toHaveClass(/done/);
@@ -187,9 +192,12 @@ async function longRunningJob(title: string): Promise<Job> {
     "GET",
     "/api/servers/",
   );
-  const lab = servers.results.find((s) => s.name === "lab");
   const creds = await api<Page_<{ id: number; server: number }>>("GET", "/api/credentials/");
   const interps = await api<Page_<{ id: number; name: string }>>("GET", "/api/interpreters/");
+  // The checklist test's server, or (when other specs ran first) one they set up.
+  const lab =
+    servers.results.find((s) => s.name === "lab") ??
+    servers.results.find((s) => creds.results.some((c) => c.server === s.id));
   return api<Job>("POST", "/api/jobs/", {
     title,
     server: lab?.id,
