@@ -68,7 +68,7 @@ test.beforeAll(async ({ browser }) => {
     arguments: ["python3", "-u"],
   });
   const created = await api<{ id: number }>("POST", "/api/servers/", {
-    name: "sshd",
+    name: "sshd-inputs",
     hostname: env("E2E_SSH_HOST"),
     port: Number(env("E2E_SSH_PORT")),
     interpreters: [python.id],
