@@ -44,7 +44,9 @@ def test_bench_smoke(tmp_path: Path) -> None:
     results = json.loads(out.read_text())
     assert results["machine"]["cores"] >= 1
     measures = results["measures"]
-    assert sorted(measures) == sorted(["IDLE", "P1", "P2", "P3", "P4", "P6", "P9", "P10", "NOTIFY", "SWEEP"])
+    assert sorted(measures) == sorted(
+        ["IDLE", "P1", "P2", "P3", "P4", "P6", "P9", "P10", "NOTIFY", "SWEEP"]
+    )
     for name, data in measures.items():
         assert "error" not in data, (name, data)
 
