@@ -9,7 +9,7 @@ REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run install runtime venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
-        audit chaos fuzz
+        audit chaos fuzz docs
 
 run: install migrate
 	$(MANAGE) bootstrap_admin
@@ -84,6 +84,13 @@ lint: venv frontend
 	$(MAKE) check-client
 	cd frontend && npm run lint
 	$(MAKE) audit
+	@tmp=$$(mktemp -d) || exit 1; trap 'rm -rf "$$tmp"' EXIT; \
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir "$$tmp"
+
+# The documentation (docs/, mkdocs.yml) as a static site in site/ (gitignored). Never
+# --quiet with --strict: it hides the warnings that strict mode counts.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
 
 # bandit (fails on medium/high), pip-audit and npm audit (skipped, saying so, where their
 # advisory databases cannot be reached): scripts/audit.py, README "Reliability".
