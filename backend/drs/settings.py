@@ -130,7 +130,7 @@ else:
             "OPTIONS": {
                 # Many workers write leases and log chunks at once: IMMEDIATE takes the
                 # write lock up front so read-then-write transactions never deadlock into
-                # "database is locked" (measured in NOTES.md), and WAL lets readers go on.
+                # "database is locked" (docs/configuration.md "Run modes"), and WAL lets readers go on.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -180,13 +180,13 @@ CHANNEL_LAYERS = {
 # Runner processes per node; each follows many jobs on one asyncio loop.
 DRS_WORKERS = env_int("DRS_WORKERS", os.cpu_count() or 2, minimum=1)
 # daphne processes of `serve`, sharing one listening socket: one is a single core's
-# worth of websocket delivery (bench P4: one process held 1,000 live logs at p99 1.5 s).
+# worth of websocket delivery (docs/performance.md, P4).
 DRS_WEB_PROCESSES = env_int("DRS_WEB_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
 Q_CLUSTER: dict[str, object] = {
     "name": f"{REDIS_PREFIX}-q",
     # Jobs run in runner processes; django-q2 only runs short and scheduled tasks.
     "workers": env_int("DRS_SCHEDULER_WORKERS", 1, minimum=1),
-    # No "timeout" key on purpose: django-q2 must never kill a long job (NOTES.md).
+    # No "timeout" key on purpose: django-q2 must never kill a long job (docs/architecture.md).
     # The Job lease is the truth; a redelivered task finds the lease held and exits.
     "retry": 60 * 60 * 24 * 365,
     "max_attempts": 1,
@@ -382,7 +382,7 @@ DRS_METRICS_ALLOW = env_networks("DRS_METRICS_ALLOW")
 # (and a node whose own runners are that silent while jobs wait is stalled).
 DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 60, minimum=1)
 
-# --- notifications and schedules (DESIGN.md "Notifications and schedules") -------------
+# --- notifications and schedules (docs/notifications.md) ----------------------------------
 # Webhook URLs resolving into loopback, private, link-local or other non-public ranges are
 # refused unless listed here (CIDRs), when saved and again at each delivery.
 DRS_ALLOWED_WEBHOOK_NETWORKS = env_networks("DRS_ALLOWED_WEBHOOK_NETWORKS")

@@ -21,7 +21,7 @@ from drs.servers.choices import ServerKind
 def job_create(
     *, owner: Any, rerun_of: Job | None = None, inputs: Sequence[InputSpec] = (), **fields: Any
 ) -> Job:
-    # One INSERT needs no transaction of its own (BEGIN and COMMIT were two more round
+    # One INSERT needs no transaction of its own (BEGIN and COMMIT would be two more round
     # trips on the submit path); inside a caller's transaction, on_commit still waits.
     with transaction.atomic() if inputs else contextlib.nullcontext():
         job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
