@@ -93,7 +93,7 @@ docs: venv
 	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
 
 # bandit (fails on medium/high), pip-audit and npm audit (skipped, saying so, where their
-# advisory databases cannot be reached): scripts/audit.py, README "Reliability".
+# advisory databases cannot be reached): scripts/audit.py, docs/reliability.md.
 audit: venv frontend
 	$(PY) scripts/audit.py
 

@@ -1,4 +1,4 @@
-"""DRS settings: every value comes from the environment (see README "Configuration")."""
+"""DRS settings: every value comes from the environment (docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -313,7 +313,7 @@ DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
 # Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none by
 # default, so the peer address is the client).
 DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
-# Retention (README "Retention"): remote job directories are removed this many days after
+# Retention (docs/operations.md "Retention"): remote job directories are removed this many days after
 # the job finished; finished jobs themselves are kept unless DRS_JOB_RETENTION_DAYS is set.
 DRS_REMOTE_RETENTION_DAYS = env_int("DRS_REMOTE_RETENTION_DAYS", 7, minimum=0)
 DRS_JOB_RETENTION_DAYS: int | None = (
@@ -338,7 +338,7 @@ DRS_MAX_JSON_DEPTH = env_int("DRS_MAX_JSON_DEPTH", 64, minimum=2)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
 # The most jobs one sweep may create (POST /api/sweeps/).
 DRS_MAX_SWEEP_JOBS = env_int("DRS_MAX_SWEEP_JOBS", 1000, minimum=1)
-# Result collection limits, named as they act (README "Configuration").
+# Result collection limits, named as they act (docs/configuration.md).
 DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)
 DRS_MAX_RESULT_TOTAL_BYTES = env_int("DRS_MAX_RESULT_TOTAL_BYTES", 4 * 1024**3, minimum=0)
 DRS_MAX_RESULT_FILES = env_int("DRS_MAX_RESULT_FILES", 1000, minimum=0)

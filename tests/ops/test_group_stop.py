@@ -21,7 +21,7 @@ import redis
 
 from tests.test_serve import BACKEND, embedded_env, free_port, manage, wait_http
 
-# Generous: the stop is bounded by design well under this (README "Operations"); the
+# Generous: the stop is bounded by design well under this (docs/operations.md "Stopping"); the
 # test fails on processes left over, not on a slow machine.
 GONE_WITHIN = 60
 

@@ -289,7 +289,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError({"server": ["This server is disabled."]})
         request = self.context.get("request")
         if server.kind == ServerKind.LOCAL and not (request and request.user.is_staff):
-            # A local job runs as the DRS service user on the worker host (README).
+            # A local job runs as the DRS service user on the worker host (docs/security.md).
             raise serializers.ValidationError(
                 {"server": ["Only staff may run jobs on a local server."]}
             )

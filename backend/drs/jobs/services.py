@@ -113,7 +113,7 @@ class Deleted:
 def job_delete(*, job: Job) -> Deleted:
     """Remove a finished job: its directory on the host, its log, its result files and
     the job itself. An unreachable host does not keep the data here: the job is deleted
-    anyway and the answer says the remote directory stayed (README "Retention")."""
+    anyway and the answer says the remote directory stayed (docs/operations.md "Retention")."""
     from drs.runner.services import remove_remote_directory
 
     if not job.is_terminal:
