@@ -153,6 +153,9 @@ def test_sigkill_of_any_single_process_never_stops_job_processing(
         if kind == "busy-runner":
             pid = busy_runner(jobs)
         else:
+            # The part may be between a death and its replacement (killing the sentinel
+            # ends its cluster, which the supervisor then starts again).
+            wait_for(lambda kind=kind: bool(tree(workers)[kind]), f"a {kind} process", timeout=60)
             pids = tree(workers)[kind]
             pid = pids[0] if pids else None
         assert pid is not None, f"no {kind} process to kill: {tree(workers)}"
