@@ -78,7 +78,11 @@ export function InterpreterForm({
   const submit = handleSubmit((v) => {
     setGeneral([]);
     const body = { name: v.name, path: v.path, arguments: v.arguments.map((a) => a.value) };
-    chosenServers.current = v.servers ?? [];
+    // With a single checkbox, react-hook-form gives its value or false, not a list.
+    const picked: unknown = v.servers ?? [];
+    chosenServers.current = (Array.isArray(picked) ? picked : [picked]).filter(
+      (s): s is string => typeof s === "string",
+    );
     if (interpreter) update.mutate({ params: { path: { id: interpreter.id } }, body });
     else create.mutate({ body });
   });
