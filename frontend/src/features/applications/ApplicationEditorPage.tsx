@@ -5,6 +5,7 @@ import { $api, type Schemas } from "../../api/client";
 import { mapApiErrors } from "../../api/errors";
 import { CodeEditor } from "../../components/CodeEditor";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { RouteErrorBoundary } from "../../components/RouteErrorBoundary";
 import { parseEnvironment, parseLines } from "../../lib/format";
 import { serverQueries } from "../servers/queries";
@@ -169,13 +170,7 @@ export function ApplicationEditorPage() {
       </div>
       <div className="editor-layout">
         <form className="form card" onSubmit={save} noValidate aria-label="Application">
-          {general.length > 0 && (
-            <div className="error-banner" role="alert">
-              {general.map((m) => (
-                <p key={m}>{m}</p>
-              ))}
-            </div>
-          )}
+          <FormErrors messages={general} />
           <div className="grid-2">
             <Field label="Name" error={errors.name} hint="A slug: letters, digits, - and _.">
               {(p) => (
@@ -325,18 +320,11 @@ export function ApplicationEditorPage() {
             />
             Enabled (users see and launch it)
           </label>
-          <div className="form-actions">
-            <button
-              type="submit"
-              className="btn primary"
-              disabled={create.isPending || update.isPending}
-            >
-              Save
-            </button>
-            <Link to="/applications" className="btn ghost">
-              Cancel
-            </Link>
-          </div>
+          <FormFooter
+            submit="Save"
+            disabled={create.isPending || update.isPending}
+            cancelTo="/applications"
+          />
         </form>
         <aside className="card editor-preview" aria-label="Form preview">
           <h2>Preview</h2>

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { $api } from "../../api/client";
 import { ApiError, mapApiErrors } from "../../api/errors";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { credentialQueries } from "../credentials/queries";
 import { jobInvalidation, jobQueries } from "../jobs/queries";
 import { serverQueries } from "../servers/queries";
@@ -166,13 +167,7 @@ export function LaunchPage() {
         <Markdown className="card app-description" text={app.data.description} />
       )}
       <div className="form card launch-form">
-        {general.length > 0 && (
-          <div className="error-banner" role="alert">
-            {general.map((m) => (
-              <p key={m}>{m}</p>
-            ))}
-          </div>
-        )}
+        <FormErrors messages={general} />
         <div className="grid-3">
           <Field label="Server" error={fieldErrors.server}>
             {(p) => (
@@ -272,18 +267,11 @@ export function LaunchPage() {
           onSubmit={submit}
           extraErrors={extraErrors}
         >
-          <div className="form-actions">
-            <button
-              type="submit"
-              className="btn primary"
-              disabled={pending || (sweep && (!varied.length || varyInvalid))}
-            >
-              {pending ? "Launching…" : sweep ? `Launch ${count} jobs` : "Launch"}
-            </button>
-            <Link to="/applications" className="btn ghost">
-              Cancel
-            </Link>
-          </div>
+          <FormFooter
+            submit={pending ? "Launching…" : sweep ? `Launch ${count} jobs` : "Launch"}
+            disabled={pending || (sweep && (!varied.length || varyInvalid))}
+            cancelTo="/applications"
+          />
         </ParameterForm>
       </div>
     </section>

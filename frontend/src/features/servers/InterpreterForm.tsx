@@ -3,6 +3,7 @@ import { useId, useRef, useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { $api, type Interpreter } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { serverInvalidation, serverQueries } from "./queries";
 
@@ -89,13 +90,7 @@ export function InterpreterForm({
 
   return (
     <form className="form interpreter-form" noValidate aria-label={label} onSubmit={submit}>
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       {!interpreter && (
         <div className="row-line">
           <span className="muted small">Presets:</span>
@@ -168,16 +163,11 @@ export function InterpreterForm({
           </div>
         </fieldset>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn">
-          {interpreter ? "Save interpreter" : "Add interpreter"}
-        </button>
-        {onDone && (
-          <button type="button" className="btn ghost" onClick={onDone}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter
+        submit={interpreter ? "Save interpreter" : "Add interpreter"}
+        primary={false}
+        onCancel={onDone}
+      />
     </form>
   );
 }
