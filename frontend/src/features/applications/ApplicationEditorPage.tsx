@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 import { $api, type Schemas } from "../../api/client";
 import { mapApiErrors } from "../../api/errors";
 import { CodeEditor } from "../../components/CodeEditor";
