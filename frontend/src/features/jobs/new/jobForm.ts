@@ -1,6 +1,6 @@
 import type { Job, Schemas } from "../../../api/client";
 import { parseEnvironment, parseLines } from "../../../lib/format";
-import type { DraftInput } from "../InputsPicker";
+import type { DraftInput } from "../inputs/draftInput";
 import { NO_RESOURCES, type ResourceValues, resourcesBody, resourcesValues } from "../resources";
 
 type LogPolicy = Schemas["LogPolicyEnum"];
