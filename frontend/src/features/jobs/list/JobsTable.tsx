@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import type { Job } from "../../../api/client";
+import type { JobSummary } from "../../../api/client";
 import { Name } from "../../../components/Name";
 import { StatusBadge, TERMINAL } from "../../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../../lib/format";
@@ -8,7 +8,7 @@ import { ProgressBar } from "../metrics/ProgressBar";
 import { PendingNote } from "../PendingNote";
 
 /** One page of jobs; times and durations of running jobs tick every second. */
-export function JobsTable({ rows }: { rows: Job[] }) {
+export function JobsTable({ rows }: { rows: JobSummary[] }) {
   const now = useNow(1000);
   return (
     <div className="table-wrap card">
