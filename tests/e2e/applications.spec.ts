@@ -1,12 +1,11 @@
 // Applications in the browser: a generated launch form with client-side validation in
 // the API's words (under the SPA's strict Content-Security-Policy), a launched job with
 // an uploaded file, and a 6-job sweep whose grid fills live.
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { Api, ARTIFACTS, setUpServer, signIn } from "./fixtures";
+import { expect, type Page, test } from "@playwright/test";
+import { ARTIFACTS, setUpServer, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
 
 /** The CSP violations the current document reported (recorded by the init script below). */
@@ -15,8 +14,9 @@ const cspViolations = (): Promise<string[]> =>
 
 const LABEL = "two words; $(touch pwned) `id` 'q'";
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
+useSession(async (session) => {
+  ({ page } = session);
+  const { api, context } = session;
   // Every Content-Security-Policy violation a page reports, kept for the assertions below.
   await context.addInitScript(() => {
     const seen: string[] = [];
@@ -27,7 +27,6 @@ test.beforeAll(async ({ browser }) => {
   });
   // A pinned server and a key credential, set up through the API (servers.spec.ts covers
   // doing that in the browser).
-  const api = new Api(page);
   const { interpreter } = await setUpServer(api, "apps");
   await api.post("/api/applications/", {
     name: "echo-args",
@@ -54,10 +53,6 @@ test.beforeAll(async ({ browser }) => {
       required: ["label"],
     },
   });
-});
-
-test.afterAll(async () => {
-  await context.close();
 });
 
 test("launch an application from its generated form", async () => {

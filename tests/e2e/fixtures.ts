@@ -6,7 +6,7 @@
 // need an empty installation their own), so every server, interpreter and credential a
 // spec creates carries a name no other spec uses.
 import { readFileSync } from "node:fs";
-import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 
 export const env = (name: string): string => {
   const value = process.env[name];
@@ -59,6 +59,36 @@ export async function signIn(
   // Generous: a loaded 2-core machine (several test suites at once) signs in slowly.
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible({ timeout: 60_000 });
   return { context, page };
+}
+
+/** A signed-in admin for a serial spec: its browser context, page and API. */
+export type Session = { context: BrowserContext; page: Page; api: Api };
+
+/**
+ * Signs the admin in before the spec's tests (in `beforeAll`), hands the session to
+ * `ready` for the spec's own setup, and closes it after them.
+ */
+export function useSession(ready?: (session: Session) => Promise<void>) {
+  let context: BrowserContext | undefined;
+  test.beforeAll(async ({ browser }) => {
+    const signedIn = await signIn(browser);
+    context = signedIn.context;
+    await ready?.({ ...signedIn, api: new Api(signedIn.page) });
+  });
+  test.afterAll(async () => {
+    await context?.close();
+  });
+}
+
+/** Submits a job through the API on `target`. */
+export function submitJob(
+  api: Api,
+  target: JobTarget,
+  title: string,
+  program: string,
+  extra: Record<string, unknown> = {},
+): Promise<Job> {
+  return api.post<Job>("/api/jobs/", { title, program, ...target, ...extra });
 }
 
 /** Fills in and sends the sign-in form (the caller checks where it lands). */

@@ -2,12 +2,11 @@
 // edit a target path, use a result of an earlier job, see the inputs on the job page,
 // and the Files page (size, age, delete).
 import { createHash } from "node:crypto";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { Api, setUpServer, signIn } from "./fixtures";
+import { expect, type Page, test } from "@playwright/test";
+import { type Api, setUpServer, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
 let api: Api;
 
@@ -21,14 +20,9 @@ for path in sys.argv[1:]:
 open("fit.json", "w").write('{"chi2": 1.5}')
 `;
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
+useSession(async (session) => {
+  ({ page, api } = session);
   await setUpServer(api, "inputs");
-});
-
-test.afterAll(async () => {
-  await context.close();
 });
 
 test("upload two inputs with progress, edit a path, and the job sees them byte-exact", async () => {

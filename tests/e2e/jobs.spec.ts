@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import {
-  Api,
+  type Api,
   COUNT_TO_TWENTY,
   type Job,
   type JobTarget,
@@ -14,7 +14,8 @@ import {
   setUpServer,
   shot,
   shownLines,
-  signIn,
+  submitJob,
+  useSession,
 } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -24,17 +25,11 @@ let page: Page;
 let api: Api;
 let target: JobTarget;
 
-const submit = (title: string, program: string) =>
-  api.post<Job>("/api/jobs/", { title, program, ...target });
+const submit = (title: string, program: string) => submitJob(api, target, title, program);
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
+useSession(async (session) => {
+  ({ context, page, api } = session);
   target = await setUpServer(api, "jobs");
-});
-
-test.afterAll(async () => {
-  await context.close();
 });
 
 test("submit a job, see its lines live, succeeded with exit 0, download a result", async () => {

@@ -2,9 +2,8 @@
 // million lines, and paging back to line 1.
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import {
-  Api,
+  type Api,
   COUNT_TO_TWENTY,
-  type Job,
   type JobTarget,
   loadedLines,
   logState,
@@ -12,7 +11,8 @@ import {
   setUpServer,
   shot,
   shownLines,
-  signIn,
+  submitJob,
+  useSession,
 } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
@@ -22,26 +22,17 @@ let page: Page;
 let api: Api;
 let target: JobTarget;
 
-const submit = (title: string, program: string) =>
-  api.post<Job>("/api/jobs/", { title, program, ...target });
+const submit = (title: string, program: string) => submitJob(api, target, title, program);
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
+useSession(async (session) => {
+  ({ context, page, api } = session);
   target = await setUpServer(api, "logs");
   // A finished job with stdout, one stderr line and colour, for the viewer's controls.
-  const job = await api.post<Job>("/api/jobs/", {
-    title: "twenty lines",
-    program: COUNT_TO_TWENTY,
+  const job = await submitJob(api, target, "twenty lines", COUNT_TO_TWENTY, {
     arguments: ["alpha"],
     environment: { GREETING: "hello" },
-    ...target,
   });
   expect((await api.waitForEnd(job.id)).status).toBe("succeeded");
-});
-
-test.afterAll(async () => {
-  await context.close();
 });
 
 test("a dropped websocket resumes with no gap and no repeat", async () => {

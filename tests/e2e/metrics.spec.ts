@@ -1,25 +1,26 @@
 // Live metrics and result plots in the browser, against the real backend, workers and sshd.
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { Api, ARTIFACTS, type Job, type JobTarget, setUpServer, signIn } from "./fixtures";
+import { expect, type Page, test } from "@playwright/test";
+import {
+  type Api,
+  ARTIFACTS,
+  type JobTarget,
+  setUpServer,
+  submitJob,
+  useSession,
+} from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
 let api: Api;
 let target: JobTarget;
 
 const submit = (title: string, program: string, extra: Record<string, unknown> = {}) =>
-  api.post<Job>("/api/jobs/", { title, program, ...target, ...extra });
+  submitJob(api, target, title, program, extra);
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
+useSession(async (session) => {
+  ({ page, api } = session);
   target = await setUpServer(api, "metrics");
-});
-
-test.afterAll(async () => {
-  await context.close();
 });
 
 // Points until a `release` file appears in its directory, one every 50 ms: the chart must

@@ -1,22 +1,16 @@
 // Staff set up where jobs run in the browser: interpreters, a server with its host key
 // pinned, credentials (pasted or generated and deployed), and a server jobs still use.
 import { readFileSync } from "node:fs";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { Api, env, type Paged, shot, signIn, ssh } from "./fixtures";
+import { expect, type Page, test } from "@playwright/test";
+import { type Api, env, type Paged, shot, ssh, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
 let api: Api;
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
-});
-
-test.afterAll(async () => {
-  await context.close();
+useSession(async (session) => {
+  ({ page, api } = session);
 });
 
 test("staff adds an interpreter and a server, and pins its host key", async () => {

@@ -2,22 +2,16 @@
 // resources on the server form, the resources section of the new-job form, a refused
 // request named on its field, sbatch's own refusal on the job page, `pending` in the filters.
 // (No cluster answers this sshd's sessions: sbatch refuses, which the job page must show.)
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { Api, signIn, ssh } from "./fixtures";
+import { expect, type Page, test } from "@playwright/test";
+import { type Api, ssh, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
 let api: Api;
 
-test.beforeAll(async ({ browser }) => {
-  ({ context, page } = await signIn(browser));
-  api = new Api(page);
-});
-
-test.afterAll(async () => {
-  await context.close();
+useSession(async (session) => {
+  ({ page, api } = session);
 });
 
 test("staff adds a Slurm server with default resources", async () => {

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Credential, Server } from "../../../api/client";
+import { CredentialOptions, ServerOptions } from "../../../components/ChoiceOptions";
 import { Field } from "../../../components/Field";
 
 /** Server (those the application allows), credential for it, and the job's title. */
@@ -31,12 +32,7 @@ export function LaunchTargetFields({
       <Field label="Server" error={errors.server}>
         {(p) => (
           <select {...p} value={server} onChange={(e) => onServer(e.target.value)}>
-            <option value="">Choose…</option>
-            {servers.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <ServerOptions servers={servers} />
           </select>
         )}
       </Field>
@@ -53,12 +49,7 @@ export function LaunchTargetFields({
       >
         {(p) => (
           <select {...p} value={credential} onChange={(e) => onCredential(e.target.value)}>
-            <option value="">Choose…</option>
-            {credentials.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name || `${c.username} (${c.kind})`}
-              </option>
-            ))}
+            <CredentialOptions credentials={credentials} />
           </select>
         )}
       </Field>

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { JobSummary } from "../../../api/client";
+import { DataTable } from "../../../components/DataTable";
 import { Name } from "../../../components/Name";
 import { StatusBadge, TERMINAL } from "../../../components/StatusBadge";
 import { elapsedSeconds, formatDuration, formatRelative, formatTime } from "../../../lib/format";
@@ -11,48 +12,37 @@ import { PendingNote } from "../PendingNote";
 export function JobsTable({ rows }: { rows: JobSummary[] }) {
   const now = useNow(1000);
   return (
-    <div className="table-wrap card">
-      <table className="table jobs-table">
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">Status</th>
-            <th scope="col">Server</th>
-            <th scope="col">Exit</th>
-            <th scope="col">Created</th>
-            <th scope="col">Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((job) => (
-            <tr key={job.id} data-job-id={job.id}>
-              <td data-label="Title">
-                <Link to={`/jobs/${job.id}`} className="strong">
-                  {job.title ? <Name text={job.title} /> : job.id.slice(0, 8)}
-                </Link>
-                {job.owner && <span className="muted small"> · {job.owner}</span>}
-              </td>
-              <td data-label="Status">
-                <StatusBadge status={job.status} /> <PendingNote job={job} />
-                <ProgressBar progress={job.progress} />
-              </td>
-              <td data-label="Server">{job.server_name}</td>
-              <td data-label="Exit" className="mono">
-                {job.exit_code ?? "–"}
-              </td>
-              <td data-label="Created">
-                <time dateTime={job.created_at} title={formatTime(job.created_at)}>
-                  {formatRelative(job.created_at, now)}
-                </time>
-              </td>
-              <td data-label="Duration" className={TERMINAL.has(job.status) ? "" : "live-time"}>
-                {formatDuration(elapsedSeconds(job, now))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={["Title", "Status", "Server", "Exit", "Created", "Duration"]}
+      className="jobs-table"
+    >
+      {rows.map((job) => (
+        <tr key={job.id} data-job-id={job.id}>
+          <td data-label="Title">
+            <Link to={`/jobs/${job.id}`} className="strong">
+              {job.title ? <Name text={job.title} /> : job.id.slice(0, 8)}
+            </Link>
+            {job.owner && <span className="muted small"> · {job.owner}</span>}
+          </td>
+          <td data-label="Status">
+            <StatusBadge status={job.status} /> <PendingNote job={job} />
+            <ProgressBar progress={job.progress} />
+          </td>
+          <td data-label="Server">{job.server_name}</td>
+          <td data-label="Exit" className="mono">
+            {job.exit_code ?? "–"}
+          </td>
+          <td data-label="Created">
+            <time dateTime={job.created_at} title={formatTime(job.created_at)}>
+              {formatRelative(job.created_at, now)}
+            </time>
+          </td>
+          <td data-label="Duration" className={TERMINAL.has(job.status) ? "" : "live-time"}>
+            {formatDuration(elapsedSeconds(job, now))}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { UseFormReturn } from "react-hook-form";
 import { Link } from "react-router";
+import { CredentialOptions } from "../../../components/ChoiceOptions";
 import { Field } from "../../../components/Field";
 import type { JobForm } from "./jobForm";
 import type { JobTarget } from "./useJobTarget";
@@ -58,12 +59,7 @@ export function JobTargetFields({
               required: "Choose a credential (add one on the Credentials page).",
             })}
           >
-            <option value="">Choose…</option>
-            {serverCredentials.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name || `${c.username} (${c.kind})`}
-              </option>
-            ))}
+            <CredentialOptions credentials={serverCredentials} />
           </select>
         )}
       </Field>
