@@ -56,7 +56,6 @@ useSession(async (session) => {
 });
 
 test("launch an application from its generated form", async () => {
-  await page.reload(); // the lists read before the setup above are not reread otherwise
   await page.getByRole("link", { name: "Applications", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Least-squares fit" })).toBeVisible();
   await page.getByRole("link", { name: "Launch Echo arguments" }).click();

@@ -66,7 +66,7 @@ export type Session = { context: BrowserContext; page: Page; api: Api };
 
 /**
  * Signs the admin in before the spec's tests (in `beforeAll`), hands the session to
- * `ready` for the spec's own setup, and closes it after them.
+ * `ready` for the spec's own setup, reloads the page, and closes it after them.
  */
 export function useSession(ready?: (session: Session) => Promise<void>) {
   let context: BrowserContext | undefined;
@@ -74,6 +74,8 @@ export function useSession(ready?: (session: Session) => Promise<void>) {
     const signedIn = await signIn(browser);
     context = signedIn.context;
     await ready?.({ ...signedIn, api: new Api(signedIn.page) });
+    // The SPA read its lists (servers, credentials) before that setup: read them again.
+    await signedIn.page.reload();
   });
   test.afterAll(async () => {
     await context?.close();
