@@ -63,12 +63,12 @@ test-deps: venv frontend
 	bash tests/ensure_services.sh
 
 test-sqlite: venv
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=20 tests
 
 # Server mode: everything that touches the database, Redis or the runner. The CLI and
 # bench-smoke suites drive the same server code over HTTP and run once, in test-sqlite.
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q tests \
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q --durations=20 tests \
 	  --ignore=tests/cli --ignore=tests/bench
 
 test-frontend: frontend
