@@ -20,6 +20,10 @@ fi
 install -d -m 0755 -o munge -g munge /run/munge
 runuser -u munge -- /usr/sbin/munged
 
+# The job completion log, which DRS reads with `sacct -c` to learn how a job ended that
+# the queue has forgotten: sacct opens it for appending, so its reader needs write access
+# (the demo user's group here; a real cluster has slurmdbd instead).
+[ -e /var/log/slurm/jobcomp.txt ] || install -m 0664 -g demo /dev/null /var/log/slurm/jobcomp.txt
 /usr/sbin/slurmctld -D &
 /usr/sbin/slurmd -D -N localhost &
 exec /usr/sbin/sshd -D -e
