@@ -284,17 +284,22 @@ async def _start_pairs(side: SlurmSide, samples: int) -> dict[str, Any]:
         await listener.stop()
     drs_start = [d["submit_to_start"] for d in drs]
     visible = [d["running_visible"] for d in drs if d["running_visible"] is not None]
-    drs_p50, raw_p50 = statistics.median(drs_start), statistics.median(raw)
-    allowed = 1.2 * raw_p50 + 0.020
+    # Judged on the means: Slurm's own start time here has two modes about a second apart
+    # and every other job lands in each, so a median falls between them and moves by
+    # hundreds of ms with one sample; the interleaving puts as many of each side's jobs
+    # first in their pair as second.
+    drs_mean, raw_mean = statistics.mean(drs_start), statistics.mean(raw)
+    allowed = 1.2 * raw_mean + 0.020
     p99 = percentile(visible, 99)
     return {
         "pairs": samples,
-        "drs_submit_to_start_ms": dist(drs_start) | {"p90": _ms(percentile(drs_start, 90))},
-        "raw_sbatch_to_start_ms": dist(raw) | {"p90": _ms(percentile(raw, 90))},
-        "ratio_p50": round(drs_p50 / raw_p50, 3),
-        "allowed_p50_ms": _ms(allowed),
-        "start_goal": "DRS p50 <= 1.2 x raw sbatch p50 + 20 ms",
-        "start_goal_met": drs_p50 <= allowed,
+        "drs_submit_to_start_ms": _dist(drs_start),
+        "raw_sbatch_to_start_ms": _dist(raw),
+        "ratio_mean": round(drs_mean / raw_mean, 3),
+        "ratio_p50": round(statistics.median(drs_start) / statistics.median(raw), 3),
+        "allowed_mean_ms": _ms(allowed),
+        "start_goal": "DRS mean <= 1.2 x raw sbatch mean + 20 ms",
+        "start_goal_met": drs_mean <= allowed,
         "running_visible_ms": dist(visible),
         "running_frames_missing": len(drs) - len(visible),
         "visible_goal": "pending → running at a /ws/jobs/ client <= 100 ms after the "
@@ -305,6 +310,14 @@ async def _start_pairs(side: SlurmSide, samples: int) -> dict[str, Any]:
             else (p99 is not None and p99 <= 0.1 and len(visible) == len(drs))
         ),
         "scheduler_job_ids_set": all(d["scheduler_job_id"] for d in drs),
+    }
+
+
+def _dist(values: list[float]) -> dict[str, Any]:
+    return dist(values) | {
+        "p90": _ms(percentile(values, 90)),
+        "min": _ms(min(values)),
+        "mean": _ms(statistics.mean(values)),
     }
 
 

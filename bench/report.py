@@ -299,11 +299,11 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
         drs, raw = st["drs_submit_to_start_ms"], st["raw_sbatch_to_start_ms"]
         out.append(
             [
-                f"P8 submit → program start, idle Slurm node (p50/p90, {st['pairs']} pairs)",
-                f"{drs['p50']} / {drs['p90']} ms",
-                f"raw `sbatch` over an open asyncssh connection {raw['p50']} / {raw['p90']} ms"
-                f" (allowed p50 {st['allowed_p50_ms']} ms)",
-                f"{st['ratio_p50']}x",
+                f"P8 submit → program start, idle Slurm node (mean; p50/p90, {st['pairs']} pairs)",
+                f"{drs['mean']} ms; {drs['p50']} / {drs['p90']} ms",
+                f"raw `sbatch` over an open asyncssh connection {raw['mean']} ms; {raw['p50']} / "
+                f"{raw['p90']} ms (allowed mean {st['allowed_mean_ms']} ms)",
+                f"{st['ratio_mean']}x",
                 "<= 1.2x raw + 20 ms",
                 _met(st["start_goal_met"]),
             ]
