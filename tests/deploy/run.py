@@ -184,7 +184,7 @@ def wait_healthy(stack: Stack, timeout: float = 300) -> float:
 
 def admin_password(stack: Stack) -> str:
     logs = stack.compose("logs", "--no-color", "init", capture=True)
-    match = re.search(r"Created admin 'admin' with password: (\S+)", logs)
+    match = re.search(r"Created admin 'admin'(?:,| with) password: (\S+)", logs)
     if not match:
         raise RuntimeError(f"the init step printed no admin password:\n{logs[-2000:]}")
     return match.group(1)
