@@ -77,8 +77,11 @@ def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dic
     return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration))
 
 
-def submit_many(env: BenchEnv, program: str, args: list[str], count: int, title: str) -> list[str]:
-    """Submit COUNT jobs, a few requests at a time (one API session per thread), in order."""
+def submit_many(
+    env: BenchEnv, program: str, args: list[str], count: int, title: str, **extra: Any
+) -> list[str]:
+    """Submit COUNT jobs, a few requests at a time (one API session per thread), in order;
+    EXTRA goes into each body (another server and credential, say)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from bench.env import Api
@@ -95,7 +98,7 @@ def submit_many(env: BenchEnv, program: str, args: list[str], count: int, title:
             api = sessions[threading.get_ident()] = Api(base)
             api.token = token
             api.session.headers["Authorization"] = f"Token {token}"
-        body = env.job_body(program, args, f"{title} {count}/{i}")
+        body = env.job_body(program, args, f"{title} {count}/{i}", **extra)
         return str(api.post("/api/jobs/", body)["id"])
 
     with ThreadPoolExecutor(max_workers=4 if count > 20 else 1) as pool:

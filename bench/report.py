@@ -294,6 +294,44 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     _met(p6["logs_search_ms"]["p50"] < 2000),
                 ]
             )
+    if "P8" in m and "start" in m["P8"]:
+        st, po = m["P8"]["start"], m["P8"]["polling"]
+        drs, raw = st["drs_submit_to_start_ms"], st["raw_sbatch_to_start_ms"]
+        out.append(
+            [
+                f"P8 submit → program start, idle Slurm node (mean; p50/p90, {st['pairs']} pairs)",
+                f"{drs['mean']} ms; {drs['p50']} / {drs['p90']} ms",
+                f"raw `sbatch` over an open asyncssh connection {raw['mean']} ms; {raw['p50']} / "
+                f"{raw['p90']} ms (allowed mean {st['allowed_mean_ms']} ms)",
+                f"{st['ratio_mean']}x",
+                "<= 1.2x raw + 20 ms",
+                _met(st["start_goal_met"]),
+            ]
+        )
+        out.append(
+            [
+                f"P8 pending → running at /ws/jobs/ after the program's start ({st['pairs']} jobs)",
+                _ms(st["running_visible_ms"], ("p50", "p99")),
+                f"max {st['running_visible_ms']['max']} ms; start recorded in the database "
+                f"{_ms(st.get('running_recorded_ms'), ('p50', 'p99'))}; "
+                f"{st['running_frames_missing']} running frames missing",
+                "",
+                "p99 <= 100 ms (40 jobs)",
+                _met(st["visible_goal_met"]),
+            ]
+        )
+        out.append(
+            [
+                f"P8 Slurm polling, {po['pending_jobs']} jobs pending",
+                f"{po['squeue_per_connection_per_5s']} squeue per connection per 5 s",
+                f"{po['squeue_calls']} squeue on {po['connections']} connections in "
+                f"{po['window_s']} s (gaps min {po['squeue_gap_s']['min']} s); sdiag job info "
+                f"RPCs {po['sdiag_job_info_rpcs_in_window']}; {po['sacct_calls']} sacct",
+                "",
+                "<= 1 per connection per 5 s",
+                _met(po["goal_met"]),
+            ]
+        )
     if "P9" in m and "upload_mb_s" in m["P9"]:
         p9 = m["P9"]
         out.append(

@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures, p9, sweep, webhooks  # noqa: E402
+from bench import measures, p8, p9, sweep, webhooks  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.metrics_measure import p10_metrics  # noqa: E402
@@ -42,6 +42,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [2], "p4_duration": 3.0,
         "idle_jobs": 3, "idle_window": 1.5,
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
+        "p8_samples": 2, "p8_pending": 5, "p8_window": 6.0,
         "p9_mb": 5,
         "p10_rate": 200, "p10_duration": 3.0,
         "sweep_jobs": 20,
@@ -53,6 +54,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [10, 50], "p4_duration": 5.0,
         "idle_jobs": 100, "idle_window": 8.0,
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
+        "p8_samples": 10, "p8_pending": 50, "p8_window": 20.0,
         "p9_mb": 50,
         "p10_rate": 1000, "p10_duration": 5.0,
         "sweep_jobs": 1000,
@@ -64,12 +66,13 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p4_levels": [25, 100, 250, 500, 1000], "p4_duration": 20.0,
         "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
+        "p8_samples": 40, "p8_pending": 200, "p8_window": 60.0,
         "p9_mb": 200,
         "p10_rate": 1000, "p10_duration": 30.0,
         "sweep_jobs": 1000,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P9", "P10", "NOTIFY", "SWEEP"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -95,7 +98,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("p1_levels", ints), ("p1_duration", float), ("p2_mb", int), ("p2_lines", int),
         ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
         ("idle_window", float), ("p6_jobs", int),
-        ("p6_chunks", int), ("p6_requests", int), ("p9_mb", int), ("p10_rate", int),
+        ("p6_chunks", int), ("p6_requests", int), ("p8_samples", int), ("p8_pending", int),
+        ("p8_window", float), ("p9_mb", int), ("p10_rate", int),
         ("p10_duration", float), ("sweep_jobs", int),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
@@ -164,6 +168,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "IDLE": lambda: measures.idle_cost(env, jobs=args.idle_jobs, window=args.idle_window),
             "P6": lambda: measures.p6_api(
                 env, jobs=args.p6_jobs, chunks=args.p6_chunks, requests_=args.p6_requests
+            ),
+            "P8": lambda: p8.p8_slurm(
+                env, samples=args.p8_samples, pending_jobs=args.p8_pending, window=args.p8_window
             ),
             "P9": lambda: p9.p9_inputs(env, megabytes=args.p9_mb),
             "P10": lambda: p10_metrics(env, rate=args.p10_rate, duration=args.p10_duration),

@@ -45,7 +45,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert results["machine"]["cores"] >= 1
     measures = results["measures"]
     assert sorted(measures) == sorted(
-        ["IDLE", "P1", "P2", "P3", "P4", "P6", "P9", "P10", "NOTIFY", "SWEEP"]
+        ["IDLE", "P1", "P2", "P3", "P4", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP"]
     )
     for name, data in measures.items():
         assert "error" not in data, (name, data)
@@ -75,5 +75,12 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert idle["statuses_after_cancel"] == {"cancelled": idle["jobs"]}, idle
     for key in ("jobs_list_ms", "logs_default_limit_ms"):
         assert measures["P6"][key]["p99"] > 0
+    p8 = measures["P8"]
+    assert p8["start"]["drs_submit_to_start_ms"]["p50"] > 0, p8
+    assert p8["start"]["raw_sbatch_to_start_ms"]["p50"] > 0, p8
+    assert p8["start"]["scheduler_job_ids_set"], p8
+    assert p8["start"]["running_visible_ms"]["n"] >= 1, p8
+    assert p8["polling"]["squeue_calls"] >= 1 and p8["polling"]["connections"] >= 1, p8
+    assert p8["polling"]["statuses_after_cancel"] == {"cancelled": p8["polling"]["pending_jobs"]}
     assert all(n == n for n in _numbers(measures))  # no NaN anywhere
     assert "| P6" in proc.stdout  # the table was printed

@@ -7,7 +7,10 @@
    sshd through the API and follows its log over the websocket until `end`, restarting
    the worker container while the job runs;
 4. checks the log is exact (websocket frames, `log.txt`) and downloads a result file;
-5. tears everything down, also on failure or Ctrl-C.
+5. submits a job to the demo Slurm cluster (server `demo-slurm`, docker/slurm) with
+   resources: it runs under Slurm (its `SLURM_JOB_ID` is the job's `scheduler_job_id`)
+   and succeeds with exact stdout and stderr;
+6. tears everything down, also on failure or Ctrl-C.
 
 Run by `make docker-test` (not by pytest's collection); needs root and dockerd.
 """
@@ -43,6 +46,7 @@ AUX = {
     "postgres": "drs-test-postgres",
     "redis": "drs-test-redis",
     "demo-sshd": "drs-test-demo-sshd",
+    "slurm": "drs-test-slurm",
 }
 # Link-local, like dockerd's pools here (tests/deploy/docker_setup.sh): no private ranges.
 SUBNET = "169.254.130.0/24"
@@ -59,6 +63,12 @@ with open("result.txt", "w") as fh:
 """
 EXPECTED_STDOUT = "".join(f"line {i:04d} ✓\n" for i in range(LINES))
 EXPECTED_STDERR = "".join(f"progress {i}\n" for i in range(0, LINES, 50))
+SLURM_PROGRAM = """\
+import os, sys
+print("slurm job", os.environ["SLURM_JOB_ID"])
+print("cpus", os.environ["SLURM_CPUS_PER_TASK"], "partition", os.environ["SLURM_JOB_PARTITION"])
+print("to stderr", file=sys.stderr)
+"""
 
 
 def log(message: str) -> None:
@@ -92,6 +102,7 @@ class Stack:
             "DRS_POSTGRES_IMAGE": AUX["postgres"],
             "DRS_REDIS_IMAGE": AUX["redis"],
             "DRS_DEMO_SSHD_IMAGE": AUX["demo-sshd"],
+            "DRS_SLURM_IMAGE": AUX["slurm"],
             "DRS_SUBNET": SUBNET,
             "DRS_ALLOWED_SSH_NETWORKS": SUBNET,
             "DRS_PORT": str(self.port),
@@ -173,7 +184,7 @@ def wait_healthy(stack: Stack, timeout: float = 300) -> float:
 
 def admin_password(stack: Stack) -> str:
     logs = stack.compose("logs", "--no-color", "init", capture=True)
-    match = re.search(r"Created admin 'admin' with password: (\S+)", logs)
+    match = re.search(r"Created admin 'admin'(?:,| with) password: (\S+)", logs)
     if not match:
         raise RuntimeError(f"the init step printed no admin password:\n{logs[-2000:]}")
     return match.group(1)
@@ -278,6 +289,48 @@ def exercise(stack: Stack) -> None:
     assert float(values["drs_log_bytes_total"]) >= logged, values.get("drs_log_bytes_total")
     assert float(values['drs_jobs{status="succeeded"}']) == 1
     log(f"/metrics: {values['drs_log_bytes_total']} log bytes counted across containers")
+    slurm_job(stack, token, listing)
+
+
+def slurm_job(stack: Stack, token: str, listing: Any) -> None:
+    """A job through the demo Slurm cluster: sbatch over SSH, the files as its truth."""
+    server = next(s for s in listing("servers/") if s["name"] == "demo-slurm")
+    assert server["scheduler"] == "slurm", server
+    credential = next(c for c in listing("credentials/") if c["server"] == server["id"])
+    python3 = next(i for i in listing("interpreters/") if i["name"] == "python3")
+    started = time.monotonic()
+    status, job = http(
+        "POST", f"{stack.base_url}/api/jobs/", token=token,
+        body={"title": "docker-test slurm", "server": server["id"],
+              "credential": credential["id"], "interpreter": python3["id"],
+              "program": SLURM_PROGRAM, "resources": {"partition": "debug", "cpus_per_task": 2}},
+    )  # fmt: skip
+    assert status == 201, job
+    seen: set[str] = set()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        status, job = http("GET", f"{stack.base_url}/api/jobs/{job['id']}/", token=token)
+        assert status == 200, job
+        seen.add(job["status"])
+        if job["status"] in ("succeeded", "failed", "cancelled", "timed_out", "lost"):
+            break
+        time.sleep(0.5)
+    else:
+        raise RuntimeError(f"the Slurm job did not end within 180 s: {job}")
+    assert job["status"] == "succeeded" and job["exit_code"] == 0, job
+    scheduler_job_id = job["scheduler_job_id"]
+    assert scheduler_job_id.isdigit(), job
+    expected = f"slurm job {scheduler_job_id}\ncpus 2 partition debug\n"
+    for stream, want in (("stdout", expected), ("stderr", "to stderr\n")):
+        status, text = http(
+            "GET", f"{stack.base_url}/api/jobs/{job['id']}/log.txt?stream={stream}",
+            token=token, raw=True,
+        )  # fmt: skip
+        assert status == 200 and text == want.encode(), (stream, status, text[:300])
+    log(
+        f"Slurm job {scheduler_job_id} succeeded (statuses seen {sorted(seen)}), "
+        f"logs exact, {time.monotonic() - started:.1f} s from submit to the end"
+    )
 
 
 def main() -> int:

@@ -45,3 +45,23 @@ def test_pins_the_host_key_it_made_and_authorizes_the_credential(tmp_path: Path)
 def test_needs_the_admin_first(tmp_path: Path, capsys: Any) -> None:
     with pytest.raises(CommandError, match="bootstrap_admin"):
         call_command("demo_setup", "--keys-dir", str(tmp_path))
+
+
+def test_slurm_host_adds_a_slurm_server_with_its_own_keys(tmp_path: Path) -> None:
+    admin = factories.user("admin", is_staff=True, is_superuser=True)
+    call_command("demo_setup", "--keys-dir", str(tmp_path), "--slurm-host", "slurm")
+    demo, cluster = Server.objects.get(name="demo"), Server.objects.get(name="demo-slurm")
+    assert (demo.scheduler, cluster.scheduler) == ("direct", "slurm")
+    assert (cluster.hostname, cluster.port) == ("slurm", 22)
+    private = asyncssh.read_private_key(str(tmp_path / "slurm_ssh_host_ed25519_key"))
+    assert cluster.host_key == private.export_public_key("openssh").decode().strip()
+    assert cluster.host_key != demo.host_key
+    credential = Credential.objects.get(owner=admin, server=cluster)
+    assert credential.username == "demo"
+    assert (tmp_path / "slurm_authorized_keys").read_text() == credential.public_key + "\n"
+    assert (tmp_path / "authorized_keys").read_text() != credential.public_key + "\n"
+    assert set(cluster.interpreters.values_list("name", flat=True)) == {"python3", "sh"}
+
+    call_command("demo_setup", "--keys-dir", str(tmp_path), "--slurm-host", "slurm")
+    assert list(Credential.objects.filter(server=cluster)) == [credential]
+    assert Server.objects.filter(name__startswith="demo").count() == 2
