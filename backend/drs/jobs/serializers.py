@@ -15,9 +15,10 @@ from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.files.models import File
 from drs.jobs.choices import LogPolicy, Stream
+from drs.jobs.defaults import notify_email_default
 from drs.jobs.inputs import MAX_INPUTS, InputSpec, collision_error, path_error
+from drs.jobs.jobdir import job_command_error
 from drs.jobs.models import Job, JobInput, Result
-from drs.runner.limits import job_command_error
 from drs.servers.choices import SchedulerKind, ServerKind
 from drs.servers.models import Interpreter, Server
 from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
@@ -304,8 +305,6 @@ class JobCreateSerializer(serializers.Serializer[Any]):
                 {"resources": ["This server runs jobs directly: it takes no resources."]}
             )
         if attrs.get("notify_email") is None:
-            from drs.notifications.services import notify_email_default
-
             attrs["notify_email"] = request is not None and notify_email_default(user=request.user)
         return attrs
 

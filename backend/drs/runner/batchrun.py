@@ -26,12 +26,13 @@ from django.utils import timezone
 
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy
+from drs.jobs.jobdir import job_command
 from drs.jobs.models import Job
 from drs.runner.agent import AgentClient
 from drs.runner.jobrun import DROPPED, READ_BLOCK, JobEnd, JobRun
 from drs.runner.logsink import STREAMS, LeaseLost
 from drs.runner.pool import Link
-from drs.runner.remote import embeddable, job_command
+from drs.runner.remote import embeddable
 from drs.runner.results import collect_results
 from drs.runner.schedulers import scheduler_for
 from drs.runner.schedulers.base import BatchJob, Phase, Scheduler, SchedulerState, SubmitRefused

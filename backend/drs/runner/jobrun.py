@@ -28,10 +28,10 @@ from drs.common.logging import job_id_var
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
+from drs.jobs.jobdir import command_error, job_command
 from drs.jobs.models import Job
 from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
 from drs.runner.diskfull import disk_full, disk_script
-from drs.runner.limits import command_error
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink
 from drs.runner.metricsink import MetricSink
 from drs.runner.pool import Link
@@ -40,7 +40,6 @@ from drs.runner.remote import (
     Remote,
     RunResult,
     embeddable,
-    job_command,
     kill_script,
     launch_script,
 )

@@ -29,11 +29,11 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections
 
-from drs.jobs import lifecycle
+from drs.jobs import dispatch, lifecycle
 from drs.jobs.choices import JobStatus
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
-from drs.runner import dispatch, heartbeat, lease
+from drs.runner import heartbeat, lease
 from drs.runner.batchrun import BatchJobRun
 from drs.runner.jobrun import JobRun
 from drs.runner.logsink import Persister

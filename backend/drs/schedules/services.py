@@ -114,4 +114,4 @@ def _notify_failure(run: ScheduleRun) -> None:
     if settings.DRS_EMAIL_ENABLED and schedule.owner.email:
         from django_q.tasks import async_task
 
-        async_task("drs.notifications.tasks.send_schedule_failure_email", run.pk)
+        async_task("drs.schedules.tasks.send_schedule_failure_email", run.pk)
