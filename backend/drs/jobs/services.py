@@ -16,8 +16,8 @@ from drs.jobs.dispatch import hint_cancel, submit
 from drs.jobs.events import notify_job_changed
 from drs.jobs.inputs import InputSpec
 from drs.jobs.models import Job, JobInput
+from drs.jobs.rules import job_refusal
 from drs.servers import hosts
-from drs.servers.choices import ServerKind
 
 
 def job_create(
@@ -69,19 +69,13 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
             " alone. Submit a new job with one of your own credentials instead.",
             field="credential",
         )
-    if job.server.kind == ServerKind.LOCAL and not requester.is_staff:
-        raise Forbidden("Only staff may run jobs on a local server.", field="server")
     credential = job.credential
-    if credential is None:
-        raise DomainError(
-            "The credential of this job was deleted; submit a new job.", field="credential"
-        )
-    if not job.server.enabled:
-        raise DomainError("This server is disabled.", field="server")
-    if not job.server.interpreters.filter(pk=job.interpreter_id).exists():
-        raise DomainError(
-            "The interpreter is no longer available on this server.", field="interpreter"
-        )
+    refusal = job_refusal(
+        owner=requester, server=job.server, credential=credential, interpreter=job.interpreter
+    )
+    if refusal is not None:
+        error = Forbidden if refusal.forbidden else DomainError
+        raise error(refusal.message, field=refusal.field)
     return job_create(
         owner=job.owner,
         rerun_of=job,
