@@ -36,7 +36,7 @@ from drs.jobs.models import Job
 from drs.jobs.rules import Stage, job_refusal
 from drs.runner import heartbeat, lease, sql
 from drs.runner.batchrun import BatchJobRun
-from drs.runner.jobrun import JobRun
+from drs.runner.jobrun import JobRun, RunContext
 from drs.runner.logsink import Persister
 from drs.runner.pool import ConnectionPool, Link, PoolKey
 from drs.runner.remote import LocalRemote, Remote, SshRemote
@@ -110,6 +110,13 @@ class Runner:
         self.runs: dict[str, JobRun] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.lost_leases: set[str] = set()
+        self.context = RunContext(
+            owner=self.owner,
+            db=db,
+            persister=self.persister,
+            lost_leases=self.lost_leases,
+            admit_next=self.admit_next,
+        )
         self.redis = dispatch.async_client()
         self._background: list[asyncio.Task[None]] = []
         self._claims: set[asyncio.Task[None]] = set()
@@ -187,7 +194,7 @@ class Runner:
         link = self.link_for(job)
         link.users += 1
         kind = BatchJobRun if job.server.scheduler != SchedulerKind.DIRECT else JobRun
-        run = kind(self, job, link, announced)
+        run = kind(self.context, job, link, announced)
         self.runs[job_id] = run
         self.tasks[job_id] = asyncio.create_task(self._run(run), name=f"job-{job_id}")
         return True
