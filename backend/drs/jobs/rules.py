@@ -48,7 +48,9 @@ def job_refusal(
     `started`: the job already has a directory on its host (START only)."""
     start = stage == Stage.START
     if server.kind == ServerKind.LOCAL:
-        if not settings.DRS_ENABLE_LOCAL:
+        # Submissions are taken while local servers are off: the runner refuses to start
+        # such a job, and its error says why.
+        if start and not settings.DRS_ENABLE_LOCAL:
             return Refusal(
                 "server", "Local servers are disabled on this installation (DRS_ENABLE_LOCAL)."
             )
