@@ -105,19 +105,10 @@ def log_rows(
     BACKWARDS, the last ones before BEFORE), up to UPTO, within about MAX_BYTES of data
     (at least one row). Also whether more may lie beyond them."""
     if max_bytes is None:  # one plain query: a websocket sizes its batches itself
-        chunks = LogChunk.objects.filter(job_id=job_id)
-        if stream:
-            chunks = chunks.filter(stream=stream)
-        if upto is not None:
-            chunks = chunks.filter(seq__lte=upto)
-        if backwards:
-            window = chunks.filter(seq__lt=before) if before is not None else chunks
-            ordered = window.order_by("-seq")
-        else:
-            ordered = chunks.filter(seq__gt=after or 0).order_by("seq")
+        window = _window(job_id, stream, after, before, upto, backwards=backwards)
         found = [
             (seq, chunk_stream, offset, iso_time(time), line, bytes(data))
-            for seq, chunk_stream, offset, time, line, data in ordered.values_list(*COLUMNS)[:count]
+            for seq, chunk_stream, offset, time, line, data in window.values_list(*COLUMNS)[:count]
         ]
         return sorted(found) if backwards else found, len(found) == count
     if sql.postgresql():
@@ -129,6 +120,30 @@ def log_rows(
         job_id=job_id, stream=stream, after=after, before=before, upto=upto,
         backwards=backwards, count=count, max_bytes=max_bytes,
     )  # fmt: skip
+
+
+def _chunks(job_id: Any, stream: str | None) -> QuerySet[LogChunk]:
+    chunks = LogChunk.objects.filter(job_id=job_id)
+    return chunks.filter(stream=stream) if stream else chunks
+
+
+def _window(
+    job_id: Any,
+    stream: str | None,
+    after: int | None,
+    before: int | None,
+    upto: int | None,
+    *,
+    backwards: bool,
+) -> QuerySet[LogChunk]:
+    """The chunks a read may return, in its reading order."""
+    chunks = _chunks(job_id, stream)
+    if upto is not None:
+        chunks = chunks.filter(seq__lte=upto)
+    if backwards:
+        window = chunks.filter(seq__lt=before) if before is not None else chunks
+        return window.order_by("-seq")
+    return chunks.filter(seq__gt=after or 0).order_by("seq")
 
 
 def page_rows(
@@ -144,16 +159,7 @@ def page_rows(
 ) -> tuple[list[Row], bool]:
     """`log_rows` bounded by bytes, through the ORM. Two queries: the seqs with their
     sizes (no data read) decide where the byte bound cuts, then the rows."""
-    chunks = LogChunk.objects.filter(job_id=job_id)
-    if stream:
-        chunks = chunks.filter(stream=stream)
-    if upto is not None:
-        chunks = chunks.filter(seq__lte=upto)
-    if backwards:
-        window = chunks.filter(seq__lt=before) if before is not None else chunks
-        window = window.order_by("-seq")
-    else:
-        window = chunks.filter(seq__gt=after or 0).order_by("seq")
+    window = _window(job_id, stream, after, before, upto, backwards=backwards)
     sizes = list(window.annotate(size=Length("data")).values_list("seq", "size")[:count])
     kept, total = 0, 0
     for _seq, size in sizes:
@@ -166,7 +172,10 @@ def page_rows(
         return [], cut
     seqs = [seq for seq, _size in sizes[:kept]]
     rows = (
-        chunks.filter(seq__gte=min(seqs), seq__lte=max(seqs)).order_by("seq").values_list(*COLUMNS)
+        _chunks(job_id, stream)
+        .filter(seq__gte=min(seqs), seq__lte=max(seqs))
+        .order_by("seq")
+        .values_list(*COLUMNS)
     )
     return [(*row[:3], iso_time(row[3]), *row[4:]) for row in rows], cut
 
