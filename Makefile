@@ -81,6 +81,7 @@ lint: venv frontend
 	.venv/bin/ruff check backend tests
 	.venv/bin/ruff format --check backend tests
 	cd backend && ../.venv/bin/mypy drs
+	.venv/bin/lint-imports --no-cache  # the layers of backend/drs (pyproject [tool.importlinter])
 	$(MAKE) check-client
 	cd frontend && npm run lint
 	$(MAKE) audit

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drs.tokens",
     "drs.notifications",
     "drs.schedules",
+    "drs.ops",
 ]
 
 MIDDLEWARE = [

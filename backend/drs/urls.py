@@ -5,13 +5,15 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from drs.common import auth_api, ops
+from drs.applications.api import JobViewSet
 from drs.common.spa import spa_index
 from drs.credentials.api import CredentialViewSet
-from drs.jobs.api import JobLogTextView, JobViewSet
+from drs.jobs.api import JobLogTextView
 from drs.notifications import urls as notification_urls
+from drs.ops import views as ops
 from drs.schedules import urls as schedule_urls
 from drs.servers.api import InterpreterViewSet, ServerViewSet
+from drs.tokens import auth_api
 from drs.tokens.api import TokenViewSet
 
 router = DefaultRouter(trailing_slash=True)

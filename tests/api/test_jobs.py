@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
+from drs.jobs import dispatch
 from drs.jobs.models import Job
 from drs.jobs.serializers import JobSummarySerializer
-from drs.runner import dispatch
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from drs.applications.models import Application, Sweep
+from drs.jobs import dispatch
 from drs.jobs.models import Job
-from drs.runner import dispatch
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
-from drs.common.auth_api import LoginThrottle
 from drs.common.proxies import real_client
+from drs.tokens.auth_api import LoginThrottle
 from tests.fixtures.daphne import BACKEND_DIR, PROJECT_DIR, Daphne, free_port
 
 LOOPBACK = [ipaddress.ip_network("127.0.0.0/8")]

@@ -15,12 +15,13 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 
+from drs.jobs.jobdir import job_command
 from drs.jobs.models import Job
 from drs.jobs.services import job_cancel
 from drs.runner.agent import AgentClient, AgentError
 from drs.runner.pool import Link
 from drs.runner.process import Runner
-from drs.runner.remote import WRAPPER, SshRemote, job_command
+from drs.runner.remote import WRAPPER, SshRemote
 from drs.runner.ssh import open_connection
 from tests.fixtures.sshd import Sshd, user_processes, wait_for_processes
 from tests.runner.conftest import log_bytes

@@ -14,13 +14,8 @@ import pytest
 from drs.common.exceptions import DomainError
 from drs.credentials.services import credential_delete, credential_generate
 from drs.jobs.models import Job
-from drs.runner.services import (
-    check_connection,
-    install_public_key,
-    remove_public_key,
-    scan_host_key,
-)
 from drs.runner.ssh import ConnectError, resolve_target
+from drs.servers import hosts
 from tests.fixtures.sshd import Sshd, password_credential
 from tests.runner.conftest import log_bytes, run
 
@@ -88,7 +83,7 @@ def test_ssrf_guard_allows_private_ranges(settings: Any, address: str) -> None:
 def test_scan_host_key_pins_nothing(server: Any, sshd: Sshd) -> None:
     server.host_key = ""
     server.save()
-    found = scan_host_key(server)
+    found = hosts.actions().scan_host_key(server)
     assert found.key == sshd.host_key
     assert found.fingerprint == sshd.host_key_fingerprint
     assert found.fingerprint.startswith("SHA256:")
@@ -102,18 +97,18 @@ def test_scan_host_key_failure_is_a_domain_error(server: Any) -> None:
     server.port = free_port()
     server.save()
     with pytest.raises(DomainError, match="refused"):
-        scan_host_key(server)
+        hosts.actions().scan_host_key(server)
 
 
 def test_check_connection(server: Any, credential: Any, owner: Any, sshd: Sshd) -> None:
-    ok = check_connection(server, credential)
+    ok = hosts.actions().check_connection(server, credential.login())
     assert ok.ok, ok.error
     assert ok.latency_ms is not None
     assert ok.latency_ms > 0
     bad = password_credential(owner, server, sshd)
     bad.set_secrets(type(bad.get_secrets())(password="wrong-password"))
     bad.save()
-    result = check_connection(server, bad)
+    result = hosts.actions().check_connection(server, bad.login())
     assert not result.ok
     assert "Authentication failed" in result.error
     assert "wrong-password" not in result.error
@@ -132,27 +127,31 @@ def test_generate_deploy_run_and_remove(
     assert ssh_dir.stat().st_mode & 0o777 == 0o700
     assert (ssh_dir / "authorized_keys").stat().st_mode & 0o777 == 0o600
     # Installing twice does not duplicate the line.
-    install_public_key(server, user.name, user.password, cred.public_key)
+    hosts.actions().install_public_key(server, user.name, user.password, cred.public_key)
     assert (ssh_dir / "authorized_keys").read_text().count(cred.public_key) == 1
 
     job = run(make_job("import getpass\nprint(getpass.getuser())\n", credential=cred))
     assert job.status == "succeeded", job.error
     assert log_bytes(job) == f"{user.name}\n".encode()
 
-    assert check_connection(server, cred).ok
+    assert hosts.actions().check_connection(server, cred.login()).ok
     credential_delete(credential=cred, remove_from_server=True)
     assert cred.public_key not in (ssh_dir / "authorized_keys").read_text()
-    after = check_connection(server, cred)  # the deleted row's key, still in memory
+    after = hosts.actions().check_connection(
+        server, cred.login()
+    )  # the deleted row's key, still in memory
     assert not after.ok
     assert "Authentication failed" in after.error
     with pytest.raises(DomainError):
-        remove_public_key(cred)  # cannot log in with it any more
+        hosts.actions().remove_public_key(
+            server, cred.login(), cred.public_key
+        )  # cannot log in with it any more
 
 
 def test_install_with_wrong_password_is_a_domain_error(server: Any, sshd: Sshd) -> None:
     key = asyncssh.generate_private_key("ssh-ed25519").export_public_key("openssh").decode()
     with pytest.raises(DomainError, match="Authentication failed") as info:
-        install_public_key(server, sshd.password_user.name, "nope-nope", key)
+        hosts.actions().install_public_key(server, sshd.password_user.name, "nope-nope", key)
     assert "nope-nope" not in str(info.value)
 
 
@@ -185,6 +184,6 @@ def test_local_servers_have_no_host_key_or_ssh_login(owner: Any) -> None:
 
     local = factories.server("local-2", kind="local", hostname="")
     with pytest.raises(DomainError):
-        scan_host_key(local)
+        hosts.actions().scan_host_key(local)
     with pytest.raises(DomainError):
-        install_public_key(local, "u", "p", "ssh-ed25519 AAAA")
+        hosts.actions().install_public_key(local, "u", "p", "ssh-ed25519 AAAA")

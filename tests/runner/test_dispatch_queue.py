@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from drs.runner import dispatch
+from drs.jobs import dispatch
 
 
 async def test_an_idle_blocking_pop_returns_nothing_instead_of_timing_out() -> None:

@@ -8,9 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from drs.jobs.jobdir import MAX_ARG_STRLEN, job_command
 from drs.jobs.models import Job
-from drs.runner.limits import MAX_ARG_STRLEN
-from drs.runner.remote import job_command
 from tests import factories
 from tests.runner.conftest import log_bytes, run
 

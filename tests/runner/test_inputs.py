@@ -16,10 +16,10 @@ from django.core.files.base import ContentFile
 
 from drs.files.models import File
 from drs.jobs.choices import TERMINAL_STATUSES
+from drs.jobs.dispatch import dispatch
 from drs.jobs.inputs import InputSpec
 from drs.jobs.models import Job, JobInput
 from drs.jobs.services import job_rerun
-from drs.runner.dispatch import dispatch
 from tests import factories
 from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from drs.jobs.dispatch import dispatch
 from drs.jobs.models import Job, MetricPoint
-from drs.runner.dispatch import dispatch
 from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
 from tests.runner.conftest import run

@@ -184,7 +184,7 @@ def test_runner_sigkill_mid_job_keeps_exact_logs(
     slurm_job: Callable[..., Job],
     start_workers: Callable[..., Any],
 ) -> None:
-    from drs.runner.dispatch import dispatch
+    from drs.jobs.dispatch import dispatch
 
     workers = start_workers(workers=1, lease_seconds=3)
     jobs = [slurm_job(SLOW_LINES, title=f"slow {n}") for n in range(2)]

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from drs.jobs.jobdir import job_command
 from drs.runner.jobrun import describe_exit
 from drs.runner.logsink import utf8_cut
-from drs.runner.remote import job_command
 from drs.runner.results import parse_listing, safe_relative, selected
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from drs.jobs.choices import TERMINAL_STATUSES
+from drs.jobs.dispatch import dispatch
 from drs.jobs.models import Job
 from drs.jobs.services import job_create
-from drs.runner.dispatch import dispatch
 from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
 from tests.runner.conftest import assert_log_consistent, log_bytes

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from drs.applications import selectors, services
 from drs.applications.models import Application, Sweep
 from drs.applications.serializers import (
+    ApplicationJobCreateSerializer,
     ApplicationSerializer,
     SweepCancelledSerializer,
     SweepCreatedSerializer,
@@ -19,6 +21,8 @@ from drs.applications.serializers import (
     SweepSerializer,
 )
 from drs.common.permissions import IsStaffOrReadOnly
+from drs.jobs import api as jobs_api
+from drs.jobs.serializers import JobCreateSerializer, JobSerializer
 
 
 class ApplicationViewSet(viewsets.ModelViewSet[Application]):
@@ -73,3 +77,27 @@ class SweepViewSet(
         """Cancel every job of the sweep that has not ended."""
         count = services.sweep_cancel(sweep=self.get_object())
         return Response({"cancelled": count}, status=status.HTTP_202_ACCEPTED)
+
+
+# `/api/jobs/`, whose submissions may also name an application and its parameters. (A
+# comment, not a docstring: drf-spectacular would show a docstring on every job endpoint.)
+class JobViewSet(jobs_api.JobViewSet):
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="JobSubmit",
+            serializers=[JobCreateSerializer, ApplicationJobCreateSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={201: JobSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Submit a job: it is `queued` at once and starts when its server has room. Either
+        a program (interpreter, program, arguments...) or an application and its parameters,
+        which render into the same plain job."""
+        return super().create(request, *args, **kwargs)
+
+    def job_request(self, request: Request) -> tuple[Any, dict[str, Any]]:
+        data = request.data
+        if isinstance(data, Mapping) and "application" in data:
+            return services.application_job_request(data, user=request.user)
+        return data, {}

@@ -16,12 +16,11 @@ from drs.applications.selectors import application_list
 from drs.applications.serializers import ApplicationJobCreateSerializer, SweepCreateSerializer
 from drs.jobs import lifecycle
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
-from drs.jobs.events import job_event_payload
+from drs.jobs.dispatch import dispatch, hint_cancel
+from drs.jobs.events import job_event_payload, publish_changes
 from drs.jobs.models import Job
 from drs.jobs.serializers import JobCreateSerializer
 from drs.jobs.services import job_create
-from drs.realtime import broadcast
-from drs.runner.dispatch import dispatch, hint_cancel
 
 # What an application sets itself: a request that also gives one is ambiguous.
 APPLICATION_FIELDS = ("interpreter", "program", "arguments", "environment")
@@ -168,9 +167,9 @@ def _bulk_create(
     Job.objects.bulk_create(jobs, batch_size=500)
     # As job_create does for one job: `queued` is published before the runners hear of
     # the jobs, both after commit; here one channel-layer call and one Redis push for all.
-    events = [(job.pk, owner.pk, job_event_payload(job)) for job in jobs]
+    changes = [(job.pk, owner.pk, job_event_payload(job)) for job in jobs]
     ids = [job.pk for job in jobs]
-    transaction.on_commit(lambda: broadcast.publish_jobs(events))
+    transaction.on_commit(lambda: publish_changes(changes))
     transaction.on_commit(lambda: dispatch(ids))
     return ids
 
@@ -242,7 +241,7 @@ def sweep_cancel(*, sweep: Sweep) -> int:
 
 def _after_cancel(ids: list[Any]) -> None:
     jobs = list(Job.objects.select_related("owner", "server", "interpreter").filter(pk__in=ids))
-    broadcast.publish_jobs([(job.pk, job.owner_id, job_event_payload(job)) for job in jobs])
+    publish_changes([(job.pk, job.owner_id, job_event_payload(job)) for job in jobs])
     for job in jobs:
         if job.status not in TERMINAL_STATUSES:
             hint_cancel(job.pk)

@@ -1,4 +1,5 @@
-"""Prometheus metrics shared by every DRS process (web, runners, scheduler).
+"""Prometheus metrics shared by every DRS process (web, runners, scheduler): the
+instruments each process updates. `/metrics` merges them (drs/ops/metrics.py).
 
 prometheus-client runs in multiprocess mode: each process writes its values to small
 mmap files in this node's directory and `/metrics` merges the files of every process.
@@ -18,22 +19,10 @@ import contextlib
 import glob
 import os
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-    multiprocess,
-    values,
-)
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.metrics_core import Metric
-from prometheus_client.registry import Collector
+from prometheus_client import Counter, Gauge, Histogram, multiprocess, values
 
 
 def node_dir() -> Path:
@@ -123,51 +112,6 @@ def forget_dead_processes() -> list[int]:
     for pid in dead:
         multiprocess.mark_process_dead(pid, str(node_dir()))
     return sorted(dead)
-
-
-class _AllNodesCollector(Collector):
-    """Merges the files of every node directory under DRS_METRICS_DIR."""
-
-    def collect(self) -> Iterable[Metric]:
-        files = glob.glob(str(Path(settings.DRS_METRICS_DIR) / "*" / "*.db"))
-        return multiprocess.MultiProcessCollector.merge(files, accumulate=True)
-
-
-class _DatabaseCollector(Collector):
-    """Jobs by status and queue depth per server, read from the database at scrape time."""
-
-    def collect(self) -> Iterator[Metric]:
-        from django.db.models import Count
-
-        from drs.jobs.choices import JobStatus
-        from drs.jobs.models import Job
-
-        by_status = GaugeMetricFamily("drs_jobs", "Jobs by status.", labels=["status"])
-        counts = {
-            row["status"]: row["n"]
-            for row in Job.objects.order_by().values("status").annotate(n=Count("pk"))
-        }
-        for status in JobStatus.values:
-            by_status.add_metric([status], counts.get(status, 0))
-        yield by_status
-        queued = GaugeMetricFamily(
-            "drs_queue_depth", "Jobs waiting (queued) per server.", labels=["server"]
-        )
-        waiting = Job.objects.filter(status=JobStatus.QUEUED).order_by()
-        for row in waiting.values("server__name").annotate(n=Count("pk")):
-            queued.add_metric([str(row["server__name"])], row["n"])
-        yield queued
-
-
-def render() -> tuple[bytes, str]:
-    """The text exposition of every process's metrics plus the database gauges."""
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    forget_dead_processes()
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(_AllNodesCollector())
-    registry.register(_DatabaseCollector())
-    return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 # Every process that starts in a node clears what the node's dead processes left behind.

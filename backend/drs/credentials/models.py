@@ -1,23 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import models
 
 from drs.credentials import crypto
 from drs.credentials.choices import CredentialKind
+from drs.servers.hosts import Login, Secrets
 from drs.servers.models import Server
-
-
-@dataclass(frozen=True, repr=False)
-class Secrets:
-    private_key: str = ""
-    passphrase: str = ""
-    password: str = ""
-
-    def __repr__(self) -> str:  # never leak into logs or tracebacks
-        return "Secrets(***)"
 
 
 class Credential(models.Model):
@@ -53,3 +42,7 @@ class Credential(models.Model):
             passphrase=crypto.decrypt(self.passphrase_encrypted),
             password=crypto.decrypt(self.password_encrypted),
         )
+
+    def login(self) -> Login:
+        """What a host action logs in with (drs.servers.hosts)."""
+        return Login(self.username, self.kind, self.get_secrets())

@@ -1,17 +1,30 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import asyncssh
 from django.db import transaction
 
-from drs.common.exceptions import Conflict
 from drs.credentials.choices import CredentialKind
 from drs.credentials.models import Credential, Secrets
-from drs.jobs.choices import TERMINAL_STATUSES
+from drs.servers import hosts
 from drs.servers.models import Server
 
-SHOWN = 10  # job ids named in a refusal; the rest are counted
+# What keeps a credential from being deleted, each raising Conflict (409) naming why. The
+# apps that use credentials register theirs when Django starts (drs.jobs: unfinished jobs).
+InUseCheck = Callable[[Credential], None]
+_in_use_checks: list[InUseCheck] = []
+
+
+def register_in_use_check(check: InUseCheck) -> None:
+    if check not in _in_use_checks:
+        _in_use_checks.append(check)
+
+
+def refuse_if_in_use(credential: Credential) -> None:
+    for check in _in_use_checks:
+        check(credential)
 
 
 @transaction.atomic
@@ -32,11 +45,9 @@ def credential_generate(
     *, owner: Any, server: Server, username: str, password: str, name: str = ""
 ) -> Credential:
     """A fresh ed25519 key pair, its public half installed with a one-time password."""
-    from drs.runner.services import install_public_key
-
     key = asyncssh.generate_private_key("ssh-ed25519", comment=f"drs:{username}@{server.name}")
     public_key = key.export_public_key("openssh").decode().strip()
-    install_public_key(server, username, password, public_key)
+    hosts.actions().install_public_key(server, username, password, public_key)
     credential = Credential(
         owner=owner, server=server, username=username, name=name or "generated key",
         kind=CredentialKind.KEY, public_key=public_key,
@@ -52,9 +63,10 @@ def credential_delete(*, credential: Credential, remove_from_server: bool) -> No
     would be left running with nothing able to stop it."""
     refuse_if_in_use(credential)
     if remove_from_server and credential.public_key:
-        from drs.runner.services import remove_public_key
-
-        remove_public_key(credential)  # raises DomainError: the credential is kept
+        # Raises DomainError: the credential is kept.
+        hosts.actions().remove_public_key(
+            credential.server, credential.login(), credential.public_key
+        )
     with transaction.atomic():
         # The row lock makes a job submitted meanwhile wait, then be seen here.
         locked = Credential.objects.select_for_update().filter(pk=credential.pk).first()
@@ -62,16 +74,3 @@ def credential_delete(*, credential: Credential, remove_from_server: bool) -> No
             return
         refuse_if_in_use(locked)
         locked.delete()
-
-
-def refuse_if_in_use(credential: Credential) -> None:
-    from drs.jobs.models import Job
-
-    unfinished = Job.objects.filter(credential=credential).exclude(status__in=TERMINAL_STATUSES)
-    ids = [str(pk) for pk in unfinished.order_by("created_at").values_list("pk", flat=True)[:SHOWN]]
-    if not ids:
-        return
-    count = len(ids) if len(ids) < SHOWN else unfinished.count()
-    named = ", ".join(ids) + (f" and {count - len(ids)} more" if count > len(ids) else "")
-    jobs = "1 unfinished job uses" if count == 1 else f"{count} unfinished jobs use"
-    raise Conflict(f"{jobs} this credential: {named}. Cancel them or let them end, then delete it.")

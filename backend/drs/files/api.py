@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from drs.common.pagination import KeysetPagination
+from drs.common.renderers import BinaryRenderer
 from drs.files import services
 from drs.files.models import File
 from drs.files.selectors import file_list
@@ -25,7 +26,6 @@ from drs.files.uploads import (
     body_limit,
     declared_length,
 )
-from drs.jobs.api import BinaryRenderer
 
 
 class FileViewSet(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -13,10 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import mixins, renderers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
@@ -24,10 +21,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from drs.applications.serializers import ApplicationJobCreateSerializer
-from drs.applications.services import application_job_request
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
+from drs.common.renderers import BinaryRenderer, PlainTextRenderer
 from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
 from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
@@ -49,25 +45,6 @@ from drs.jobs.serializers import (
 from drs.jobs.tables import TableQuerySerializer, TableSerializer, read_result_table
 
 Row = TypeVar("Row")
-
-
-class PlainTextRenderer(renderers.BaseRenderer):
-    """Lets `Accept: text/plain` reach the raw-log view; errors still render as JSON text."""
-
-    media_type = "text/plain"
-    format = "txt"
-    charset: str | None = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
-    ) -> bytes:
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
-
-
-class BinaryRenderer(PlainTextRenderer):
-    media_type = "application/octet-stream"
-    format = "bin"
-    charset = None
 
 
 class JobViewSet(
@@ -113,25 +90,19 @@ class JobViewSet(
         assert page is not None  # the viewset always paginates
         return self.get_paginated_response([summaries.summary_row(row) for row in page])
 
-    @extend_schema(
-        request=PolymorphicProxySerializer(
-            component_name="JobSubmit",
-            serializers=[JobCreateSerializer, ApplicationJobCreateSerializer],
-            resource_type_field_name=None,
-        ),
-        responses={201: JobSerializer},
-    )
+    @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Submit a job: it is `queued` at once and starts when its server has room. Either
-        a program (interpreter, program, arguments...) or an application and its parameters,
-        which render into the same plain job."""
-        data, recorded = request.data, dict[str, Any]()
-        if isinstance(data, Mapping) and "application" in data:
-            data, recorded = application_job_request(data, user=request.user)
+        """Submit a job: it is `queued` at once and starts when its server has room."""
+        data, recorded = self.job_request(request)
         body = JobCreateSerializer(data=data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         job = services.job_create(owner=request.user, **body.validated_data, **recorded)
         return Response(represent(JobSerializer, job), status=status.HTTP_201_CREATED)
+
+    def job_request(self, request: Request) -> tuple[Any, dict[str, Any]]:
+        """The plain job body a submission carries, and what the job records besides it
+        (drs.applications' viewset also takes an application and its parameters)."""
+        return request.data, {}
 
     @extend_schema(
         request=None,

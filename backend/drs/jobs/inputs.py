@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from drs.runner.remote import CONTROL_FILES
+from drs.jobs.jobdir import CONTROL_FILES
 
 MAX_INPUTS = 200
 MAX_PATH_BYTES = 255

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from django.db import connection
 from django.utils import timezone
 
 from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
@@ -111,40 +110,6 @@ def reserve(job_ids: list[str], *, expires_at: datetime) -> int:
     return Job.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED).update(
         status=JobStatus.STARTING, lease_owner="", lease_expires_at=expires_at
     )
-
-
-def admit_and_claim_sql(
-    server_id: int, cap: int, job_id: JobId, owner: str, *, now: datetime,
-    lease_until: datetime, pending_until: datetime,
-) -> list[str]:  # fmt: skip
-    """PostgreSQL, in the caller's transaction holding the server row (a statement of its
-    own, so it counts what the previous holder committed): `reserve` of the server's
-    oldest queued jobs while fewer than CAP are active, and `claim` of JOB_ID by OWNER
-    if it is among them, in one statement (the ORM needs four, each a round trip on a
-    warm start's path before its claim). The reserved ids, oldest first."""
-    table = connection.ops.quote_name(Job._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Only the model's own table name is formatted in.
-            f"WITH picked AS (SELECT id, created_at FROM {table} WHERE server_id = %(server)s "  # noqa: S608  # nosec B608
-            "AND status = %(queued)s ORDER BY created_at, id LIMIT GREATEST(0, %(cap)s - "
-            f"(SELECT count(*) FROM {table} WHERE server_id = %(server)s "
-            "AND status = ANY(%(active)s)))) "
-            f"UPDATE {table} AS j SET status = %(starting)s, "
-            "lease_owner = CASE WHEN j.id = %(job)s THEN %(owner)s ELSE '' END, "
-            "lease_expires_at = CASE WHEN j.id = %(job)s THEN %(lease)s ELSE %(pending)s END, "
-            "heartbeat_at = CASE WHEN j.id = %(job)s THEN %(now)s ELSE j.heartbeat_at END "
-            "FROM picked WHERE j.id = picked.id AND j.status = %(queued)s "
-            "RETURNING j.id, picked.created_at",
-            {
-                "server": server_id, "queued": JobStatus.QUEUED, "cap": cap,
-                "active": sorted(ACTIVE_STATUSES),
-                "starting": JobStatus.STARTING, "job": str(job_id), "owner": owner,
-                "lease": lease_until, "pending": pending_until, "now": now,
-            },
-        )  # fmt: skip
-        rows = cursor.fetchall()
-    return [str(pk) for pk, _ in sorted(rows, key=lambda row: (row[1], str(row[0])))]
 
 
 def request_cancel(job_id: JobId) -> None:

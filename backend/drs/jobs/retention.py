@@ -21,8 +21,10 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from drs.common.exceptions import Conflict, DomainError
+from drs.files import services as files
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job
+from drs.jobs.services import job_delete, remove_remote_directory
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,6 @@ BATCH = 500
 
 
 def remove_old_remote_directories(now: Any = None) -> dict[str, int]:
-    from drs.runner.services import remove_remote_directory
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.DRS_REMOTE_RETENTION_DAYS)
     jobs = (
         Job.objects.filter(status__in=TERMINAL_STATUSES, finished_at__lt=cutoff)
@@ -64,8 +64,6 @@ def remove_old_remote_directories(now: Any = None) -> dict[str, int]:
 
 
 def delete_old_jobs(now: Any = None) -> int:
-    from drs.jobs.services import job_delete
-
     days = settings.DRS_JOB_RETENTION_DAYS
     if days is None:
         return 0
@@ -84,9 +82,7 @@ def delete_old_jobs(now: Any = None) -> int:
 
 
 def delete_unused_files() -> int:
-    from drs.files.services import delete_unused_files
-
-    return delete_unused_files()
+    return files.delete_unused_files()
 
 
 def run_retention() -> dict[str, int]:

@@ -4,6 +4,7 @@ import functools
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,10 +16,12 @@ from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.files.models import File
 from drs.jobs.choices import LogPolicy, Stream
+from drs.jobs.defaults import notify_email_default
 from drs.jobs.inputs import MAX_INPUTS, InputSpec, collision_error, path_error
+from drs.jobs.jobdir import job_command_error
 from drs.jobs.models import Job, JobInput, Result
-from drs.runner.limits import job_command_error
-from drs.servers.choices import SchedulerKind, ServerKind
+from drs.jobs.rules import job_refusal
+from drs.servers.choices import SchedulerKind
 from drs.servers.models import Interpreter, Server
 from drs.servers.resources import INTEGER_KEYS, STRING_KEYS, resources_error
 
@@ -280,21 +283,15 @@ class JobCreateSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         server: Server = attrs["server"]
-        credential: Credential = attrs["credential"]
-        if credential.server_id != server.pk:
-            raise serializers.ValidationError(
-                {"credential": ["This credential is for another server."]}
-            )
-        if not server.enabled:
-            raise serializers.ValidationError({"server": ["This server is disabled."]})
         request = self.context.get("request")
-        if server.kind == ServerKind.LOCAL and not (request and request.user.is_staff):
-            # A local job runs as the DRS service user on the worker host (docs/security.md).
-            raise serializers.ValidationError(
-                {"server": ["Only staff may run jobs on a local server."]}
-            )
-        if not server.interpreters.filter(pk=attrs["interpreter"].pk).exists():
-            raise serializers.ValidationError({"interpreter": ["Not available on this server."]})
+        refusal = job_refusal(
+            owner=request.user if request is not None else AnonymousUser(),
+            server=server,
+            credential=attrs["credential"],
+            interpreter=attrs["interpreter"],
+        )
+        if refusal is not None:
+            raise serializers.ValidationError({refusal.field: [refusal.message]})
         arguments, environment = attrs.get("arguments", []), attrs.get("environment", {})
         if reason := job_command_error(attrs["interpreter"].argv, arguments, environment):
             fields = [name for name in ("arguments", "environment") if attrs.get(name)]
@@ -304,8 +301,6 @@ class JobCreateSerializer(serializers.Serializer[Any]):
                 {"resources": ["This server runs jobs directly: it takes no resources."]}
             )
         if attrs.get("notify_email") is None:
-            from drs.notifications.services import notify_email_default
-
             attrs["notify_email"] = request is not None and notify_email_default(user=request.user)
         return attrs
 

@@ -9,13 +9,15 @@ from typing import Any
 from django.db import transaction
 
 from drs.common.exceptions import Conflict, DomainError, Forbidden
+from drs.credentials.models import Credential
 from drs.jobs import lifecycle
 from drs.jobs.choices import TERMINAL_STATUSES, JobStatus
+from drs.jobs.dispatch import hint_cancel, submit
 from drs.jobs.events import notify_job_changed
 from drs.jobs.inputs import InputSpec
 from drs.jobs.models import Job, JobInput
-from drs.runner.dispatch import hint_cancel, submit
-from drs.servers.choices import ServerKind
+from drs.jobs.rules import job_refusal
+from drs.servers import hosts
 
 
 def job_create(
@@ -67,19 +69,13 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
             " alone. Submit a new job with one of your own credentials instead.",
             field="credential",
         )
-    if job.server.kind == ServerKind.LOCAL and not requester.is_staff:
-        raise Forbidden("Only staff may run jobs on a local server.", field="server")
     credential = job.credential
-    if credential is None:
-        raise DomainError(
-            "The credential of this job was deleted; submit a new job.", field="credential"
-        )
-    if not job.server.enabled:
-        raise DomainError("This server is disabled.", field="server")
-    if not job.server.interpreters.filter(pk=job.interpreter_id).exists():
-        raise DomainError(
-            "The interpreter is no longer available on this server.", field="interpreter"
-        )
+    refusal = job_refusal(
+        owner=requester, server=job.server, credential=credential, interpreter=job.interpreter
+    )
+    if refusal is not None:
+        error = Forbidden if refusal.forbidden else DomainError
+        raise error(refusal.message, field=refusal.field)
     return job_create(
         owner=job.owner,
         rerun_of=job,
@@ -104,6 +100,14 @@ def job_rerun(*, job: Job, requester: Any) -> Job:
     )
 
 
+def remove_remote_directory(job: Job) -> None:
+    """Delete the job's directory on its host, logging in with the job's own credential
+    (drs.servers.hosts); DomainError says why it could not be done."""
+    credential = job.credential
+    login = credential.login() if credential is not None else None
+    hosts.actions().remove_job_directory(job.server, login, job.remote_directory, job.pk)
+
+
 @dataclass(frozen=True)
 class Deleted:
     remote_directory_removed: bool
@@ -114,8 +118,6 @@ def job_delete(*, job: Job) -> Deleted:
     """Remove a finished job: its directory on the host, its log, its result files and
     the job itself. An unreachable host does not keep the data here: the job is deleted
     anyway and the answer says the remote directory stayed (docs/operations.md "Retention")."""
-    from drs.runner.services import remove_remote_directory
-
     if not job.is_terminal:
         raise Conflict(f"The job is still {job.status}: cancel it first, then delete it.")
     if later := JobInput.objects.filter(result__job=job).values_list("job_id", flat=True).first():
@@ -146,3 +148,19 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
         except OSError:
             logging.getLogger(__name__).warning("could not delete result file %s", name)
+
+
+SHOWN = 10  # job ids named in a refusal; the rest are counted
+
+
+def refuse_credential_in_use(credential: Credential) -> None:
+    """Refused (409, naming them) while unfinished jobs use the credential: a running job's
+    runner needs it to follow, cancel and collect the job (credentials.services)."""
+    unfinished = Job.objects.filter(credential=credential).exclude(status__in=TERMINAL_STATUSES)
+    ids = [str(pk) for pk in unfinished.order_by("created_at").values_list("pk", flat=True)[:SHOWN]]
+    if not ids:
+        return
+    count = len(ids) if len(ids) < SHOWN else unfinished.count()
+    named = ", ".join(ids) + (f" and {count - len(ids)} more" if count > len(ids) else "")
+    jobs = "1 unfinished job uses" if count == 1 else f"{count} unfinished jobs use"
+    raise Conflict(f"{jobs} this credential: {named}. Cancel them or let them end, then delete it.")

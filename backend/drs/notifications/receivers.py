@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drs.jobs.events import job_event_payload
 from drs.jobs.models import Job
 from drs.notifications import services
 from drs.notifications.choices import FAILED_STATUSES, Event
@@ -13,8 +14,6 @@ from drs.signals import job_finished, job_started
 
 
 def _job_data(job: Job) -> dict[str, Any]:
-    from drs.jobs.events import job_event_payload
-
     return {"job": job_event_payload(job)}
 
 

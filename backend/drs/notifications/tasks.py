@@ -43,22 +43,3 @@ def send_job_email(job_id: str) -> None:
         return
     subject, body = job_email(job)
     send_mail(subject, body, settings.DRS_EMAIL_FROM, [job.owner.email])
-
-
-def send_schedule_failure_email(run_id: int) -> None:
-    from drs.schedules.models import ScheduleRun
-
-    if not settings.DRS_EMAIL_ENABLED:
-        return
-    run = ScheduleRun.objects.select_related("schedule__owner").filter(pk=run_id).first()
-    if run is None or not run.schedule.owner.email:
-        return
-    schedule = run.schedule
-    subject = f"[DRS] Schedule {schedule.name}: could not create its job"
-    body = (
-        f"Schedule: {schedule.name}\nDue: {run.scheduled_for.isoformat()}\n"
-        f"Reason: {run.error}\n\nOpen it: {settings.DRS_PUBLIC_URL}/schedules\n"
-    )
-    send_mail(
-        subject.replace("\n", " ")[:200], body, settings.DRS_EMAIL_FROM, [schedule.owner.email]
-    )

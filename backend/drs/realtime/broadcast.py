@@ -118,9 +118,15 @@ def publish_log_chunk(
     )
 
 
-async def apublish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
-    """A job's status changed: tell its owner's and staff's `/ws/jobs/`, and its log followers."""
-    await _asend_many(job_changed_messages(job_id, owner_id, job_data))
+# drs.jobs' status changes (drs/jobs/events.py): this module is the subscriber that
+# RealtimeConfig.ready registers. Each change goes to its owner's and staff's `/ws/jobs/`
+# and to its log followers.
+def jobs_changed(changes: Sequence[tuple[object, int, dict[str, Any]]]) -> None:
+    publish_jobs(changes)
+
+
+async def ajobs_changed(changes: Sequence[tuple[object, int, dict[str, Any]]]) -> None:
+    await _asend_many([m for change in changes for m in job_changed_messages(*change)])
 
 
 def job_changed_messages(
@@ -136,11 +142,6 @@ def json_safe(data: dict[str, Any]) -> dict[str, Any]:
     on the layer cannot carry a UUID (`rerun_of`), a Decimal or a lazy string."""
     result: dict[str, Any] = json.loads(json.dumps(data, cls=JSONEncoder))
     return result
-
-
-def publish_job(job_id: object, owner_id: int, job_data: dict[str, Any]) -> None:
-    """`apublish_job` for sync code (request threads)."""
-    publish_jobs([(job_id, owner_id, job_data)])
 
 
 def publish_jobs(changes: Sequence[tuple[object, int, dict[str, Any]]]) -> None:

@@ -37,8 +37,8 @@ from redis.exceptions import RedisError
 from drs.common.isotime import iso_time
 from drs.common.metrics import WS_CLIENTS
 from drs.jobs.choices import TERMINAL_STATUSES
-from drs.jobs.models import Job, LogChunk, MetricPoint
-from drs.jobs.selectors import job_list
+from drs.jobs.models import Job, MetricPoint
+from drs.jobs.selectors import Row, job_list, log_rows
 from drs.realtime import broadcast
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def encode(frame: dict[str, Any]) -> str:
 
 
 def log_frame(
-    seq: int, stream: str, offset: int, data: bytes | memoryview, time: str, line: int
+    seq: int, stream: str, offset: int, time: str, line: int, data: bytes | memoryview
 ) -> dict[str, Any]:
     # The runner cuts chunks on UTF-8 boundaries, so per-chunk decoding loses nothing valid.
     text = bytes(data).decode("utf-8", errors="replace")
@@ -105,20 +105,10 @@ def visible_job_id(user: Any, job_id: UUID) -> UUID | None:
     return job_list(user=user).filter(pk=job_id).values_list("pk", flat=True).first()
 
 
-# (seq, stream, offset, data, time as ISO 8601 text, line): a log frame's fields.
-Row = tuple[int, str, int, bytes, str, int]
-
-
 @database_sync_to_async
 def chunks_after(job_id: UUID, after: int, upto: int | None, limit: int) -> list[Row]:
-    chunks = LogChunk.objects.filter(job_id=job_id, seq__gt=after)
-    if upto is not None:
-        chunks = chunks.filter(seq__lte=upto)
-    rows = chunks.order_by("seq").values_list("seq", "stream", "offset", "data", "time", "line")
-    return [
-        (seq, stream, offset, bytes(data), iso_time(time), line)
-        for seq, stream, offset, data, time, line in rows[:limit]
-    ]
+    rows, _more = log_rows(job_id=job_id, after=after, upto=upto, count=limit)
+    return rows
 
 
 @database_sync_to_async
@@ -455,9 +445,9 @@ class JobLogConsumer(GroupConsumer):
                         event["seq"],
                         event["stream"],
                         event["offset"],
-                        event["data"],
                         event["time"],
                         event["line"],
+                        event["data"],
                     )
                 )
                 continue
@@ -491,7 +481,7 @@ class JobLogConsumer(GroupConsumer):
         limit = self.batch
         rows = await chunks_after(self.job_id, self.last_sent, upto, limit)
         if rows:
-            average = max(1, sum(len(row[3]) for row in rows) // len(rows))
+            average = max(1, sum(len(row[5]) for row in rows) // len(rows))
             self.batch = max(MIN_BATCH, min(MAX_BATCH, BATCH_BYTES // average))
         for row in rows:
             await self.send_log(row)

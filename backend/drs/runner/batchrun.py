@@ -19,27 +19,24 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
 
 import asyncssh
 from django.utils import timezone
 
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy
+from drs.jobs.jobdir import job_command
 from drs.jobs.models import Job
 from drs.runner.agent import AgentClient
-from drs.runner.jobrun import DROPPED, READ_BLOCK, JobEnd, JobRun
+from drs.runner.jobrun import DROPPED, READ_BLOCK, JobEnd, JobRun, RunContext
 from drs.runner.logsink import STREAMS, LeaseLost
 from drs.runner.pool import Link
-from drs.runner.remote import embeddable, job_command
+from drs.runner.remote import embeddable
 from drs.runner.results import collect_results
 from drs.runner.schedulers import scheduler_for
 from drs.runner.schedulers.base import BatchJob, Phase, Scheduler, SchedulerState, SubmitRefused
 from drs.runner.ssh import ConnectError
 from drs.servers.resources import effective_resources
-
-if TYPE_CHECKING:
-    from drs.runner.process import Runner
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +138,13 @@ class SchedulerMonitor:
 
 class BatchJobRun(JobRun):
     def __init__(
-        self, runner: Runner, job: Job, link: Link, announced: asyncio.Task[None] | None = None
+        self,
+        context: RunContext,
+        job: Job,
+        link: Link,
+        announced: asyncio.Task[None] | None = None,
     ) -> None:
-        super().__init__(runner, job, link, announced)
+        super().__init__(context, job, link, announced)
         self.scheduler = scheduler_for(job.server.scheduler)
         self.report: SchedulerState | None = None
         self.reported = False
@@ -195,11 +196,11 @@ class BatchJobRun(JobRun):
 
     async def start(self) -> None:
         """Submit from the job directory (idempotent: a retry reports the job submitted)."""
-        job, runner = self.job, self.runner
+        job, context = self.job, self.context
         if not job.remote_directory:
             job.remote_directory = self.default_directory()
-            if not await runner.db(
-                lifecycle.set_directory, self.job_id, runner.owner, job.remote_directory
+            if not await context.db(
+                lifecycle.set_directory, self.job_id, context.owner, job.remote_directory
             ):
                 raise LeaseLost(self.job_id)
         argv = [*job.interpreter.argv, "./program", *[str(a) for a in job.arguments]]
@@ -237,8 +238,8 @@ class BatchJobRun(JobRun):
             raise JobEnd(
                 JobStatus.FAILED, f"{self.scheduler.name} refused the job: {exc}"
             ) from None
-        if not await runner.db(
-            lifecycle.mark_pending, self.job_id, runner.owner, scheduler_job_id=scheduler_job_id
+        if not await context.db(
+            lifecycle.mark_pending, self.job_id, context.owner, scheduler_job_id=scheduler_job_id
         ):
             raise LeaseLost(self.job_id)
         job.status, job.scheduler_job_id = JobStatus.PENDING, scheduler_job_id
@@ -312,8 +313,8 @@ class BatchJobRun(JobRun):
         ):
             return
         changed = job.pending_reason != reason or job.expected_start_at != start
-        await self.runner.db(
-            lifecycle.set_scheduler_state, self.job_id, self.runner.owner,
+        await self.context.db(
+            lifecycle.set_scheduler_state, self.job_id, self.context.owner,
             state=state.state, reason=reason, expected_start=start,
         )  # fmt: skip
         job.scheduler_state, job.pending_reason, job.expected_start_at = state.state, reason, start
@@ -322,7 +323,7 @@ class BatchJobRun(JobRun):
 
     async def mark_started(self) -> None:
         job = self.job
-        if await self.runner.db(lifecycle.mark_started, self.job_id, self.runner.owner):
+        if await self.context.db(lifecycle.mark_started, self.job_id, self.context.owner):
             job.started_at = timezone.now()
             job.pending_reason, job.expected_start_at = "", None
             job.status = JobStatus.RUNNING
@@ -353,9 +354,9 @@ class BatchJobRun(JobRun):
                     path, self.sink.read_offsets[stream], READ_BLOCK
                 ):
                     self.sink.feed(stream, data)
-                    self.runner.persister.fed(self.job_id, len(data))
+                    self.context.persister.fed(self.job_id, len(data))
                 remote.forget(path)
-            await self.runner.persister.final_flush(self.sink)
+            await self.context.persister.final_flush(self.sink)
         elif job.log_policy == LogPolicy.TOTAL:
             notes += await self.store_total_log()
         notes += await collect_results(remote, job)
@@ -414,7 +415,7 @@ class BatchJobRun(JobRun):
             if state is not None and state.state in ("TIMEOUT", "CANCELLED"):
                 ending = self.scheduler.explain(state, cancelled_by_drs=False)
                 if self.sink is not None:
-                    await self.runner.persister.final_flush(self.sink)
+                    await self.context.persister.final_flush(self.sink)
                 remote = await self.remote()
                 notes = await collect_results(remote, self.job)
                 error = " ".join(filter(None, [ending.error, *notes]))

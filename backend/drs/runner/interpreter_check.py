@@ -8,25 +8,17 @@ Rscript, perl or node, and `/usr/bin/env` with no arguments fails here as a job 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import asyncssh
 
 from drs.runner.remote import q
+from drs.servers.hosts import InterpreterStatus
 from drs.servers.models import Interpreter
 
 # A slow interpreter start (a cold conda environment) can take seconds; a hung one must
 # not hold the request forever.
 PROBE_TIMEOUT_SECONDS = 30
 _DETAIL_CHARS = 300
-
-
-@dataclass
-class InterpreterStatus:
-    id: int
-    name: str
-    ok: bool
-    detail: str
 
 
 def probe_script(interpreters: list[Interpreter]) -> str:

@@ -14,9 +14,10 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
 import asyncssh
 from django.conf import settings
@@ -28,11 +29,11 @@ from drs.common.logging import job_id_var
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
+from drs.jobs.jobdir import command_error, job_command
 from drs.jobs.models import Job
 from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
 from drs.runner.diskfull import disk_full, disk_script
-from drs.runner.limits import command_error
-from drs.runner.logsink import STREAMS, LeaseLost, LogSink
+from drs.runner.logsink import STREAMS, LeaseLost, LogSink, Persister
 from drs.runner.metricsink import MetricSink
 from drs.runner.pool import Link
 from drs.runner.remote import (
@@ -40,7 +41,6 @@ from drs.runner.remote import (
     Remote,
     RunResult,
     embeddable,
-    job_command,
     kill_script,
     launch_script,
 )
@@ -48,8 +48,7 @@ from drs.runner.results import collect_results
 from drs.runner.ssh import DROPPED, AuthError, ConnectError, HostKeyError, PermanentConnectError
 from drs.runner.staging import StagingFailed, stage_inputs
 
-if TYPE_CHECKING:
-    from drs.runner.process import Runner
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +88,32 @@ def parse_launch(output: bytes) -> tuple[int, str, int, str]:
     )
 
 
+class DbCall(Protocol):
+    def __call__(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Awaitable[T]: ...
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a job's run needs from the runner process that started it, and no more."""
+
+    owner: str  # the process's lease owner: every transition of the job is guarded by it
+    db: DbCall  # ORM work, in the process's database thread
+    persister: Persister  # the process's log flusher (one per process)
+    lost_leases: Container[str]  # jobs whose lease the process lost (it adds to it)
+    admit_next: Callable[[int], Awaitable[None]]  # let a server's next queued job in
+
+
 class JobRun:
     """Also the Watcher its transport reports to (data, exit, gone, lost)."""
 
     def __init__(
-        self, runner: Runner, job: Job, link: Link, announced: asyncio.Task[None] | None = None
+        self,
+        context: RunContext,
+        job: Job,
+        link: Link,
+        announced: asyncio.Task[None] | None = None,
     ) -> None:
-        self.runner = runner
+        self.context = context
         self.job = job
         self.job_id = str(job.pk)
         self.link = link
@@ -135,7 +153,7 @@ class JobRun:
             return
         if data:
             sink.feed(name, data)
-            self.runner.persister.fed(self.job_id, len(data))
+            self.context.persister.fed(self.job_id, len(data))
 
     def on_metrics(self, offset: int, data: bytes) -> None:
         metrics = self.sink.metrics if self.sink is not None else None
@@ -152,7 +170,7 @@ class JobRun:
             return
         if data:
             metrics.feed(data)
-            self.runner.persister.fed(self.job_id, len(data))
+            self.context.persister.fed(self.job_id, len(data))
 
     def on_exit(self, code: int) -> None:
         self.exit_code = code
@@ -207,7 +225,7 @@ class JobRun:
             await self.end(JobStatus.FAILED, f"The database refused the job's data: {exc}")
         finally:
             metrics.JOBS_FOLLOWED.dec()
-            self.runner.persister.unregister(self.job_id)
+            self.context.persister.unregister(self.job_id)
             with contextlib.suppress(Exception):
                 follower = self.link.follower
                 if follower is not None:
@@ -247,21 +265,21 @@ class JobRun:
                     raise JobEnd(JobStatus.FAILED, f"Could not start: {exc}") from None
                 if outage_started is None:
                     outage_started = time.monotonic()
-                    await self.runner.db(
-                        lifecycle.set_unreachable, self.job_id, self.runner.owner, reachable=False
+                    await self.context.db(
+                        lifecycle.set_unreachable, self.job_id, self.context.owner, reachable=False
                     )
                     log.info("job %s: host unreachable: %s", self.job_id, exc)
                 await self.wait_for_host(str(exc), outage_started)
                 continue
             if outage_started is not None or self.job.unreachable_since is not None:
                 self.job.unreachable_since = None
-                await self.runner.db(
-                    lifecycle.set_unreachable, self.job_id, self.runner.owner, reachable=True
+                await self.context.db(
+                    lifecycle.set_unreachable, self.job_id, self.context.owner, reachable=True
                 )
             return remote
 
     async def wait_for_host(self, error: str, outage_started: float) -> None:
-        since = await self.runner.db(
+        since = await self.context.db(
             lambda: (
                 Job.objects.filter(pk=self.job_id)
                 .values_list("unreachable_since", flat=True)
@@ -298,17 +316,17 @@ class JobRun:
     def check_lease(self) -> None:
         if self.sink is not None and isinstance(self.sink.failed, LeaseLost):
             raise self.sink.failed
-        if self.job_id in self.runner.lost_leases:
+        if self.job_id in self.context.lost_leases:
             raise LeaseLost(self.job_id)
 
     # --- starting --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        job, runner = self.job, self.runner
+        job, context = self.job, self.context
         if not job.remote_directory:
             job.remote_directory = self.default_directory()
-            if not await runner.db(
-                lifecycle.set_directory, self.job_id, runner.owner, job.remote_directory
+            if not await context.db(
+                lifecycle.set_directory, self.job_id, context.owner, job.remote_directory
             ):
                 raise LeaseLost(self.job_id)
         directory = job.remote_directory
@@ -325,7 +343,7 @@ class JobRun:
             remote = await self.remote()
             self.never_launched = never_launched = False
             try:
-                await stage_inputs(remote, job, directory, runner.db)
+                await stage_inputs(remote, job, directory, context.db)
                 result = await self.launch(remote, directory, command)
                 break
             except StagingFailed as exc:
@@ -355,8 +373,8 @@ class JobRun:
             raise JobEnd(
                 JobStatus.FAILED, "The job did not start on the host (no process ids recorded)."
             ) from None
-        if not await runner.db(
-            lifecycle.mark_running, self.job_id, runner.owner,
+        if not await context.db(
+            lifecycle.mark_running, self.job_id, context.owner,
             pgid=pgid, pgid_start=pgid_start, pid=pid, pid_start=pid_start,
         ):  # fmt: skip
             raise LeaseLost(self.job_id)
@@ -426,7 +444,7 @@ class JobRun:
                 count=job.metric_count,
             ),
         )
-        self.runner.persister.register(self.sink)
+        self.context.persister.register(self.sink)
         await self.watch()
         while self.exit_code is None:
             # Everything else wakes this loop (transport events, a stop request, a lost
@@ -549,7 +567,7 @@ class JobRun:
         job = self.job
         notes: list[str] = []
         if self.sink is not None:
-            await self.runner.persister.final_flush(self.sink)
+            await self.context.persister.final_flush(self.sink)
         if job.log_policy == LogPolicy.TOTAL:
             notes += await self.store_total_log()
         notes += await self.on_host("Result files", lambda remote: collect_results(remote, job))
@@ -588,16 +606,16 @@ class JobRun:
     async def store_total_log(self) -> list[str]:
         """Policy `total`: the whole of each stream once the job has ended, in chunks like a
         live log, up to DRS_TOTAL_LOG_MAX_BYTES per stream."""
-        stored = await self.runner.db(
+        stored = await self.context.db(
             lambda: Job.objects.filter(pk=self.job_id).values_list("last_seq", flat=True).first()
         )
         if stored:
             return []  # stored already (a runner that died after it)
         sink = LogSink(job_id=self.job_id, offsets={s: 0 for s in STREAMS}, last_seq=0)
         self.sink = sink
-        self.runner.persister.register(sink)
+        self.context.persister.register(sink)
         notes = await self.on_host("The logs", lambda remote: self.read_total_log(remote, sink))
-        await self.runner.persister.final_flush(sink)
+        await self.context.persister.final_flush(sink)
         return notes
 
     async def read_total_log(self, remote: Remote, sink: LogSink) -> list[str]:
@@ -616,7 +634,7 @@ class JobRun:
                 sink.feed(stream, data)
                 offset += len(data)
                 if sink.pending_bytes >= 8 * READ_BLOCK:
-                    await self.runner.persister.flush([sink])
+                    await self.context.persister.flush([sink])
             remote.forget(f"{job.remote_directory}/{stream}")
             if offset >= cap and await remote.read_at(f"{job.remote_directory}/{stream}", cap, 1):
                 notes.append(f"The {stream} log was cut at {cap} bytes (DRS_TOTAL_LOG_MAX_BYTES).")
@@ -628,9 +646,9 @@ class JobRun:
         self.finishing = True
         if self.sink is not None and self.sink.failed is None and self.sink.pending_bytes:
             with contextlib.suppress(Exception):
-                await self.runner.persister.final_flush(self.sink)
-        done = await self.runner.db(
-            lifecycle.finish, self.job_id, self.runner.owner,
+                await self.context.persister.final_flush(self.sink)
+        done = await self.context.db(
+            lifecycle.finish, self.job_id, self.context.owner,
             status=status, error=error, exit_code=exit_code, signal_name=signal_name,
         )  # fmt: skip
         if not done:
@@ -638,4 +656,4 @@ class JobRun:
             return
         log.info("job %s: %s %s", self.job_id, status, error)
         await self.publish_status()
-        await self.runner.admit_next(self.job.server_id)
+        await self.context.admit_next(self.job.server_id)

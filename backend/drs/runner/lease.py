@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from drs.jobs import lifecycle
+from drs.jobs import lifecycle, sql
 from drs.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, JobStatus
 from drs.jobs.models import Job
 from drs.servers.models import Server
@@ -96,7 +96,7 @@ def admit_and_claim(job_id: str, owner: str) -> tuple[bool, list[str]]:
         return False, []
     others: list[str] = []
     if row["status"] == JobStatus.QUEUED:
-        if connection.vendor == "postgresql":
+        if sql.postgresql():
             reserved = _admit_and_claim_pg(row["server_id"], job_id, owner)
             others = [pk for pk in reserved if pk != job_id]
             if len(others) < len(reserved):
@@ -112,7 +112,7 @@ def _admit_and_claim_pg(server_id: int, job_id: str, owner: str) -> list[str]:
         cap = _lock_for_admission(server_id)
         if cap is None:
             return []
-        return lifecycle.admit_and_claim_sql(
+        return sql.admit_and_claim(
             server_id, cap, job_id, owner, now=now,
             lease_until=now + lease_expiry(), pending_until=now + pending_expiry(),
         )  # fmt: skip

@@ -19,13 +19,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from drs.common import metrics
 from drs.jobs.choices import Stream
 from drs.jobs.models import Job, LogChunk
 from drs.realtime.broadcast import apublish_log_events, log_event
+from drs.runner import sql
 from drs.runner.metricsink import MetricBatch, MetricPublisher, MetricSink, persist_points
 
 log = logging.getLogger(__name__)
@@ -216,30 +217,8 @@ def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[s
     UPDATE is costly when one job streams at full speed). The values go as one array per
     column, so the statement's text is the same for any number of jobs and psycopg parses
     it once (placeholders per job would make its query splitting grow with the batch)."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Job._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Only the model's own table name is formatted in.
-                f"UPDATE {table} AS j SET last_seq = v.last_seq, line_count = v.lines, "  # noqa: S608  # nosec B608
-                "stdout_offset = COALESCE(v.out_end, j.stdout_offset), "
-                "stderr_offset = COALESCE(v.err_end, j.stderr_offset), heartbeat_at = %s "
-                "FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::bigint[], "
-                "%s::bigint[], %s::bigint[]) AS v(id, after, last_seq, out_end, err_end, lines) "
-                "WHERE j.id = v.id AND j.lease_owner = %s AND j.last_seq = v.after "
-                "RETURNING j.id",
-                [
-                    now,
-                    [a.job_id for a in advances],
-                    [a.after for a in advances],
-                    [a.last_seq for a in advances],
-                    [a.stdout_end for a in advances],
-                    [a.stderr_end for a in advances],
-                    [a.line_count for a in advances],
-                    owner,
-                ],
-            )
-            return {str(row[0]) for row in cursor.fetchall()}
+    if sql.postgresql():
+        return sql.advance_jobs(owner, advances, now)
     moved: set[str] = set()
     for a in advances:
         updates: dict[str, object] = {
@@ -282,59 +261,30 @@ def persist_batch(
     return lost, now
 
 
-# The LogChunk columns COPY writes, with their PostgreSQL types (binary COPY needs them).
-COPY_COLUMNS = (
-    ("job", "uuid"),
-    ("seq", "int8"),
-    ("stream", "varchar"),
-    ("offset", "int8"),
-    ("data", "bytea"),
-    ("time", "timestamptz"),
-    ("line", "int8"),
-)
-
-
 def insert_chunks(rows: list[tuple[str | UUID, PendingChunk]], now: datetime) -> None:
     """Insert LogChunk rows. On PostgreSQL a binary COPY: the bytes go to the server as
     they are, where an INSERT had psycopg quote each 64 KiB `bytea` into the SQL text
     (half the runner's CPU at full speed) and the server parse it back."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        LogChunk.objects.bulk_create(
-            [
-                LogChunk(
-                    job_id=job_id,
-                    seq=c.seq,
-                    stream=c.stream,
-                    offset=c.offset,
-                    data=c.data,
-                    time=now,
-                    line=c.line,
-                )
-                for job_id, c in rows
-            ],
-            batch_size=500,
-        )
+    if sql.postgresql():
+        sql.copy_chunks(rows, now)
         return
-    quote = connection.ops.quote_name
-    column = {f.name: f.column for f in LogChunk._meta.concrete_fields}
-    columns = ", ".join(quote(column[name]) for name, _ in COPY_COLUMNS)
-    sql = f"COPY {quote(LogChunk._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
-    uuids: dict[str | UUID, UUID] = {}
-    # The raw psycopg cursor bypasses Django's error mapping: map it here, so a bad row
-    # is the DataError/IntegrityError the persister isolates.
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        copy.set_types([pg_type for _, pg_type in COPY_COLUMNS])
-        for job_id, c in rows:
-            job_uuid = uuids.get(job_id)
-            if job_uuid is None:
-                job_uuid = uuids[job_id] = job_id if isinstance(job_id, UUID) else UUID(job_id)
-            copy.write_row((job_uuid, c.seq, c.stream, c.offset, c.data, now, c.line))
+    LogChunk.objects.bulk_create(
+        [
+            LogChunk(
+                job_id=job_id,
+                seq=c.seq,
+                stream=c.stream,
+                offset=c.offset,
+                data=c.data,
+                time=now,
+                line=c.line,
+            )
+            for job_id, c in rows
+        ],
+        batch_size=500,
+    )
 
 
 Published = tuple[str | UUID, PendingChunk, datetime]

@@ -27,15 +27,16 @@ import asyncssh
 import redis
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import InterfaceError, OperationalError, connections
 
-from drs.jobs import lifecycle
+from drs.jobs import dispatch, lifecycle
 from drs.jobs.choices import JobStatus
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.models import Job
-from drs.runner import dispatch, heartbeat, lease
+from drs.jobs.rules import Stage, job_refusal
+from drs.runner import heartbeat, lease, sql
 from drs.runner.batchrun import BatchJobRun
-from drs.runner.jobrun import JobRun
+from drs.runner.jobrun import JobRun, RunContext
 from drs.runner.logsink import Persister
 from drs.runner.pool import ConnectionPool, Link, PoolKey
 from drs.runner.remote import LocalRemote, Remote, SshRemote
@@ -102,13 +103,20 @@ class Runner:
         # Log chunks commit on their own connection (PostgreSQL): when a hundred jobs end
         # at once, their status writes would otherwise queue ahead of the flush that
         # carries their last lines. SQLite keeps one writer.
-        self.persist_db = DbThread("drs-persist") if connection.vendor == "postgresql" else None
+        self.persist_db = DbThread("drs-persist") if sql.postgresql() else None
         self.persister = Persister(self.owner, self.persist_db or db)
         self.persister.on_lost = self._lease_lost
         self.persister.on_failed = self._sink_failed
         self.runs: dict[str, JobRun] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.lost_leases: set[str] = set()
+        self.context = RunContext(
+            owner=self.owner,
+            db=db,
+            persister=self.persister,
+            lost_leases=self.lost_leases,
+            admit_next=self.admit_next,
+        )
         self.redis = dispatch.async_client()
         self._background: list[asyncio.Task[None]] = []
         self._claims: set[asyncio.Task[None]] = set()
@@ -186,29 +194,21 @@ class Runner:
         link = self.link_for(job)
         link.users += 1
         kind = BatchJobRun if job.server.scheduler != SchedulerKind.DIRECT else JobRun
-        run = kind(self, job, link, announced)
+        run = kind(self.context, job, link, announced)
         self.runs[job_id] = run
         self.tasks[job_id] = asyncio.create_task(self._run(run), name=f"job-{job_id}")
         return True
 
     @staticmethod
     def _refusal(job: Job) -> str:
-        if job.server.kind == ServerKind.LOCAL:
-            if not settings.DRS_ENABLE_LOCAL:
-                return "Local servers are disabled on this installation (DRS_ENABLE_LOCAL)."
-            if not job.owner.is_staff:
-                return "Only staff may run jobs on a local server."
-        elif job.credential is None:
-            if job.remote_directory:  # the API refuses this; a row deleted by other means
-                return (
-                    "The job's credential was deleted after the job was started on the host: "
-                    "DRS can no longer reach it there to follow, stop or collect it, and its "
-                    "processes may still be running."
-                )
-            return "The job's credential was deleted; nothing was run."
-        elif job.credential.owner_id != job.owner_id:
-            return "The job's credential belongs to another user; nothing was run."
-        return ""
+        refusal = job_refusal(
+            owner=job.owner,
+            server=job.server,
+            credential=job.credential,
+            stage=Stage.START,
+            started=bool(job.remote_directory),
+        )
+        return refusal.message if refusal is not None else ""
 
     async def _run(self, run: JobRun) -> None:
         try:

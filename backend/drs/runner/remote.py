@@ -8,9 +8,7 @@ import contextlib
 import hashlib
 import os
 import pwd
-import re
 import secrets
-import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from typing import IO, Protocol, cast
 
 import asyncssh
 
+from drs.jobs.jobdir import q
 from drs.runner import agent
 from drs.runner.agent import AgentClient
 
@@ -27,17 +26,6 @@ READ_BLOCK = 1024 * 1024
 # half as often (each window adjust is a packet the runner's loop encrypts and sends).
 # Larger is not faster: docs/performance.md, P2.
 AGENT_WINDOW = 4 * 1024 * 1024
-ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-# Files the wrapper keeps in the job dir; never collected as results.
-CONTROL_FILES = frozenset(
-    {"program", "stdout", "stderr", "pgid", "pgid.tmp", "pid", "pid.tmp", "exit_code",
-     "exit_code.tmp", ".drs-started", ".drs-launched", ".drs-wrap",
-     # a batch scheduler's (schedulers/slurm.py)
-     ".drs-batch", ".drs-slurm.out", ".drs-submitted", ".drs-submitted.tmp", ".drs-submit.err",
-     # staged inputs (staging.py)
-     ".drs-staged"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -320,22 +308,6 @@ class LocalRemote:
 
 
 # --- shell scripts (run by /bin/sh, whatever the login shell) ------------------------------
-
-
-def q(value: str) -> str:
-    return shlex.quote(value)
-
-
-def job_command(argv: list[str], environment: dict[str, str]) -> str:
-    """The command the inner shell runs: exports, then exec of the interpreter (exec, so a
-    signal that kills the program shows in the exit status the wrapper records)."""
-    for name in environment:
-        if not ENV_NAME.fullmatch(name):
-            raise ValueError(f"Invalid environment variable name: {name!r}")
-    exports = "".join(f"export {name}={q(str(value))}\n" for name, value in environment.items())
-    # Last, so the file DRS follows is the one the job is told about.
-    exports += 'export DRS_METRICS="$PWD/metrics.jsonl"\n'
-    return exports + "exec " + " ".join(q(arg) for arg in argv)
 
 
 # A process's start time: /proc's clock ticks on Linux (the 20th field after the `(comm)`

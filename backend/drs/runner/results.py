@@ -13,8 +13,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.files import File
 
+from drs.jobs.jobdir import CONTROL_FILES
 from drs.jobs.models import Job, Result
-from drs.runner.remote import CONTROL_FILES, Remote, ResultTooLarge, results_script
+from drs.runner.remote import Remote, ResultTooLarge, results_script
 from drs.runner.ssh import DROPPED
 
 log = logging.getLogger(__name__)

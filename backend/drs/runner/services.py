@@ -1,45 +1,29 @@
-"""SSH actions the REST API calls: scan a host key, check a login, install or remove a
-public key. Sync functions (views are sync) around the async runner code."""
+"""The host actions of drs.servers.hosts (the port the REST API and the apps below the
+runner call through): scan a host key, check a login, install or remove a public key,
+remove a job directory. Sync functions (views are sync) around the async runner code;
+this module itself is the `HostActions` that RunnerConfig.ready registers."""
 
 from __future__ import annotations
 
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import asyncssh
 from asgiref.sync import async_to_sync
 
 from drs.common.exceptions import DomainError
 from drs.credentials.choices import CredentialKind
-from drs.credentials.models import Credential, Secrets
-from drs.runner.interpreter_check import InterpreterStatus, probe_interpreters, summary
+from drs.runner.interpreter_check import probe_interpreters, summary
 from drs.runner.remote import q, remove_dir_script
 from drs.runner.ssh import ConnectError, open_connection, scan
 from drs.servers.choices import ServerKind
+from drs.servers.hosts import CheckResult, HostKey, Login, Secrets
 from drs.servers.models import Server
 
-if TYPE_CHECKING:
-    from drs.jobs.models import Job
-
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class HostKey:
-    key: str
-    fingerprint: str
-
-
-@dataclass
-class CheckResult:
-    ok: bool
-    latency_ms: float | None
-    error: str
-    interpreters: list[InterpreterStatus] = field(default_factory=list)
 
 
 def _run(fn: Callable[[], Awaitable[T]]) -> T:
@@ -71,23 +55,22 @@ def scan_host_key(server: Server) -> HostKey:
         raise DomainError(str(exc)) from None
 
 
-def check_connection(server: Server, credential: Credential) -> CheckResult:
-    """Log in with the pinned host key and the credential, run `true`, then check that
-    each of the server's interpreters starts."""
+def check_connection(server: Server, login: Login) -> CheckResult:
+    """Log in with the pinned host key and the credential's login, run `true`, then check
+    that each of the server's interpreters starts."""
     if server.kind == ServerKind.LOCAL:
         from django.conf import settings
 
         if not settings.DRS_ENABLE_LOCAL:
             return CheckResult(False, None, "Local servers are disabled (DRS_ENABLE_LOCAL).")
         return CheckResult(True, 0.0, "")
-    secrets = credential.get_secrets()
     interpreters = list(server.interpreters.order_by("name"))
 
     async def go() -> CheckResult:
         started = time.perf_counter()
         try:
             conn = await open_connection(
-                server, username=credential.username, kind=credential.kind, secrets=secrets
+                server, username=login.username, kind=login.kind, secrets=login.secrets
             )
         except ConnectError as exc:
             return CheckResult(False, None, str(exc))
@@ -146,13 +129,12 @@ def install_public_key(server: Server, username: str, password: str, public_key:
     )  # fmt: skip
 
 
-def remove_public_key(credential: Credential) -> None:
-    """Remove the credential's public key from the server (logging in with it)."""
-    server = credential.server
+def remove_public_key(server: Server, login: Login, public_key: str) -> None:
+    """Remove a credential's public key from the server (logging in with that credential)."""
     _require_ssh(server)
     _remote_script(
-        server, credential.username, credential.kind, credential.get_secrets(),
-        _REMOVE.format(blob=q(_key_blob(credential.public_key))), "remove the public key",
+        server, login.username, login.kind, login.secrets,
+        _REMOVE.format(blob=q(_key_blob(public_key))), "remove the public key",
     )  # fmt: skip
 
 
@@ -177,20 +159,21 @@ def _remote_script(
         raise DomainError(error)
 
 
-def remove_remote_directory(job: Job) -> None:
+def remove_job_directory(
+    server: Server, login: Login | None, directory: str, job_id: object
+) -> None:
     """Delete the job's directory on its host (`rm -rf`, logging in with the job's own
-    credential); DomainError says why it could not be done (host unreachable, credential
-    deleted, ...). Only a directory the runner made for this job is ever removed: its last
-    component must be the job's id."""
+    credential, None when it was deleted); DomainError says why it could not be done (host
+    unreachable, credential deleted, ...). Only a directory the runner made for this job
+    is ever removed: its last component must be the job's id."""
     from django.conf import settings
 
-    directory = job.remote_directory.rstrip("/")
+    directory = directory.rstrip("/")
     if not directory:
         return
     parts = PurePosixPath(directory).parts
-    if parts[-1] != str(job.pk) or ".." in parts:
+    if parts[-1] != str(job_id) or ".." in parts:
         raise DomainError(f"Refusing to remove {directory!r}: not a DRS job directory.")
-    server = job.server
     if server.kind == ServerKind.LOCAL:
         if not settings.DRS_ENABLE_LOCAL:
             raise DomainError("Local servers are disabled (DRS_ENABLE_LOCAL).")
@@ -203,12 +186,11 @@ def remove_remote_directory(job: Job) -> None:
         except OSError as exc:
             raise DomainError(f"Could not remove the job directory: {exc}") from None
         return
-    credential = job.credential
-    if credential is None:
+    if login is None:
         raise DomainError(
             "The job's credential was deleted: its directory on the host cannot be removed."
         )
     _remote_script(
-        server, credential.username, credential.kind, credential.get_secrets(),
+        server, login.username, login.kind, login.secrets,
         remove_dir_script(directory), "remove the job directory",
     )  # fmt: skip

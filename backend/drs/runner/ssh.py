@@ -10,9 +10,9 @@ import asyncssh
 from django.conf import settings
 
 from drs.credentials.choices import CredentialKind
-from drs.credentials.models import Secrets
 from drs.runner.ciphers import ENCRYPTION_ALGS
 from drs.servers.hostkeys import fingerprint
+from drs.servers.hosts import Secrets
 from drs.servers.models import Server
 from drs.servers.networks import address_allowed, refusal_message
 

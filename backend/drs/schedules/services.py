@@ -10,7 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from drs.applications.services import application_job_request
 from drs.jobs.choices import TERMINAL_STATUSES
+from drs.jobs.serializers import JobCreateSerializer
+from drs.jobs.services import job_create
+from drs.notifications.choices import Event
+from drs.notifications.services import events_emit
 from drs.schedules.choices import Overlap, RunOutcome
 from drs.schedules.cron import next_runs
 from drs.schedules.models import Schedule, ScheduleRun
@@ -19,9 +24,6 @@ from drs.schedules.models import Schedule, ScheduleRun
 def validate_job_body(*, owner: Any, body: Any) -> dict[str, Any]:
     """The body as POST /api/jobs/ would take it from OWNER now: the same serializer,
     so a schedule's job is exactly a submission (a removed credential is refused)."""
-    from drs.applications.services import application_job_request
-    from drs.jobs.serializers import JobCreateSerializer
-
     if not isinstance(body, dict):
         raise serializers.ValidationError("A JSON object: a body POST /api/jobs/ accepts.")
     data, recorded = body, dict[str, Any]()
@@ -70,8 +72,6 @@ def schedule_run(*, schedule: Schedule, scheduled_for: datetime) -> ScheduleRun 
     """The tick SCHEDULED_FOR of SCHEDULE: a job created as its owner, a skip, or a
     failure recorded with its reason (and the owner told). None when another clock
     recorded this tick first."""
-    from drs.jobs.services import job_create
-
     try:
         with transaction.atomic():
             run = ScheduleRun(schedule=schedule, scheduled_for=scheduled_for)
@@ -101,9 +101,6 @@ def schedule_run(*, schedule: Schedule, scheduled_for: datetime) -> ScheduleRun 
 def _notify_failure(run: ScheduleRun) -> None:
     from django.conf import settings
 
-    from drs.notifications.choices import Event
-    from drs.notifications.services import events_emit
-
     schedule = run.schedule
     data = {
         "schedule": {"id": schedule.pk, "name": schedule.name},
@@ -114,4 +111,4 @@ def _notify_failure(run: ScheduleRun) -> None:
     if settings.DRS_EMAIL_ENABLED and schedule.owner.email:
         from django_q.tasks import async_task
 
-        async_task("drs.notifications.tasks.send_schedule_failure_email", run.pk)
+        async_task("drs.schedules.tasks.send_schedule_failure_email", run.pk)

@@ -13,8 +13,7 @@ from rest_framework.response import Response
 
 from drs.common.exceptions import Conflict, DomainError
 from drs.common.permissions import IsStaffOrReadOnly
-from drs.credentials.selectors import credential_list
-from drs.jobs.models import Job
+from drs.servers import hosts
 from drs.servers.models import Interpreter, Server
 from drs.servers.serializers import (
     CheckResultSerializer,
@@ -28,8 +27,9 @@ from drs.servers.serializers import (
 
 def refuse_if_used(instance: Server | Interpreter, noun: str) -> None:
     """Jobs keep their server and interpreter (PROTECT): history stays readable. Say how
-    many jobs are in the way instead of the generic ProtectedError answer."""
-    used = Job.objects.filter(**{noun: instance}).count()
+    many jobs are in the way instead of the generic ProtectedError answer. (`jobs` is the
+    reverse side of drs.jobs' foreign keys: this app does not import the app above it.)"""
+    used = instance.jobs.count()
     if used:
         jobs = "1 job uses" if used == 1 else f"{used} jobs use"
         raise Conflict(
@@ -83,9 +83,8 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
     def scan_host_key(self, request: Request, pk: str | None = None) -> Response:
         """Fetch the key the host offers now, with its fingerprint. Pins nothing: compare the
         fingerprint out of band, then PATCH `host_key` to pin it."""
-        from drs.runner.services import scan_host_key
-
-        return Response(HostKeySerializer(asdict(scan_host_key(self.get_object()))).data)
+        found = hosts.actions().scan_host_key(self.get_object())
+        return Response(HostKeySerializer(asdict(found)).data)
 
     @extend_schema(
         request=ServerCheckSerializer, responses=CheckResultSerializer, operation_id="servers_check"
@@ -97,12 +96,13 @@ class ServerViewSet(viewsets.ModelViewSet[Server]):
         server = self.get_object()
         body = ServerCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        mine = credential_list(user=request.user).filter(server=server)
+        # Credentials are strictly personal (drs.credentials.selectors): even staff use only
+        # their own. `credentials` is the reverse side of Credential.server.
+        mine = server.credentials.filter(owner_id=request.user.pk)
         if "credential" in body.validated_data:
             mine = mine.filter(pk=body.validated_data["credential"])
         credential = mine.first()
         if credential is None:
             raise DomainError("You have no such credential for this server.", field="credential")
-        from drs.runner.services import check_connection
-
-        return Response(CheckResultSerializer(asdict(check_connection(server, credential))).data)
+        result = hosts.actions().check_connection(server, credential.login())
+        return Response(CheckResultSerializer(asdict(result)).data)

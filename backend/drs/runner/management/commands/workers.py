@@ -24,8 +24,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connections
 
-from drs.common.supervise import StallWatch, kill_descendants
-from drs.runner import dispatch, lease
+from drs.common.supervise import kill_descendants
+from drs.jobs import dispatch
+from drs.runner import lease
+from drs.runner.stallwatch import StallWatch
 
 log = logging.getLogger("drs.workers")
 
@@ -118,7 +120,7 @@ class Command(BaseCommand):
         child.crashes += 1
 
     def restart_stalled(self, children: list[Child], reason: str) -> None:
-        """The whole tree is stuck, not dead (drs.common.supervise): kill every process
+        """The whole tree is stuck, not dead (drs.runner.stallwatch): kill every process
         below this one, hand the runners' jobs over and start everything again."""
         log.error("workers: %s; restarting the whole tree", reason)
         kill_descendants()

@@ -15,9 +15,10 @@ import logging
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from drs.common import health
+from drs.ops import health, metrics
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,6 @@ def metrics_allowed(request: HttpRequest) -> bool:
 
 
 def _render() -> tuple[bytes, str]:
-    from django.db import close_old_connections
-
-    from drs.common import metrics
-
     try:
         return metrics.render()
     finally:

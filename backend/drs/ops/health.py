@@ -17,6 +17,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from drs.runner import heartbeat
+
 CHECK_TIMEOUT = 5.0
 Result = dict[str, Any]
 
@@ -47,11 +49,7 @@ def _broker() -> Result:
 
 def _workers() -> Result:
     try:
-        from drs.runner.heartbeat import latest_age
-    except ImportError:  # a tree without runner v2 has no heartbeat to read
-        return {"ok": False, "error": "this version has no runner heartbeat"}
-    try:
-        age = latest_age()
+        age = heartbeat.latest_age()
     finally:
         close_old_connections()
     limit = settings.DRS_HEALTH_HEARTBEAT_MAX_AGE
@@ -63,46 +61,11 @@ def _workers() -> Result:
     return result
 
 
-def node_heartbeat_age(hostname: str) -> float | None:
-    """Seconds since the newest heartbeat of a runner on `hostname`; None if none."""
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from drs.runner.models import RunnerHeartbeat
-
-    newest = RunnerHeartbeat.objects.filter(hostname=hostname[:100]).aggregate(
-        newest=Max("seen_at")
-    )["newest"]
-    return None if newest is None else max(0.0, (timezone.now() - newest).total_seconds())
-
-
 def _node() -> Result:
-    """This node's runners: stalled when their heartbeat is stale (or absent) while jobs
-    wait or run. Only `stalled: true` should make a supervisor restart the tree; a failed
-    query says nothing about the runners."""
-    import socket
-
-    from drs.jobs.choices import TERMINAL_STATUSES
-    from drs.jobs.models import Job
-
     try:
-        age = node_heartbeat_age(socket.gethostname())
-        waiting = Job.objects.exclude(status__in=TERMINAL_STATUSES).count()
+        return heartbeat.node_stall()
     finally:
         close_old_connections()
-    limit = settings.DRS_HEALTH_HEARTBEAT_MAX_AGE
-    stale = age is None or age > limit
-    result: Result = {
-        "ok": not (stale and waiting),
-        "stalled": bool(stale and waiting),
-        "heartbeat_age": None if age is None else round(age, 3),
-        "jobs_not_finished": waiting,
-    }
-    if result["stalled"]:
-        result["error"] = (
-            f"no runner heartbeat on this node for over {limit} s while {waiting} jobs wait"
-        )
-    return result
 
 
 async def _channel_layer() -> Result:

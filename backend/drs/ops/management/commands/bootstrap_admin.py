@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
+from drs.applications.demo import ensure_demo_application
+
 
 class Command(BaseCommand):
     help = (
@@ -47,8 +49,6 @@ class Command(BaseCommand):
         else:
             User.objects.create_superuser(username=username, email="", password=password)
             verb = "Created"
-        from drs.applications.demo import ensure_demo_application
-
         ensure_demo_application()  # something to launch within a minute of signing in
         if generated:
             self.stdout.write(

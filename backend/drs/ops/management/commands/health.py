@@ -21,7 +21,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from drs.common import health
+from drs.ops import health
 
 STALLED = 3
 CONFIRM_SECONDS = 15
