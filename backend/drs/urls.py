@@ -1,18 +1,38 @@
+"""DRS's HTTP routes, for `include("drs.urls")` under any prefix: the REST API under
+`api/` (with its schema and Swagger UI) and the Prometheus metrics at `metrics`.
+
+The route names are global (no namespace), as DRS's serializers and views reverse them."""
+
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.settings import patched_settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from drs.common import auth_api, ops
-from drs.common.spa import spa_index
+from drs.conf import SPECTACULAR_SETTINGS
 from drs.credentials.api import CredentialViewSet
 from drs.jobs.api import JobLogTextView, JobViewSet
 from drs.notifications import urls as notification_urls
 from drs.schedules import urls as schedule_urls
 from drs.servers.api import InterpreterViewSet, ServerViewSet
 from drs.tokens.api import TokenViewSet
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI from DRS's own schema settings (the bundled UI), not the host's."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with patched_settings(SPECTACULAR_SETTINGS):
+            return super().get(request, *args, **kwargs)
+
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -30,8 +50,12 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/me/", auth_api.MeView.as_view(), name="auth-me"),
     path("auth/token/", auth_api.TokenView.as_view(), name="auth-token"),
     path("health/", ops.health_view, name="health"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(custom_settings=SPECTACULAR_SETTINGS),
+        name="schema",
+    ),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("jobs/<uuid:pk>/log.txt", JobLogTextView.as_view(), name="job-log-text"),
     *notification_urls.urlpatterns,
     path("", include(router.urls)),
@@ -39,10 +63,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("drs.applications.urls")),
 ]
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
+urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include(api_urlpatterns)),
     path("metrics", ops.metrics_view, name="metrics"),
-    # Everything else that is not an API, admin or static path is a client route of the SPA.
-    re_path(r"^(?!api/|admin/|static/|ws/|media/)(?P<path>.*)$", spa_index, name="spa"),
 ]

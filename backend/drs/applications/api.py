@@ -19,9 +19,10 @@ from drs.applications.serializers import (
     SweepSerializer,
 )
 from drs.common.permissions import IsStaffOrReadOnly
+from drs.common.restapi import DrsAPIView
 
 
-class ApplicationViewSet(viewsets.ModelViewSet[Application]):
+class ApplicationViewSet(DrsAPIView, viewsets.ModelViewSet[Application]):
     """Curated launchers: staff write, everyone reads (disabled ones: staff only)."""
 
     serializer_class = ApplicationSerializer
@@ -38,6 +39,7 @@ class ApplicationViewSet(viewsets.ModelViewSet[Application]):
 
 
 class SweepViewSet(
+    DrsAPIView,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -22,12 +22,12 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
 from drs.applications.serializers import ApplicationJobCreateSerializer
 from drs.applications.services import application_job_request
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
+from drs.common.restapi import DrsAPIView
 from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
 from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
@@ -71,6 +71,7 @@ class BinaryRenderer(PlainTextRenderer):
 
 
 class JobViewSet(
+    DrsAPIView,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -289,7 +290,7 @@ class JobViewSet(
         )
 
 
-class JobLogTextView(APIView):
+class JobLogTextView(DrsAPIView):
     """`jobs/{id}/log.txt`: no trailing slash, so it saves under its own name."""
 
     renderer_classes = [PlainTextRenderer]
