@@ -15,11 +15,11 @@ from drs.conf import REST_FRAMEWORK
 drs_api_settings = APISettings(REST_FRAMEWORK, DEFAULTS, IMPORT_STRINGS)
 
 
+# The first base of every DRS view and viewset (`class JobViewSet(DrsAPIView, ...,
+# GenericViewSet)`): its defaults come before DRF's, which follow the host's settings. A
+# view still sets its own where it differs (`permission_classes = ...`). No docstring: a
+# view's docstring is its operations' description in the schema.
 class DrsAPIView(APIView):
-    """First base of every DRS view and viewset (`class JobViewSet(DrsAPIView,
-    ...GenericViewSet)`): its defaults come before DRF's, which follow the host's
-    settings. A view still sets its own where it differs (`permission_classes = ...`)."""
-
     settings = drs_api_settings  # the exception handler, content negotiation, view names
     authentication_classes = drs_api_settings.DEFAULT_AUTHENTICATION_CLASSES
     permission_classes = drs_api_settings.DEFAULT_PERMISSION_CLASSES
