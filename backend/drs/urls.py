@@ -25,12 +25,16 @@ from drs.servers.api import InterpreterViewSet, ServerViewSet
 from drs.tokens.api import TokenViewSet
 
 
+# DRS's schema settings for its schema views (SERVE_* can only be class attributes).
+SCHEMA_SETTINGS = {k: v for k, v in SPECTACULAR_SETTINGS.items() if not k.startswith("SERVE_")}
+
+
 class SwaggerView(SpectacularSwaggerView):
     """Swagger UI from DRS's own schema settings (the bundled UI), not the host's."""
 
     @extend_schema(exclude=True)
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        with patched_settings(SPECTACULAR_SETTINGS):
+        with patched_settings(SCHEMA_SETTINGS):
             return super().get(request, *args, **kwargs)
 
 
@@ -52,7 +56,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", ops.health_view, name="health"),
     path(
         "schema/",
-        SpectacularAPIView.as_view(custom_settings=SPECTACULAR_SETTINGS),
+        SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS),
         name="schema",
     ),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
