@@ -15,6 +15,11 @@ class DrsConfig(AppConfig):
         super().__init__(*args, **kwargs)
         # Here rather than in ready(): the apps after this one read settings while Django
         # imports them (django_q reads Q_CLUSTER when its app config is imported).
+        import django_stubs_ext
+
         from drs import conf
 
         conf.install()
+        # Lets DRS's admin and querysets take type parameters at run time
+        # (ModelAdmin[Server]), in any host project.
+        django_stubs_ext.monkeypatch()

@@ -10,15 +10,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import django_stubs_ext
 
 import drs
 from drs.common.dbpool import pool_options
 from drs.common.env import env_bool, env_int, env_list, env_str, random_secret, secret_from_file
 from drs.common.logging import logging_config
-
-# Lets admin and querysets take type parameters at run time (ModelAdmin[Server]).
-django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
