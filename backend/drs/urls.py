@@ -24,7 +24,6 @@ from drs.schedules import urls as schedule_urls
 from drs.servers.api import InterpreterViewSet, ServerViewSet
 from drs.tokens.api import TokenViewSet
 
-
 # DRS's schema settings for its schema views (SERVE_* can only be class attributes).
 SCHEMA_SETTINGS = {k: v for k, v in SPECTACULAR_SETTINGS.items() if not k.startswith("SERVE_")}
 

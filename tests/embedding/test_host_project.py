@@ -30,7 +30,7 @@ from tests.fixtures.sshd import Sshd, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "host_project"
-PASSWORD = "host-pass-123"  # noqa: S105
+PASSWORD = "host-pass-123"
 pytestmark = pytest.mark.slow
 
 
@@ -45,9 +45,7 @@ def venv_python() -> Iterator[Path]:
         )  # fmt: skip
         wheels = list((work / "dist").glob("drs-*.whl"))
         assert len(wheels) == 1, wheels
-        subprocess.run(
-            [sys.executable, "-m", "venv", str(work / "venv")], check=True, timeout=120
-        )
+        subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, timeout=120)
         python = work / "venv" / "bin" / "python"
         for args in (
             ["-r", str(ROOT / "requirements-runtime.lock")],
@@ -89,7 +87,7 @@ def http(method: str, url: str, *, token: str = "", body: Any = None) -> tuple[i
     if token:
         headers["Authorization"] = f"Token {token}"
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=30) as resp:  # noqa: S310
             raw = resp.read()
@@ -231,7 +229,9 @@ def test_host_project_runs_jobs_and_hears_they_ended(
         assert (status, text) == (200, "hello from host\n")
 
         # The host's receiver of drs.signals.job_finished ran (in the runner process).
-        recorded = f"from lab.models import FinishedJob as F; j = F.objects.get(job_id='{job['id']}');"
+        recorded = (
+            f"from lab.models import FinishedJob as F; j = F.objects.get(job_id='{job['id']}');"
+        )
         assert shell(recorded + "print(j.status, j.owner)") == "succeeded ada"
 
         # Host code through drs.api: submit and cancel. With the workers stopped the job
@@ -239,14 +239,15 @@ def test_host_project_runs_jobs_and_hears_they_ended(
         stop(workers)
         job_id, state = manage("lab_submit", "ada", "sshd", "sleep 60", "--cancel").split()
         assert state == "cancelled"
-        assert shell(
-            recorded.replace(job["id"], job_id) + "print(j.status)"
-        ) == "cancelled"
-        assert shell(
-            "from drs import api; from accounts.models import User;"
-            f"j = api.get_job('{job['id']}', user=User.objects.get(username='ada'));"
-            "print(api.job_log_text(j).strip())"
-        ) == "hello from host"
+        assert shell(recorded.replace(job["id"], job_id) + "print(j.status)") == "cancelled"
+        assert (
+            shell(
+                "from drs import api; from accounts.models import User;"
+                f"j = api.get_job('{job['id']}', user=User.objects.get(username='ada'));"
+                "print(api.job_log_text(j).strip())"
+            )
+            == "hello from host"
+        )
     finally:
         stop(web)
         stop(workers)

@@ -4,7 +4,7 @@ so DRS behaves the same in any host project whatever its own REST_FRAMEWORK says
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.settings import DEFAULTS, IMPORT_STRINGS, APISettings
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from drs.conf import REST_FRAMEWORK
 
-drs_api_settings = APISettings(REST_FRAMEWORK, DEFAULTS, IMPORT_STRINGS)
+drs_api_settings = APISettings(cast(Any, REST_FRAMEWORK), DEFAULTS, IMPORT_STRINGS)
 
 
 # The first base of every DRS view and viewset (`class JobViewSet(DrsAPIView, ...,

@@ -55,9 +55,7 @@ TEMPLATES = [
 
 # DATABASE_URL (PostgreSQL) or SQLite. DRS's runner processes write at the same time as
 # the web process: on SQLite, take the write lock up front and use WAL.
-DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

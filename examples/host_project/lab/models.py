@@ -7,3 +7,6 @@ class FinishedJob(models.Model):
     job_id = models.UUIDField(unique=True)
     status = models.CharField(max_length=20)
     owner = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.status}"
