@@ -25,6 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
 
 from tests.fixtures.sshd import Sshd, free_port
 
@@ -228,6 +230,17 @@ def test_host_project_runs_jobs_and_hears_they_ended(
         status, text = http("GET", f"{base}/jobs/{job['id']}/log.txt", token=token)
         assert (status, text) == (200, "hello from host\n")
 
+        # The job's log over the host's websocket route, with the token header; refused
+        # without it (DRS's routes carry their own authentication).
+        logs_url = f"ws://127.0.0.1:{port}/drs/ws/jobs/{job['id']}/logs/"
+        auth = {"Authorization": f"Token {token}"}
+        with connect(logs_url, additional_headers=auth, open_timeout=20) as ws:
+            frames = ""
+            while "hello from host" not in frames:
+                frames += str(ws.recv(timeout=20))
+        with pytest.raises(InvalidStatus, match="403"):
+            connect(logs_url, open_timeout=20)
+
         # The host's receiver of drs.signals.job_finished ran (in the runner process).
         recorded = (
             f"from lab.models import FinishedJob as F; j = F.objects.get(job_id='{job['id']}');"
@@ -251,3 +264,18 @@ def test_host_project_runs_jobs_and_hears_they_ended(
     finally:
         stop(web)
         stop(workers)
+
+
+def test_importing_drs_imports_no_django() -> None:
+    """A host's settings module reads `drs.INSTALLED_APPS` before Django is set up."""
+    code = (
+        "import sys, drs; assert drs.INSTALLED_APPS[0] == 'drs', drs.INSTALLED_APPS;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'rest_framework'}"
+        " or m.startswith('drs.')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], env={k: v for k, v in os.environ.items()
+                                           if not k.startswith("DJANGO_")},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (run.returncode, run.stdout.strip()) == (0, "[]"), run.stderr
