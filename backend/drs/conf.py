@@ -35,7 +35,7 @@ def _data_dir() -> Path:
         return Path(raw).resolve()
     from django.conf import settings
 
-    base_dir = getattr(settings, "BASE_DIR", None)
+    base_dir = getattr(settings, "BASE_DIR", None) if settings.configured else None
     if base_dir is None:
         raise ImproperlyConfigured("Set DRS_DATA_DIR: the directory where DRS keeps its keys")
     return (Path(base_dir) / "var").resolve()
