@@ -9,7 +9,7 @@ REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: run install runtime venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
-        audit chaos fuzz
+        audit chaos fuzz docs
 
 run: install migrate
 	$(MANAGE) bootstrap_admin
@@ -63,12 +63,12 @@ test-deps: venv frontend
 	bash tests/ensure_services.sh
 
 test-sqlite: venv
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=20 tests
 
 # Server mode: everything that touches the database, Redis or the runner. The CLI and
 # bench-smoke suites drive the same server code over HTTP and run once, in test-sqlite.
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q tests \
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q --durations=20 tests \
 	  --ignore=tests/cli --ignore=tests/bench
 
 test-frontend: frontend
@@ -84,9 +84,16 @@ lint: venv frontend
 	$(MAKE) check-client
 	cd frontend && npm run lint
 	$(MAKE) audit
+	@tmp=$$(mktemp -d) || exit 1; trap 'rm -rf "$$tmp"' EXIT; \
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir "$$tmp"
+
+# The documentation (docs/, mkdocs.yml) as a static site in site/ (gitignored). Never
+# --quiet with --strict: it hides the warnings that strict mode counts.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
 
 # bandit (fails on medium/high), pip-audit and npm audit (skipped, saying so, where their
-# advisory databases cannot be reached): scripts/audit.py, README "Reliability".
+# advisory databases cannot be reached): scripts/audit.py, docs/reliability.md.
 audit: venv frontend
 	$(PY) scripts/audit.py
 

@@ -29,7 +29,7 @@ for i in range(int(duration * rate)):
     out.write("L %d %d %s\\n" % (i, time.time_ns(), pad)); out.flush()
 # Linger before exiting: the bench host is also the jobs' host, and a thousand interpreters
 # exiting at once on its two cores delayed the last line of every job by the scheduler,
-# not by DRS (README, Performance).
+# not by DRS (docs/performance.md).
 time.sleep(3)
 """
 

@@ -84,7 +84,8 @@ class StreamResult:
 
 async def stream(env: BenchEnv, program: str, args: list[str], read_size: int) -> StreamResult:
     """Run PROGRAM and read its stdout as big byte chunks, counting newlines ourselves
-    (NOTES.md: line iteration is ~0.35 M lines/s; big reads are what a fast reader does)."""
+    (docs/architecture.md: line iteration is ~0.35 M lines/s; big reads are what a fast
+    reader does)."""
     async with await connect(env) as conn:
         proc = await conn.create_process(
             python_command(program, args), encoding=None, stdin=asyncssh.DEVNULL

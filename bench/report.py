@@ -1,4 +1,4 @@
-"""The results as one Markdown table (printed, and pasted into README "Performance")."""
+"""The results as one Markdown table (printed, and pasted into docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -88,13 +88,13 @@ CHANNEL_LAYERS: dict[str, Any] = {
 # Runner processes per node; each follows many jobs on one asyncio loop.
 DRS_WORKERS = env_int("DRS_WORKERS", os.cpu_count() or 2, minimum=1)
 # daphne processes of `serve`, sharing one listening socket: one is a single core's
-# worth of websocket delivery (bench P4: one process held 1,000 live logs at p99 1.5 s).
+# worth of websocket delivery (docs/performance.md, P4).
 DRS_WEB_PROCESSES = env_int("DRS_WEB_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
 Q_CLUSTER: dict[str, object] = {
     "name": f"{REDIS_PREFIX}-q",
     # Jobs run in runner processes; django-q2 only runs short and scheduled tasks.
     "workers": env_int("DRS_SCHEDULER_WORKERS", 1, minimum=1),
-    # No "timeout" key on purpose: django-q2 must never kill a long job.
+    # No "timeout" key on purpose: django-q2 must never kill a long job (docs/architecture.md).
     # The Job lease is the truth; a redelivered task finds the lease held and exits.
     "retry": 60 * 60 * 24 * 365,
     "max_attempts": 1,
@@ -183,8 +183,9 @@ DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
 # Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none by
 # default, so the peer address is the client).
 DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
-# Retention: remote job directories are removed this many days after the job finished;
-# finished jobs themselves are kept unless DRS_JOB_RETENTION_DAYS is set.
+# Retention (docs/operations.md "Retention"): remote job directories are removed this many
+# days after the job finished; finished jobs themselves are kept unless
+# DRS_JOB_RETENTION_DAYS is set.
 DRS_REMOTE_RETENTION_DAYS = env_int("DRS_REMOTE_RETENTION_DAYS", 7, minimum=0)
 DRS_JOB_RETENTION_DAYS: int | None = (
     env_int("DRS_JOB_RETENTION_DAYS", 0, minimum=1) if env_str("DRS_JOB_RETENTION_DAYS") else None
@@ -205,7 +206,7 @@ DRS_MAX_JSON_DEPTH = env_int("DRS_MAX_JSON_DEPTH", 64, minimum=2)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
 # The most jobs one sweep may create (POST /api/sweeps/).
 DRS_MAX_SWEEP_JOBS = env_int("DRS_MAX_SWEEP_JOBS", 1000, minimum=1)
-# Result collection limits, named as they act.
+# Result collection limits, named as they act (docs/configuration.md).
 DRS_MAX_RESULT_FILE_BYTES = env_int("DRS_MAX_RESULT_FILE_BYTES", 1024**3, minimum=0)
 DRS_MAX_RESULT_TOTAL_BYTES = env_int("DRS_MAX_RESULT_TOTAL_BYTES", 4 * 1024**3, minimum=0)
 DRS_MAX_RESULT_FILES = env_int("DRS_MAX_RESULT_FILES", 1000, minimum=0)
@@ -236,7 +237,7 @@ DRS_METRICS_ALLOW = env_networks("DRS_METRICS_ALLOW")
 # (and a node whose own runners are that silent while jobs wait is stalled).
 DRS_HEALTH_HEARTBEAT_MAX_AGE = env_int("DRS_HEALTH_HEARTBEAT_MAX_AGE", 60, minimum=1)
 
-# --- notifications and schedules --------------------------------------------------------
+# --- notifications and schedules (docs/notifications.md) ----------------------------------
 # Webhook URLs resolving into loopback, private, link-local or other non-public ranges are
 # refused unless listed here (CIDRs), when saved and again at each delivery.
 DRS_ALLOWED_WEBHOOK_NETWORKS = env_networks("DRS_ALLOWED_WEBHOOK_NETWORKS")

@@ -1,4 +1,4 @@
-"""Signals for host projects and DRS's own apps (DESIGN.md "Embedding").
+"""Signals for host projects and DRS's own apps (docs/embedding.md).
 
 Both are sent with `sender=Job` and `job=` (loaded with its owner, server and
 interpreter), once per job, after the transition's commit, from whichever process made

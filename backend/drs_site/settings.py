@@ -1,6 +1,6 @@
 """DRS's own site (`make run`): a thin Django project on top of the `drs` package.
 
-Every value comes from the environment (see README "Configuration"). DRS's own settings
+Every value comes from the environment (docs/configuration.md). DRS's own settings
 and their defaults are in `drs/conf.py`, imported below; this module adds what a site
 needs: Django's own settings, the database, the SPA and static files, logging."""
 
@@ -100,7 +100,7 @@ else:
             "OPTIONS": {
                 # Many workers write leases and log chunks at once: IMMEDIATE takes the
                 # write lock up front so read-then-write transactions never deadlock into
-                # "database is locked" (measured in NOTES.md), and WAL lets readers go on.
+                # "database is locked" (docs/configuration.md "Run modes"), and WAL lets readers go on.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

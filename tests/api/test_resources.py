@@ -1,5 +1,5 @@
 """Batch-scheduler fields of servers and jobs: what the API accepts and refuses
-(DESIGN.md "Schedulers"), before anything reaches a runner."""
+(docs/schedulers.md), before anything reaches a runner."""
 
 from __future__ import annotations
 

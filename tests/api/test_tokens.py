@@ -1,4 +1,4 @@
-"""API tokens (issue 32, D5; DESIGN.md "REST API", auth): hashed, expiring, named,
+"""API tokens (docs/api.md "Tokens"): hashed, expiring, named,
 revocable, scoped to their owner, absent from the admin."""
 
 from __future__ import annotations

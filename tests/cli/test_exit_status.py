@@ -1,4 +1,4 @@
-"""The `--follow` exit status table (README "Command line"), for every way a job ends;
+"""The `--follow` exit status table (docs/cli.md), for every way a job ends;
 the end-to-end tests cover the common ones against a real job."""
 
 from __future__ import annotations

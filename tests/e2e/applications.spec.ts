@@ -1,31 +1,12 @@
 // Applications in the browser: a generated launch form with client-side validation in
 // the API's words (under the SPA's strict Content-Security-Policy), a launched job with
 // an uploaded file, and a 6-job sweep whose grid fills live.
-import { readFileSync } from "node:fs";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
-  return value;
-};
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "../../test-artifacts";
+import { expect, type Page, test } from "@playwright/test";
+import { ARTIFACTS, setUpServer, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
-
-async function api<T>(method: "GET" | "POST" | "PATCH", path: string, data?: unknown): Promise<T> {
-  const csrf = (await context.cookies()).find((c) => c.name === "csrftoken")?.value ?? "";
-  const response = await page.request.fetch(path, {
-    method,
-    ...(data !== undefined ? { data } : {}),
-    headers: { "X-CSRFToken": csrf, Referer: `${env("E2E_BASE_URL")}/` },
-  });
-  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return (await response.json()) as T;
-}
 
 /** The CSP violations the current document reported (recorded by the init script below). */
 const cspViolations = (): Promise<string[]> =>
@@ -33,10 +14,9 @@ const cspViolations = (): Promise<string[]> =>
 
 const LABEL = "two words; $(touch pwned) `id` 'q'";
 
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
+useSession(async (session) => {
+  ({ page } = session);
+  const { api, context } = session;
   // Every Content-Security-Policy violation a page reports, kept for the assertions below.
   await context.addInitScript(() => {
     const seen: string[] = [];
@@ -45,39 +25,14 @@ test.beforeAll(async ({ browser }) => {
       seen.push(`${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  await page.goto("/signin");
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
-
-  // A pinned server and a key credential, set up through the API (drs.spec.ts covers
+  // A pinned server and a key credential, set up through the API (servers.spec.ts covers
   // doing that in the browser).
-  const interpreters = await api<{ results: { id: number; name: string }[] }>(
-    "GET",
-    "/api/interpreters/",
-  );
-  const python = interpreters.results.find((i) => i.name === "python3");
-  const server = await api<{ id: number }>("POST", "/api/servers/", {
-    name: "apps-sshd",
-    hostname: env("E2E_SSH_HOST"),
-    port: Number(env("E2E_SSH_PORT")),
-    interpreters: [python?.id],
-  });
-  const key = await api<{ key: string }>("POST", `/api/servers/${server.id}/scan-host-key/`);
-  await api("PATCH", `/api/servers/${server.id}/`, { host_key: key.key });
-  await api("POST", "/api/credentials/", {
-    server: server.id,
-    username: env("E2E_SSH_USER"),
-    kind: "key",
-    name: "apps key",
-    private_key: readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"),
-  });
-  await api("POST", "/api/applications/", {
+  const { interpreter } = await setUpServer(api, "apps");
+  await api.post("/api/applications/", {
     name: "echo-args",
     title: "Echo arguments",
     description: "Prints its **argv**, one item per line.",
-    interpreter: python?.id,
+    interpreter,
     program: [
       "import sys",
       "for item in sys.argv[1:]:",
@@ -100,12 +55,7 @@ test.beforeAll(async ({ browser }) => {
   });
 });
 
-test.afterAll(async () => {
-  await context.close();
-});
-
 test("launch an application from its generated form", async () => {
-  await page.reload(); // the lists read before the setup above are not reread otherwise
   await page.getByRole("link", { name: "Applications", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Least-squares fit" })).toBeVisible();
   await page.getByRole("link", { name: "Launch Echo arguments" }).click();

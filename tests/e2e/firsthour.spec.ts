@@ -1,56 +1,23 @@
 // The first hour of a new installation: the checklist from an empty install to a first
 // job's output, a server without interpreters, the log first on a desktop and a phone, and
 // a double click on Cancel that must never start anything.
-import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
+import { Api, type Job, type Paged, shot as screenshot, signIn, ssh } from "./fixtures";
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
-  return value;
-};
-const ARTIFACTS = `${process.env.E2E_ARTIFACTS ?? "../../test-artifacts"}/firsthour`;
-const BASE = env("E2E_BASE_URL");
 const DESKTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
 test.describe.configure({ mode: "serial" });
 
 let page: Page;
+let api: Api;
 
-async function shot(name: string, target: Page = page) {
-  await target.waitForTimeout(150);
-  await target.screenshot({ path: `${ARTIFACTS}/${name}.png` });
-}
+/** What the screen shows (not the full page), in test-artifacts/firsthour/. */
+const shot = (name: string, target: Page = page) =>
+  screenshot(target, `firsthour/${name}`, { fullPage: false });
 
-async function signIn(browser: Browser, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport });
-  const p = await context.newPage();
-  p.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
-  await p.goto("/signin");
-  await p.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await p.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await expect(p.getByRole("heading", { name: "Jobs" })).toBeVisible({ timeout: 60_000 });
-  return p;
-}
-
-async function api<T>(method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const cookies = await page.context().cookies();
-  const response = await page.request.fetch(path, {
-    method,
-    data,
-    headers: {
-      "X-CSRFToken": cookies.find((c) => c.name === "csrftoken")?.value ?? "",
-      Referer: `${BASE}/`,
-    },
-  });
-  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return (await response.json()) as T;
-}
-
-type Job = { id: string; status: string };
-type Page_<T> = { results: T[]; count?: number };
+const signedInPage = async (browser: Browser, viewport: { width: number; height: number }) =>
+  (await signIn(browser, { viewport })).page;
 
 const step = (name: string) => page.locator(`.checklist li[data-step="${name}"]`);
 const done = (name: string) => expect(step(name)).toHaveClass(/done/);
@@ -58,15 +25,12 @@ const serversLink = () =>
   page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Servers" });
 
 test.beforeAll(async ({ browser }) => {
-  page = await signIn(browser, DESKTOP);
+  page = await signedInPage(browser, DESKTOP);
+  api = new Api(page);
 });
 
 test("the checklist leads from an empty install to a first job's output", async () => {
-  // Only an empty installation shows it: run this file alone (tests/e2e/run.py
-  // tests/e2e/firsthour.spec.ts) when other specs ran first on the same stack.
-  const servers = await page.request.get("/api/servers/");
-  const existing = ((await servers.json()) as { results?: unknown[] }).results ?? [];
-  test.skip(existing.length > 0, "the installation is not empty: other specs ran first");
+  // Only an empty installation shows it: tests/e2e/run.py gives this spec its own stack.
   await expect(page.getByRole("heading", { name: "Your first job in five steps" })).toBeVisible();
   for (const name of ["server", "pin", "interpreters", "credential", "job"]) {
     await expect(step(name)).not.toHaveClass(/done/);
@@ -92,22 +56,22 @@ test("the checklist leads from an empty install to a first job's output", async 
   const form = page.getByRole("form", { name: "Add server" });
   await form.getByLabel("Name", { exact: true }).fill("lab");
   await form.getByLabel("Hostname").fill("169.254.169.254");
-  await form.getByLabel("Port").fill(env("E2E_SSH_PORT"));
+  await form.getByLabel("Port").fill(ssh.port);
   await form.getByRole("button", { name: "Add server" }).click();
   await expect(form).toContainText("DRS_ALLOWED_SSH_NETWORKS");
   await expect(form).toContainText("restart DRS");
   await shot("02-refused-hostname");
   // The server without interpreters: its card says none, not "any".
-  await form.getByLabel("Hostname").fill(env("E2E_SSH_HOST"));
+  await form.getByLabel("Hostname").fill(ssh.host);
   await form.getByRole("button", { name: "Add server" }).click();
   const card = page.getByRole("article", { name: "lab" });
   await expect(card.getByTestId("server-interpreters")).toContainText("None");
   await expect(card.getByTestId("server-interpreters")).not.toContainText("any");
 
   await card.getByRole("button", { name: "Scan host key" }).click();
-  await expect(card.getByTestId("scanned-fingerprint")).toHaveText(env("E2E_SSH_FINGERPRINT"));
+  await expect(card.getByTestId("scanned-fingerprint")).toHaveText(ssh.fingerprint);
   await card.getByRole("button", { name: "Approve and pin" }).click();
-  await expect(card.getByTestId("pinned-fingerprint")).toHaveText(env("E2E_SSH_FINGERPRINT"));
+  await expect(card.getByTestId("pinned-fingerprint")).toHaveText(ssh.fingerprint);
   // Scanning again says the key matches, and offers nothing to approve.
   await card.getByRole("button", { name: "Scan host key" }).click();
   await expect(card.getByTestId("scan-matches")).toBeVisible();
@@ -125,12 +89,10 @@ test("the checklist leads from an empty install to a first job's output", async 
   await page.getByRole("button", { name: "Add credential" }).click();
   const cred = page.getByRole("form", { name: "Add credential" });
   await cred.getByLabel("Server").selectOption({ label: "lab" });
-  await cred.getByLabel("Username").fill(env("E2E_SSH_USER"));
-  await cred
-    .getByRole("textbox", { name: "Private key" })
-    .fill(readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"));
+  await cred.getByLabel("Username").fill(ssh.user);
+  await cred.getByRole("textbox", { name: "Private key" }).fill(ssh.privateKey);
   await cred.getByRole("button", { name: "Save credential" }).click();
-  await expect(page.locator('td[data-label="Username"]')).toHaveText(env("E2E_SSH_USER"));
+  await expect(page.locator('td[data-label="Username"]')).toHaveText(ssh.user);
 
   // The form offers only the server's interpreters: none here, with the way to fix it.
   await page.goto("/jobs/new");
@@ -188,17 +150,13 @@ test("the checklist leads from an empty install to a first job's output", async 
 
 /** A running job with more lines than any screen holds; its last line so far. */
 async function longRunningJob(title: string): Promise<Job> {
-  const servers = await api<Page_<{ id: number; name: string; interpreters: number[] }>>(
-    "GET",
-    "/api/servers/",
-  );
-  const creds = await api<Page_<{ id: number; server: number }>>("GET", "/api/credentials/");
-  const interps = await api<Page_<{ id: number; name: string }>>("GET", "/api/interpreters/");
-  // The checklist test's server, or (when other specs ran first) one they set up.
-  const lab =
-    servers.results.find((s) => s.name === "lab") ??
-    servers.results.find((s) => creds.results.some((c) => c.server === s.id));
-  return api<Job>("POST", "/api/jobs/", {
+  const servers =
+    await api.get<Paged<{ id: number; name: string; interpreters: number[] }>>("/api/servers/");
+  const creds = await api.get<Paged<{ id: number; server: number }>>("/api/credentials/");
+  const interps = await api.get<Paged<{ id: number; name: string }>>("/api/interpreters/");
+  // The checklist test's server.
+  const lab = servers.results.find((s) => s.name === "lab");
+  return api.post<Job>("/api/jobs/", {
     title,
     server: lab?.id,
     credential: creds.results.find((c) => c.server === lab?.id)?.id,
@@ -217,7 +175,7 @@ for (const [label, viewport] of [
     browser,
   }) => {
     const job = await longRunningJob(`tail ${label}`);
-    const p = label === "desktop" ? page : await signIn(browser, viewport);
+    const p = label === "desktop" ? page : await signedInPage(browser, viewport);
     await p.goto(`/jobs/${job.id}`);
     const newest = p.locator(".log-row .log-text", { hasText: "all lines out" });
     await expect(newest).toBeVisible({ timeout: 60_000 });
@@ -228,7 +186,7 @@ for (const [label, viewport] of [
     expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(viewport.height);
     await expect(p.getByRole("button", { name: "Cancel" })).toBeInViewport();
     await shot(`07-running-${label}`, p);
-    await api("POST", `/api/jobs/${job.id}/cancel/`);
+    await api.post(`/api/jobs/${job.id}/cancel/`);
     if (p !== page) await p.context().close();
   });
 }
@@ -239,8 +197,7 @@ test("a double click on Cancel asks first and never starts a job", async () => {
   await expect(page.locator(".log-row .log-text", { hasText: "all lines out" })).toBeVisible({
     timeout: 60_000,
   });
-  const count = async () =>
-    (await api<Page_<Job>>("GET", "/api/jobs/?page_size=100")).results.length;
+  const count = async () => (await api.get<Paged<Job>>("/api/jobs/?page_size=100")).results.length;
   const before = await count();
   const cancel = page.getByRole("button", { name: "Cancel", exact: true });
   const where = await cancel.boundingBox();
@@ -252,10 +209,10 @@ test("a double click on Cancel asks first and never starts a job", async () => {
   const dialog = page.getByRole("dialog", { name: "Cancel this job?" });
   await expect(dialog).toBeVisible();
   await shot("08-cancel-confirm");
-  expect((await api<Job>("GET", `/api/jobs/${job.id}/`)).status).toBe("running");
+  expect((await api.get<Job>(`/api/jobs/${job.id}/`)).status).toBe("running");
   await dialog.getByRole("button", { name: "Keep running" }).click();
   await expect(dialog).toBeHidden();
-  expect((await api<Job>("GET", `/api/jobs/${job.id}/`)).status).toBe("running");
+  expect((await api.get<Job>(`/api/jobs/${job.id}/`)).status).toBe("running");
 
   await page.mouse.click(x, y);
   await dialog.getByRole("button", { name: "Cancel job" }).click();

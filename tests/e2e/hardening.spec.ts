@@ -1,12 +1,7 @@
 // The SPA under its Content-Security-Policy (issue 32, D14): it signs in, renders its pages
 // and opens its websocket with no violation; Swagger UI still works at /api/docs/.
 import { expect, type Page, test } from "@playwright/test";
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
-  return value;
-};
+import { fillSignIn } from "./fixtures";
 
 function collectViolations(page: Page): string[] {
   const violations: string[] = [];
@@ -23,9 +18,7 @@ test("the SPA runs under a strict CSP", async ({ page }) => {
   expect(csp).toContain("script-src 'self'");
   expect(csp).not.toContain("unsafe-inline");
   await expect(page.getByRole("heading", { name: "Sign in to DRS" })).toBeVisible();
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page);
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
   // The stylesheet applied (a blocked one would leave the page unstyled).
   const margin = await page.locator("body").evaluate((el) => getComputedStyle(el).margin);
@@ -46,9 +39,7 @@ test("Swagger UI still renders", async ({ page }) => {
 
 test("API tokens: created (shown once), listed, revoked", async ({ page }) => {
   await page.goto("/");
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page);
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
   await page.goto("/credentials");
   const panel = page.getByRole("region", { name: "API tokens" });

@@ -2,47 +2,13 @@
 // edit a target path, use a result of an earlier job, see the inputs on the job page,
 // and the Files page (size, age, delete).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (run tests/e2e/run.py)`);
-  return value;
-};
+import { expect, type Page, test } from "@playwright/test";
+import { type Api, setUpServer, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
-let server = 0;
-
-async function csrf(): Promise<string> {
-  return (await context.cookies()).find((c) => c.name === "csrftoken")?.value ?? "";
-}
-
-async function api<T>(method: string, path: string, data?: unknown): Promise<T> {
-  const response = await page.request.fetch(path, {
-    method,
-    ...(data !== undefined ? { data } : {}),
-    headers: { "X-CSRFToken": await csrf(), Referer: `${env("E2E_BASE_URL")}/` },
-  });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(
-    true,
-  );
-  return (response.status() === 204 ? null : await response.json()) as T;
-}
-
-type Job = { id: string; status: string; error: string };
-
-async function waitForEnd(id: string): Promise<Job> {
-  for (let i = 0; i < 240; i++) {
-    const job = await api<Job>("GET", `/api/jobs/${id}/`);
-    if (!["queued", "starting", "running"].includes(job.status)) return job;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`job ${id} did not end`);
-}
+let api: Api;
 
 const DATA = Buffer.concat([Buffer.from([0, 1, 2, 0, 10, 255]), Buffer.alloc(300_000, 7)]);
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -54,46 +20,13 @@ for path in sys.argv[1:]:
 open("fit.json", "w").write('{"chi2": 1.5}')
 `;
 
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto("/signin");
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
-  shared = ((await api<{ results: unknown[] }>("GET", "/api/servers/")).results ?? []).length > 0;
-  const python = await api<{ id: number }>("POST", "/api/interpreters/", {
-    name: "python3-inputs",
-    path: "/usr/bin/env",
-    arguments: ["python3", "-u"],
-  });
-  const created = await api<{ id: number }>("POST", "/api/servers/", {
-    name: "sshd-inputs",
-    hostname: env("E2E_SSH_HOST"),
-    port: Number(env("E2E_SSH_PORT")),
-    interpreters: [python.id],
-  });
-  server = created.id;
-  const scanned = await api<{ key: string }>("POST", `/api/servers/${server}/scan-host-key/`);
-  await api("PATCH", `/api/servers/${server}/`, { host_key: scanned.key });
-  await api("POST", "/api/credentials/", {
-    server,
-    kind: "key",
-    username: env("E2E_SSH_USER"),
-    private_key: readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"),
-  });
+useSession(async (session) => {
+  ({ page, api } = session);
+  await setUpServer(api, "inputs");
 });
-
-test.afterAll(async () => {
-  await context.close();
-});
-
-// The new-job form's defaults assume this spec's own server: alone on its stack.
-let shared = false;
 
 test("upload two inputs with progress, edit a path, and the job sees them byte-exact", async () => {
-  test.skip(shared, "other specs ran first on this stack: run tests/e2e/inputs.spec.ts alone");
+  // The new-job form's defaults are this spec's own server: run.py gives it its own stack.
   await page.goto("/jobs/new");
   await page.getByLabel("Program").fill(PROGRAM);
   await page.getByLabel("Arguments").fill("data/run1.dat\nnotes.txt");
@@ -109,7 +42,7 @@ test("upload two inputs with progress, edit a path, and the job sees them byte-e
   await page.getByRole("button", { name: "Submit job" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop() ?? "";
-  const job = await waitForEnd(id);
+  const job = await api.waitForEnd(id);
   expect(job.status, job.error).toBe("succeeded");
   await page.reload();
   const inputs = page.locator(".input-list");
@@ -132,7 +65,7 @@ test("a result of the earlier job is an input of the next", async () => {
   await page.getByRole("button", { name: "Submit job" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   const id = page.url().split("/").pop() ?? "";
-  const job = await waitForEnd(id);
+  const job = await api.waitForEnd(id);
   expect(job.status, job.error).toBe("succeeded");
   const expected = sha256(Buffer.from('{"chi2": 1.5}'));
   await page.reload();
@@ -151,7 +84,7 @@ test("the Files page lists uploads with size and age; one in use is not deleted"
   await page.goto("/files");
   const upload = await page.request.post("/api/files/", {
     multipart: { file: { name: "spare.bin", mimeType: "application/octet-stream", buffer: DATA } },
-    headers: { "X-CSRFToken": await csrf(), Referer: `${env("E2E_BASE_URL")}/` },
+    headers: await api.csrfHeaders(),
   });
   expect(upload.status()).toBe(201);
   await page.reload();

@@ -1,17 +1,10 @@
 // Webhooks, schedules and browser notifications in the SPA, against the real backend,
 // workers (runners, the notifier) and sshd. The webhook receiver runs in this process.
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
-  return value;
-};
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "../../test-artifacts";
+import { Api, ARTIFACTS, setUpServer, signIn } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -19,25 +12,10 @@ let context: BrowserContext;
 let page: Page;
 let receiver: Server;
 const received: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
+let api: Api;
 let jobBody: Record<string, unknown>;
 
-async function csrf(): Promise<string> {
-  return (await context.cookies()).find((c) => c.name === "csrftoken")?.value ?? "";
-}
-
-async function api<T>(method: "GET" | "POST" | "PATCH", path: string, data?: unknown): Promise<T> {
-  const response = await page.request.fetch(path, {
-    method,
-    ...(data !== undefined ? { data } : {}),
-    headers: { "X-CSRFToken": await csrf(), Referer: `${env("E2E_BASE_URL")}/` },
-  });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(
-    true,
-  );
-  return (await response.json()) as T;
-}
-
-test.beforeAll(async ({ browser }) => {
+test.beforeAll(async () => {
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -47,54 +25,17 @@ test.beforeAll(async ({ browser }) => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  context = await browser.newContext();
-  await context.grantPermissions(["notifications"]);
-  page = await context.newPage();
-  page.on("pageerror", (error) => console.error(`[page error] ${error.message}`));
 });
 
 test.afterAll(async () => {
-  await context.close();
+  await context?.close();
   receiver.close();
 });
 
-test("sign in and set up a server and credential", async () => {
-  await page.goto("/signin");
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // Generous: a loaded 2-core machine (several test suites at once) signs in slowly.
-  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible({ timeout: 60_000 });
-
-  const python = await api<{ id: number }>("POST", "/api/interpreters/", {
-    name: "notify-python3",
-    path: "/usr/bin/env",
-    arguments: ["python3", "-u"],
-  });
-  const server = await api<{ id: number }>("POST", "/api/servers/", {
-    name: "notify-sshd",
-    hostname: env("E2E_SSH_HOST"),
-    port: Number(env("E2E_SSH_PORT")),
-    interpreters: [python.id],
-  });
-  const scanned = await api<{ key: string; fingerprint: string }>(
-    "POST",
-    `/api/servers/${server.id}/scan-host-key/`,
-  );
-  expect(scanned.fingerprint).toBe(env("E2E_SSH_FINGERPRINT"));
-  await api("PATCH", `/api/servers/${server.id}/`, { host_key: scanned.key });
-  const credential = await api<{ id: number }>("POST", "/api/credentials/", {
-    server: server.id,
-    username: env("E2E_SSH_USER"),
-    kind: "key",
-    private_key: readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"),
-  });
-  jobBody = {
-    server: server.id,
-    credential: credential.id,
-    interpreter: python.id,
-    program: "print('from a schedule')",
-  };
+test("sign in and set up a server and credential", async ({ browser }) => {
+  ({ context, page } = await signIn(browser, { permissions: ["notifications"] }));
+  api = new Api(page);
+  jobBody = { ...(await setUpServer(api, "notify")), program: "print('from a schedule')" };
 });
 
 test("webhooks: add one, see its secret once, send a test event, read the delivery log", async () => {
@@ -183,7 +124,7 @@ test("browser notification for my job ending while the page is in the background
     window.Notification = Recording as typeof Notification;
     Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
   });
-  const job = await api<{ id: string }>("POST", "/api/jobs/", {
+  const job = await api.post<{ id: string }>("/api/jobs/", {
     ...jobBody,
     title: "background fit",
   });

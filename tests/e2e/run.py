@@ -6,6 +6,10 @@ It picks free ports, starts the private sshd from `tests/fixtures/sshd.py`, serv
 from a temporary data dir with the built SPA, runs the Playwright suite in
 `tests/e2e/`, and stops everything. Screenshots land in `test-artifacts/`.
 
+Specs that need an empty installation (OWN_STACK) run afterwards, each on a fresh stack
+of its own; the others share one. Positional arguments that name specs (e.g. `jobs` or
+`tests/e2e/jobs.spec.ts`) choose which run; other arguments go to every Playwright run.
+
 `--serve` starts the same stack and waits (for poking at it by hand).
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -32,6 +37,14 @@ E2E = ROOT / "tests" / "e2e"
 ARTIFACTS = ROOT / "test-artifacts"
 PYTHON = sys.executable
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# Each needs an installation nobody else touched: the first-run checklist shows only with no
+# server yet; the upload test takes the new-job form's defaults, i.e. the only server.
+OWN_STACK = ("firsthour.spec.ts", "inputs.spec.ts")
+# Playwright options that take a value, so that value is not read as a spec name.
+VALUE_OPTIONS = {
+    "-g", "--grep", "--grep-invert", "-j", "--workers", "--project", "--reporter",
+    "--timeout", "--retries", "--repeat-each", "--max-failures", "--output", "--trace",
+}  # fmt: skip
 
 sys.path.insert(0, str(ROOT))
 from tests.fixtures.sshd import Sshd, free_port  # noqa: E402
@@ -83,7 +96,7 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def stack(tmp: Path) -> Iterator[dict[str, str]]:
+def stack(tmp: Path, name: str) -> Iterator[dict[str, str]]:
     data_dir = tmp / "data"
     data_dir.mkdir()
     app_port = free_port()
@@ -105,7 +118,7 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
     log("starting sshd")
     sshd = Sshd(tmp / "sshd").start()
     app: subprocess.Popen[bytes] | None = None
-    app_log = (ARTIFACTS / "e2e-server.log").open("wb")
+    app_log = (ARTIFACTS / f"e2e-server{'' if name == 'shared' else '-' + name}.log").open("wb")
     try:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
@@ -118,7 +131,7 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
         subprocess.run(
             [*manage, "shell", "-c", make_user], env=env, check=True, stdout=subprocess.DEVNULL
         )
-        log(f"starting DRS on 127.0.0.1:{app_port}")
+        log(f"starting DRS ({name}) on 127.0.0.1:{app_port}")
         app = subprocess.Popen(
             [*manage, "serve", "--host", "127.0.0.1", "--port", str(app_port)],
             env=env,
@@ -160,6 +173,47 @@ def stack(tmp: Path) -> Iterator[dict[str, str]]:
         sshd.stop()
 
 
+def plan(arguments: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The spec files of each stack's run (shared first), and the other arguments."""
+    options: list[str] = []
+    filters: list[str] = []
+    takes_value = False
+    for argument in arguments:
+        if takes_value or argument.startswith("-"):
+            options.append(argument)
+            takes_value = not takes_value and argument in VALUE_OPTIONS
+        else:
+            filters.append(argument)
+    specs = sorted(p.name for p in E2E.glob("*.spec.ts"))
+    if filters:
+        specs = [s for s in specs if any(re.search(f, str(E2E / s)) for f in filters)]
+    shared = [s for s in specs if s not in OWN_STACK]
+    runs = [shared] if shared else []
+    runs += [[s] for s in specs if s in OWN_STACK]
+    return runs, options
+
+
+def run_playwright(tmp: Path, name: str, specs: list[str], options: list[str]) -> int:
+    started = time.monotonic()
+    with stack(tmp, name) as env:
+        command = [
+            str(FRONTEND / "node_modules" / ".bin" / "playwright"),
+            "test",
+            "--config",
+            str(E2E / "playwright.config.ts"),
+            *options,
+            # Anchored: a spec's name is no other's suffix, but a bare name is a pattern.
+            *(f"/{re.escape(spec)}$" for spec in specs),
+        ]
+        log(f"running playwright ({name}): {' '.join(specs)}")
+        result = subprocess.run(command, cwd=E2E, env=os.environ | env, check=False)
+        log(
+            f"playwright ({name}) exited {result.returncode} after "
+            f"{time.monotonic() - started:.0f} s"
+        )
+        return result.returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -172,11 +226,10 @@ def main() -> int:
         return 2
     ARTIFACTS.mkdir(exist_ok=True)
     ensure_frontend()
-    tmp = Path(tempfile.mkdtemp(prefix="drs-e2e-"))
-    started = time.monotonic()
-    try:
-        with stack(tmp) as env:
-            if args.serve:
+    if args.serve:
+        tmp = Path(tempfile.mkdtemp(prefix="drs-e2e-"))
+        try:
+            with stack(tmp, "shared") as env:
                 for key, value in env.items():
                     print(f"{key}={value}")
                 log("serving; Ctrl-C stops")
@@ -184,19 +237,25 @@ def main() -> int:
                     while True:
                         time.sleep(3600)
                 return 0
-            command = [
-                str(FRONTEND / "node_modules" / ".bin" / "playwright"),
-                "test",
-                "--config",
-                str(E2E / "playwright.config.ts"),
-                *playwright_args,
-            ]
-            log("running playwright")
-            result = subprocess.run(command, cwd=E2E, env=os.environ | env, check=False)
-            log(f"playwright exited {result.returncode} after {time.monotonic() - started:.0f} s")
-            return result.returncode
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    runs, options = plan(playwright_args)
+    if not runs:
+        log(f"no spec matches {playwright_args}")
+        return 2
+    started = time.monotonic()
+    failed: list[str] = []
+    for specs in runs:
+        name = specs[0].removesuffix(".spec.ts") if specs[0] in OWN_STACK else "shared"
+        tmp = Path(tempfile.mkdtemp(prefix="drs-e2e-"))
+        try:
+            if run_playwright(tmp, name, specs, options) != 0:
+                failed.append(name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    log(f"{len(runs)} stack(s) in {time.monotonic() - started:.0f} s; failed: {failed or 'none'}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,52 +2,26 @@
 // resources on the server form, the resources section of the new-job form, a refused
 // request named on its field, sbatch's own refusal on the job page, `pending` in the filters.
 // (No cluster answers this sshd's sessions: sbatch refuses, which the job page must show.)
-import { readFileSync } from "node:fs";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.py`);
-  return value;
-};
+import { expect, type Page, test } from "@playwright/test";
+import { type Api, ssh, useSession } from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
-let context: BrowserContext;
 let page: Page;
+let api: Api;
 
-async function send<T>(method: "post" | "patch", path: string, data: unknown): Promise<T> {
-  const csrf = (await context.cookies()).find((c) => c.name === "csrftoken")?.value ?? "";
-  const response = await page.request[method](path, {
-    data,
-    headers: { "X-CSRFToken": csrf, Referer: `${env("E2E_BASE_URL")}/` },
-  });
-  expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBeTruthy();
-  return (await response.json()) as T;
-}
-
-test.beforeAll(async ({ browser }) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Username").fill(env("E2E_ADMIN_USER"));
-  await page.getByLabel("Password").fill(env("E2E_ADMIN_PASSWORD"));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
-});
-
-test.afterAll(async () => {
-  await context.close();
+useSession(async (session) => {
+  ({ page, api } = session);
 });
 
 test("staff adds a Slurm server with default resources", async () => {
-  await send("post", "/api/interpreters/", { name: "slurm-sh", path: "/bin/sh", arguments: [] });
+  await api.post("/api/interpreters/", { name: "slurm-sh", path: "/bin/sh", arguments: [] });
   await page.goto("/servers");
   await page.getByRole("button", { name: "Add server" }).click();
   const form = page.getByRole("form", { name: "Add server" });
   await form.getByLabel("Name", { exact: true }).fill("hpc");
-  await form.getByLabel("Hostname").fill(env("E2E_SSH_HOST"));
-  await form.getByLabel("Port").fill(env("E2E_SSH_PORT"));
+  await form.getByLabel("Hostname").fill(ssh.host);
+  await form.getByLabel("Port").fill(ssh.port);
   await form.getByLabel("slurm-sh").check();
   await expect(form.getByRole("group", { name: "Default resources" })).toHaveCount(0);
   await form.getByLabel("Scheduler").selectOption("slurm");
@@ -61,13 +35,13 @@ test("staff adds a Slurm server with default resources", async () => {
   const hpc = servers.results.find((s: { name: string }) => s.name === "hpc");
   expect(hpc.scheduler).toBe("slurm");
   expect(hpc.default_resources).toEqual({ partition: "debug", cpus_per_task: 1 });
-  const scanned = await send<{ key: string }>("post", `/api/servers/${hpc.id}/scan-host-key/`, {});
-  await send("patch", `/api/servers/${hpc.id}/`, { host_key: scanned.key });
-  await send("post", "/api/credentials/", {
+  const scanned = await api.post<{ key: string }>(`/api/servers/${hpc.id}/scan-host-key/`);
+  await api.patch(`/api/servers/${hpc.id}/`, { host_key: scanned.key });
+  await api.post("/api/credentials/", {
     server: hpc.id,
-    username: env("E2E_SSH_USER"),
+    username: ssh.user,
     kind: "key",
-    private_key: readFileSync(env("E2E_SSH_KEY_FILE"), "utf8"),
+    private_key: ssh.privateKey,
   });
 });
 

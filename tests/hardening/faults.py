@@ -126,7 +126,7 @@ def stored_gaps_and_repeats(job_id: str) -> tuple[int, int]:
 
 @dataclass
 class Follower:
-    """Follows one job's log like the README's client: resume with `after=<last seq>`."""
+    """Follows one job's log like the client in docs/api.md: resume with `after=<last seq>`."""
 
     base: str
     job_id: str

@@ -234,7 +234,7 @@ def ip(*args: str) -> None:
 @pytest.fixture(scope="module")
 def netns_sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
     """sshd inside a network namespace, reached over a veth pair with link-local addresses
-    (NOTES.md "Network faults"); `ip link set <host side> down` cuts the link."""
+    (docs/reliability.md "Network faults in tests"); `ip link set <host side> down` cuts the link."""
     import tests.fixtures.sshd as sshd_module
 
     tag = os.getpid() % 10000

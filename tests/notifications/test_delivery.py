@@ -36,7 +36,7 @@ SECRET = "a webhook secret for the tests"
 
 
 def readme_snippet(marker: str) -> str:
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "docs" / "notifications.md").read_text()
     block = text.split(f"<!-- {marker} -->", 1)[1]
     code = re.search(r"```\w+\n(.*?)```", block, re.S)
     assert code is not None
@@ -45,7 +45,7 @@ def readme_snippet(marker: str) -> str:
 
 def python_verify(secret: str, body: bytes, signature: str) -> bool:
     scope: dict[str, Any] = {}
-    exec(readme_snippet("webhook-verify-python"), scope)  # noqa: S102 - the README's own code
+    exec(readme_snippet("webhook-verify-python"), scope)  # noqa: S102 - the docs' own code
     return bool(scope["verify"](secret, body, signature))
 
 

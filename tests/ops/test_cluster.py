@@ -11,12 +11,8 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,10 +22,11 @@ import websockets
 from django.conf import settings
 
 from drs.jobs.models import Job
-from drs.jobs.services import job_create
 from tests import factories
-from tests.fixtures.daphne import Daphne, free_port
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+from tests.fixtures.daphne import Daphne
+from tests.fixtures.serve import Serve
+from tests.fixtures.sshd import Sshd
+from tests.ops.conftest import wait_for
 from tests.runner.conftest import log_bytes
 
 pytestmark = [
@@ -58,76 +55,16 @@ PROGRAM = (
 EXPECTED = "".join(f"{i:05d} cluster line\n" for i in range(LINES))
 
 
-class Node:
-    """`manage.py serve` in its own session: daphne plus its worker tree."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.port = free_port()
-        self.log_path = Path(os.environ["DRS_DATA_DIR"]) / f"{name}-{self.port}.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.env = Daphne().environment() | {
-            "DRS_NODE_NAME": name,
-            "DRS_WORKERS": "1",
-            "DRS_LEASE_SECONDS": "3",
-            "DRS_CANCEL_GRACE_SECONDS": "1",
-            "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
-            "PYTHONUNBUFFERED": "1",
-        }
-
-    def start(self) -> Node:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "backend" / "manage.py"),
-                "serve",
-                "--port",
-                str(self.port),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_path.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        url = f"http://127.0.0.1:{self.port}/api/health/?checks=database,channel_layer"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log()}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return self
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not become healthy: {self.log()}")
-
-    def kill(self) -> None:
-        """Every process of the node at once, like a power cut."""
-        assert self.proc is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(40)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
+def node_env(name: str) -> dict[str, str]:
+    """A node on the test database and Redis, with one runner and short leases."""
+    return Daphne().environment() | {
+        "DRS_NODE_NAME": name,
+        "DRS_WORKERS": "1",
+        "DRS_LEASE_SECONDS": "3",
+        "DRS_CANCEL_GRACE_SECONDS": "1",
+        "DRS_ALLOWED_SSH_NETWORKS": "127.0.0.0/8",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 class Follower(threading.Thread):
@@ -169,23 +106,20 @@ class Follower(threading.Thread):
             await asyncio.sleep(0.5)
 
 
-def test_node_b_takes_over_a_job_when_node_a_dies(sshd: Sshd, owner: Any) -> None:
+def test_node_b_takes_over_a_job_when_node_a_dies(
+    sshd: Sshd, owner: Any, ssh_job: Callable[..., Job], serve_node: Callable[..., Serve]
+) -> None:
     token = factories.token(owner)
-    server = ssh_server(sshd, "cluster-sshd")
-    node_a, node_b = Node("node-a"), Node("node-b")
+    data = Path(os.environ["DRS_DATA_DIR"])
+    node_a = serve_node("node-a", node_env("node-a"), data / "node-a.log")
+    node_b = serve_node("node-b", node_env("node-b"), data / "node-b.log")
+    health = "/api/health/?checks=database,channel_layer"
     try:
-        node_a.start()
-        job = job_create(
-            owner=owner,
-            title="cluster",
-            server=server,
-            credential=key_credential(owner, server, sshd),
-            interpreter=factories.interpreter(),
-            program=PROGRAM,
-        )
+        node_a.start(health, timeout=60)
+        job = ssh_job(PROGRAM, server_name="cluster-sshd", title="cluster")
         wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 2, "node A to run the job")
         owner_a = Job.objects.get(pk=job.pk).lease_owner
-        node_b.start()
+        node_b.start(health, timeout=60)
         follower = Follower(node_b.port, str(job.pk), token)
         follower.start()
         wait_for(lambda: len(follower.frames) >= 2, "the client on node B to get chunks")

@@ -11,17 +11,18 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 import pytest
 import redis
 
-from tests.test_serve import BACKEND, embedded_env, free_port, manage, wait_http
+from tests.fixtures.serve import Serve
+from tests.test_serve import embedded_env, manage
 
-# Generous: the stop is bounded by design well under this (README "Operations"); the
+# Generous: the stop is bounded by design well under this (docs/operations.md "Stopping"); the
 # test fails on processes left over, not on a slow machine.
 GONE_WITHIN = 60
 
@@ -40,21 +41,11 @@ def describe(pid: int) -> str:
     return str(pid)
 
 
-def start_serve(data: Path, log: Path) -> subprocess.Popen[bytes]:
+def start_serve(serve_node: Callable[..., Serve], data: Path, log: Path) -> Serve:
+    """A node in embedded mode (its own SQLite and Redis in `data`), one runner."""
     env = embedded_env(data) | {"DRS_WORKERS": "1"}
     manage("migrate", "--noinput", env=env)
-    port = free_port()
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, str(BACKEND / "manage.py"), "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_http(f"http://127.0.0.1:{port}/api/docs/", timeout=120)
-    except BaseException:
-        os.killpg(server.pid, signal.SIGKILL)
-        raise
-    return server
+    return serve_node("serve", env, log).start("/api/docs/", timeout=120)
 
 
 def cluster_running(server: subprocess.Popen[bytes]) -> bool:
@@ -96,10 +87,12 @@ def stop_group_and_wait(server: subprocess.Popen[bytes], pids: list[int], log: P
 
 @pytest.mark.parametrize("data_dir_removed", [False, True])
 def test_group_sigterm_stops_the_whole_tree_and_redis(
-    tmp_path: Path, data_dir_removed: bool
+    tmp_path: Path, data_dir_removed: bool, serve_node: Callable[..., Serve]
 ) -> None:
     data, log = tmp_path / "data", tmp_path / "serve.log"
-    server = start_serve(data, log)
+    node = start_serve(serve_node, data, log)
+    assert node.proc is not None
+    server = node.proc
     redis_server = redis_pid(data)
     try:
         deadline = time.monotonic() + 120
@@ -111,8 +104,6 @@ def test_group_sigterm_stops_the_whole_tree_and_redis(
             shutil.rmtree(data)
         stop_group_and_wait(server, [server.pid, *tree, redis_server], log)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
+        node.kill()
         with contextlib.suppress(ProcessLookupError):
             os.kill(redis_server, signal.SIGKILL)
-        server.wait(10)

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from drs.jobs.models import Job, LogChunk
-from drs.jobs.services import job_create
-from tests import factories
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
+from tests.ops.conftest import wait_for
 from tests.ops.test_metrics import scrape
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,28 +28,12 @@ PROGRAM = (
 )
 
 
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
 def test_values_follow_a_running_job(
-    sshd: Sshd, owner: Any, start_workers: Callable[..., Workers]
+    sshd: Sshd, ssh_job: Callable[..., Job], start_workers: Callable[..., Workers]
 ) -> None:
     start_workers(workers=1)
     before = scrape()
-    server = ssh_server(sshd, "metrics-sshd")
-    job = job_create(
-        owner=owner,
-        title="metrics",
-        server=server,
-        credential=key_credential(owner, server, sshd),
-        interpreter=factories.interpreter(),
-        program=PROGRAM,
-    )
+    job = ssh_job(PROGRAM, server_name="metrics-sshd", title="metrics")
     wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 1, "the first chunk")
     during = scrape()
     assert during[("drs_jobs", (("status", "running"),))] == 1

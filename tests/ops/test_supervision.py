@@ -16,10 +16,9 @@ import pytest
 
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job
-from drs.jobs.services import job_create
-from tests import factories
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+from tests.fixtures.sshd import Sshd
 from tests.fixtures.workers import Workers
+from tests.ops.conftest import wait_for
 from tests.runner.conftest import log_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,25 +37,6 @@ PROGRAM = (
     "            time.sleep(0.05)\n"
 )
 EXPECTED = b"".join(f"{i:05d} supervised line\n".encode() for i in range(LINES))
-
-
-def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def submit(owner: Any, server: Any, credential: Any, title: str) -> Job:
-    return job_create(
-        owner=owner,
-        title=title,
-        server=server,
-        credential=credential,
-        interpreter=factories.interpreter(),
-        program=PROGRAM,
-    )
 
 
 def release_all(sshd: Sshd, jobs: list[Job]) -> None:
@@ -137,15 +117,14 @@ def busy_runner(jobs: list[Job]) -> int | None:
 
 
 def test_sigkill_of_any_single_process_never_stops_job_processing(
-    sshd: Sshd, owner: Any, start_workers: Callable[..., Workers], reap_group: Any
+    sshd: Sshd, ssh_job: Callable[..., Job], start_workers: Callable[..., Workers], reap_group: Any
 ) -> None:
     workers = start_workers(workers=2)
     assert workers.proc is not None
     reap_group(workers.proc.pid)  # the fixture starts the tree in its own session
-    server = ssh_server(sshd, "supervised-sshd", max_concurrent_jobs=10)
-    credential = key_credential(owner, server, sshd)
+    server = {"server_name": "supervised-sshd", "server_options": {"max_concurrent_jobs": 10}}
     wait_for(lambda: len(tree(workers)["q-pusher"]) == 1, "the scheduler to start")
-    jobs = [submit(owner, server, credential, f"before-{i}") for i in range(2)]
+    jobs = [ssh_job(PROGRAM, title=f"before-{i}", **server) for i in range(2)]
     wait_for(lambda: all(Job.objects.get(pk=j.pk).last_seq >= 1 for j in jobs), "jobs to run")
 
     killed: list[str] = []
@@ -153,13 +132,16 @@ def test_sigkill_of_any_single_process_never_stops_job_processing(
         if kind == "busy-runner":
             pid = busy_runner(jobs)
         else:
+            # The part may be between a death and its replacement (killing the sentinel
+            # ends its cluster, which the supervisor then starts again).
+            wait_for(lambda kind=kind: bool(tree(workers)[kind]), f"a {kind} process", timeout=60)
             pids = tree(workers)[kind]
             pid = pids[0] if pids else None
         assert pid is not None, f"no {kind} process to kill: {tree(workers)}"
         os.kill(pid, signal.SIGKILL)
         killed.append(kind)
         # Processing goes on after every kill: a new job runs to its first chunk.
-        job = submit(owner, server, credential, f"after-{kind}")
+        job = ssh_job(PROGRAM, title=f"after-{kind}", **server)
         jobs.append(job)
         wait_for(lambda job=job: Job.objects.get(pk=job.pk).last_seq >= 1, f"a job after {kind}")
     # The supervisor replaced what died: two runners again and a scheduler.
@@ -170,13 +152,12 @@ def test_sigkill_of_any_single_process_never_stops_job_processing(
 
 
 def test_a_stalled_tree_is_restarted_whole(
-    sshd: Sshd, owner: Any, start_workers: Callable[..., Workers]
+    sshd: Sshd, ssh_job: Callable[..., Job], start_workers: Callable[..., Workers]
 ) -> None:
     # Heartbeats every 5 s; silent for 8 s while a job waits = stalled.
     workers = start_workers(workers=2, extra_env={"DRS_HEALTH_HEARTBEAT_MAX_AGE": "8"})
-    server = ssh_server(sshd, "stalled-sshd", max_concurrent_jobs=10)
-    credential = key_credential(owner, server, sshd)
-    job = submit(owner, server, credential, "stalled")
+    server = {"server_name": "stalled-sshd", "server_options": {"max_concurrent_jobs": 10}}
+    job = ssh_job(PROGRAM, title="stalled", **server)
     wait_for(lambda: Job.objects.get(pk=job.pk).last_seq >= 1, "the job to run")
     runners = tree(workers)["runner"]
     assert len(runners) == 2

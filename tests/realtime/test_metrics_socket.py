@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from drs.jobs.models import Job
 from drs.runner.process import run_job
 from tests import factories
 from tests.fixtures.daphne import Daphne
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
+from tests.fixtures.sshd import Sshd
 from tests.realtime.conftest import session_headers, token_headers, ws_connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,19 +41,6 @@ for i in range(6, 11):
     point(i)
     time.sleep(0.02)
 """
-
-
-def make_job(owner: Any, sshd: Sshd, log_policy: str) -> Job:
-    server = ssh_server(sshd, "metrics-sshd")
-    return Job.objects.create(
-        owner=owner,
-        server=server,
-        credential=key_credential(owner, server, sshd),
-        interpreter=factories.interpreter(),
-        title="metrics over ssh",
-        program=PROGRAM,
-        log_policy=log_policy,
-    )
 
 
 def run_and_close(job_id: str) -> None:
@@ -84,9 +72,15 @@ async def job_directory(job: Job) -> Path:
 
 @pytest.mark.parametrize("log_policy", ["live", "none"])
 async def test_points_arrive_live_in_order_and_resume_resends_nothing(
-    daphne: Daphne, sshd: Sshd, owner: Any, log_policy: str
+    daphne: Daphne, sshd: Sshd, owner: Any, ssh_job: Callable[..., Job], log_policy: str
 ) -> None:
-    job = await sync_to_async(make_job)(owner, sshd, log_policy)
+    job = await sync_to_async(ssh_job)(
+        PROGRAM,
+        server_name="metrics-sshd",
+        title="metrics over ssh",
+        queued=False,
+        log_policy=log_policy,
+    )
     headers = await session_headers(owner, daphne)
     frames: list[dict[str, Any]] = []
     progress: list[float] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,9 +12,7 @@ from django.db import connections
 
 from drs.jobs.models import Job
 from drs.runner.process import run_job
-from tests import factories
 from tests.fixtures.daphne import Daphne
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 from tests.realtime.conftest import Follower, running, session_headers, stored_frames, token_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,18 +29,6 @@ sys.exit(3)
 """
 
 
-def make_job(owner: Any, sshd: Sshd) -> Job:
-    server = ssh_server(sshd, "ws-sshd")
-    return Job.objects.create(
-        owner=owner,
-        server=server,
-        credential=key_credential(owner, server, sshd),
-        interpreter=factories.interpreter(),
-        title="ws over ssh",
-        program=PROGRAM,
-    )
-
-
 def run_and_close(job_id: str) -> None:
     try:
         run_job(job_id)
@@ -49,8 +36,10 @@ def run_and_close(job_id: str) -> None:
         connections.close_all()
 
 
-async def test_real_job_over_ssh(daphne: Daphne, sshd: Sshd, owner: Any) -> None:
-    job = await sync_to_async(make_job)(owner, sshd)
+async def test_real_job_over_ssh(daphne: Daphne, owner: Any, ssh_job: Callable[..., Job]) -> None:
+    job = await sync_to_async(ssh_job)(
+        PROGRAM, server_name="ws-sshd", title="ws over ssh", queued=False
+    )
     followers = [
         Follower(daphne, job.pk, await session_headers(owner, daphne)),
         Follower(daphne, job.pk, await token_headers(owner), disconnect_at={3, 10, 25}),

@@ -13,10 +13,7 @@ from asgiref.sync import sync_to_async
 
 from drs.jobs.choices import TERMINAL_STATUSES
 from drs.jobs.models import Job
-from drs.jobs.services import job_create
-from tests import factories
 from tests.fixtures.daphne import Daphne
-from tests.fixtures.sshd import Sshd, key_credential, ssh_server
 from tests.fixtures.workers import Workers
 from tests.realtime.conftest import Follower, stored_frames, token_headers, ws_connect
 
@@ -33,20 +30,8 @@ for i in range(20000):
 """
 
 
-def submit(owner: Any, sshd: Sshd) -> Job:
-    server = ssh_server(sshd, "ws-worker-sshd")
-    return job_create(
-        owner=owner,
-        title="followed",
-        server=server,
-        credential=key_credential(owner, server, sshd),
-        interpreter=factories.interpreter(),
-        program=PROGRAM,
-    )
-
-
 async def test_worker_job_status_and_log(
-    daphne: Daphne, sshd: Sshd, owner: Any, start_workers: Callable[..., Workers]
+    daphne: Daphne, owner: Any, ssh_job: Callable[..., Job], start_workers: Callable[..., Workers]
 ) -> None:
     await asyncio.to_thread(start_workers, workers=1)
     headers = await token_headers(owner)
@@ -54,7 +39,7 @@ async def test_worker_job_status_and_log(
         asyncio.timeout(180),
         ws_connect(f"{daphne.url}/ws/jobs/", additional_headers=headers) as jobs_ws,
     ):
-        job = await sync_to_async(submit)(owner, sshd)
+        job = await sync_to_async(ssh_job)(PROGRAM, server_name="ws-worker-sshd", title="followed")
         follower = Follower(daphne, job.pk, headers)
         followed = asyncio.create_task(follower.run())
         statuses: list[str] = []

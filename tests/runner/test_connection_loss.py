@@ -3,7 +3,7 @@ connection) is a reconnect-and-resume like any other: the job ends with its own 
 status and every result, and the runner's catch-all for programming errors never sees it.
 
 Real sshd processes: the connection is dropped by killing (or freezing) the
-`sshd: user@notty` process that holds its socket (NOTES.md)."""
+`sshd: user@notty` process that holds its socket (docs/reliability.md)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """PostgreSQL connections from a pool (Django's psycopg pool, `OPTIONS["pool"]`).
 
 Under ASGI every request's sync code runs in a fresh thread, and Django's connections
-are per thread: with CONN_MAX_AGE each request still opened a new PostgreSQL session
-(bench P6 measured one per request). A pool is per process and shared by its threads:
+are per thread: with CONN_MAX_AGE each request would still open a new PostgreSQL
+session. A pool is per process and shared by its threads:
 a request borrows a connection and gives it back when Django closes it.
 
 Every process that loads the settings has its own pool, bounded small (runner

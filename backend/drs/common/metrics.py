@@ -105,7 +105,7 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # A zombie still answers kill(0) (containers whose PID 1 does not reap, NOTES.md).
+    # A zombie still answers kill(0) (containers whose PID 1 does not reap).
     with contextlib.suppress(OSError):
         stat = Path(f"/proc/{pid}/stat").read_text()
         return stat.rsplit(")", 1)[1].split()[0] != "Z"

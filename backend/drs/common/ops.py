@@ -1,7 +1,7 @@
 """`GET /api/health/` and `GET /metrics`: plain Django views (no DRF auth or throttles).
 
-Health needs no authentication and shows no secrets. Metrics are protected (README
-"Operations"): a request needs `Authorization: Bearer <DRS_METRICS_TOKEN>`, or must come
+Health needs no authentication and shows no secrets. Metrics are protected
+(docs/operations.md): a request needs `Authorization: Bearer <DRS_METRICS_TOKEN>`, or must come
 from an address in `DRS_METRICS_ALLOW`, or from loopback. The client address is the one
 daphne and the trusted-proxy middleware settled on (`DRS_TRUSTED_PROXIES`), never a header
 the client chose.

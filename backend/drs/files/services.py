@@ -26,7 +26,12 @@ def file_create(*, owner: Any, upload: PartialUpload, name: str = "") -> File:
     if "\0" in name or "/" in name or name in {".", ".."}:
         raise DomainError("A file name without '/', NUL, '.' or '..'.", field="name")
     file = File(owner=owner, name=name, size=upload.size or 0, sha256=upload.sha256)
-    file.blob.save(file.id.hex, upload, save=False)
+    try:
+        file.blob.save(file.id.hex, upload, save=False)
+    finally:
+        # Saving renamed the partial file away: closing now, not at garbage collection,
+        # lets the upload ignore that its temporary file is gone.
+        upload.close()
     try:
         file.save()
     except BaseException:

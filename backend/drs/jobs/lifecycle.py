@@ -120,8 +120,8 @@ def admit_and_claim_sql(
     """PostgreSQL, in the caller's transaction holding the server row (a statement of its
     own, so it counts what the previous holder committed): `reserve` of the server's
     oldest queued jobs while fewer than CAP are active, and `claim` of JOB_ID by OWNER
-    if it is among them, in one statement (the ORM's four were a third of a warm
-    start's wait before its claim). The reserved ids, oldest first."""
+    if it is among them, in one statement (the ORM needs four, each a round trip on a
+    warm start's path before its claim). The reserved ids, oldest first."""
     table = connection.ops.quote_name(Job._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -169,7 +169,7 @@ def request_cancel_many(job_ids: Sequence[JobId]) -> None:
             send_after_commit(job_finished, job_id)
 
 
-# --- batch schedulers (DESIGN.md "Schedulers") -------------------------------------------
+# --- batch schedulers (docs/schedulers.md) ----------------------------------------------
 
 
 def mark_pending(job_id: JobId, owner: str, *, scheduler_job_id: str) -> bool:

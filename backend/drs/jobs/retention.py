@@ -1,4 +1,4 @@
-"""Retention: what DRS removes by itself, on a django-q2 schedule (README "Retention").
+"""Retention: what DRS removes by itself, on a django-q2 schedule (docs/operations.md "Retention").
 
 - Remote job directories of jobs that finished more than DRS_REMOTE_RETENTION_DAYS ago
   (default 7) are removed from their hosts; the job's `remote_directory` is then cleared.

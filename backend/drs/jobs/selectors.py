@@ -138,8 +138,8 @@ def page_rows(
 # One query: the page (LIMIT count, in the reading direction), a running byte total over
 # it (octet_length reads a TOASTed value's size without fetching it), and only the rows
 # within max_bytes (always the first) go out. The server formats the times as
-# common.isotime.iso_time does (parsing 1,000 timestamps only to print them again was a
-# third of a page's time).
+# common.isotime.iso_time does (parsing 1,000 timestamps only to print them again would
+# cost a page a third of its time).
 PAGE_SQL = """
 SELECT seq, stream, "offset",
     to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), line, data, rows_read

@@ -111,7 +111,7 @@ def _shared(serializer_class: type[serializers.ModelSerializer[Job]]) -> Any:
 
 def represent(serializer_class: type[serializers.ModelSerializer[Job]], job: Job) -> dict[str, Any]:
     """The job as `serializer_class` shows it, through one shared read-only serializer: a
-    new serializer builds all its fields first (1.3 ms here, for each submitted job's
+    new serializer builds all its fields first (a cost paid for each submitted job's
     response and each of its status events); showing an instance reads them only."""
     return dict(_shared(serializer_class).to_representation(job))
 
@@ -289,7 +289,7 @@ class JobCreateSerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError({"server": ["This server is disabled."]})
         request = self.context.get("request")
         if server.kind == ServerKind.LOCAL and not (request and request.user.is_staff):
-            # A local job runs as the DRS service user on the worker host (README).
+            # A local job runs as the DRS service user on the worker host (docs/security.md).
             raise serializers.ValidationError(
                 {"server": ["Only staff may run jobs on a local server."]}
             )

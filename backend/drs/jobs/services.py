@@ -21,7 +21,7 @@ from drs.servers.choices import ServerKind
 def job_create(
     *, owner: Any, rerun_of: Job | None = None, inputs: Sequence[InputSpec] = (), **fields: Any
 ) -> Job:
-    # One INSERT needs no transaction of its own (BEGIN and COMMIT were two more round
+    # One INSERT needs no transaction of its own (BEGIN and COMMIT would be two more round
     # trips on the submit path); inside a caller's transaction, on_commit still waits.
     with transaction.atomic() if inputs else contextlib.nullcontext():
         job = Job.objects.create(owner=owner, rerun_of=rerun_of, status=JobStatus.QUEUED, **fields)
@@ -113,7 +113,7 @@ class Deleted:
 def job_delete(*, job: Job) -> Deleted:
     """Remove a finished job: its directory on the host, its log, its result files and
     the job itself. An unreachable host does not keep the data here: the job is deleted
-    anyway and the answer says the remote directory stayed (README "Retention")."""
+    anyway and the answer says the remote directory stayed (docs/operations.md "Retention")."""
     from drs.runner.services import remove_remote_directory
 
     if not job.is_terminal:

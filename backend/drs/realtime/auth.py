@@ -1,6 +1,6 @@
 """Websocket handshake guard: Origin check and authentication, before any consumer runs.
 
-Rules (DESIGN.md "Websockets"):
+Rules (docs/api.md "Websockets"):
 - An `Origin` header, when present (browsers always send one), must name an allowed host
   (`ALLOWED_HOSTS`, any port); otherwise the handshake is refused.
 - `Authorization: Token <key>` authenticates any client. Without it, the session cookie

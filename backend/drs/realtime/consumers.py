@@ -43,7 +43,7 @@ from drs.realtime import broadcast
 
 log = logging.getLogger(__name__)
 
-# Close codes (README "Websockets"). Daphne lets an application send 1000 or 3000-4999 only.
+# Close codes (docs/api.md "Close codes"). Daphne lets an application send 1000 or 3000-4999 only.
 CLOSE_DONE = 1000  # after `end`: the whole log was sent
 CLOSE_BAD_REQUEST = 4400  # bad query parameter: retrying unchanged will not help
 CLOSE_GONE = 4404  # the job was deleted while followed

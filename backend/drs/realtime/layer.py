@@ -2,7 +2,7 @@
 
 Why pub/sub: channels-redis's default layer costs four Redis round trips per group send
 and one blocking pop per received message, serialised per process; at 1,000 log chunks/s
-it fell seconds behind (README, Performance). Pub/sub is one PUBLISH per send and a
+it falls seconds behind (docs/architecture.md). Pub/sub is one PUBLISH per send and a
 pushed stream on receive. What it lacks, added here:
 
 - **Bounded queues.** Each channel's queue holds at most `capacity` messages; beyond that

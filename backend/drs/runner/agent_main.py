@@ -375,8 +375,8 @@ def launch(cmd, children):
         open(marker, "wb").close()
         then = time.time() - 1
         os.utime(marker, (then, then))
-        # The wrapper as an argument, not the script's `.drs-wrap` file: creating a file
-        # took 0.5-0.8 ms on this VM's disk, before the job could start.
+        # The wrapper as an argument, not the script's `.drs-wrap` file: every file created
+        # here is disk time before the job can start (docs/performance.md, P3).
         proc = subprocess.Popen(
             ["/bin/sh", "-c", cmd["wrapper"], "drs-wrap", cmd["command"]],
             cwd=directory,
@@ -398,8 +398,8 @@ def launch(cmd, children):
 
 
 SENDFILE = False
-# Smaller frames go out in one write with their header (one SSH packet for a line, not
-# two: P1's 100 jobs x 10 lines/s read it in their p99).
+# Smaller frames go out in one write with their header: one SSH packet for a line, not
+# two, which live-log latency shows (docs/performance.md, P1).
 SENDFILE_MIN = 64 * 1024
 
 

@@ -68,7 +68,7 @@ class SchedulerMonitor:
         self.task: asyncio.Task[None] | None = None
         self.last_poll = 0.0
         self.pending_rounds = 0
-        self.polls = 0  # calls made (bench P8 reads it)
+        self.polls = 0  # calls made (bench/ counts them)
 
     @classmethod
     def of(cls, link: Link, scheduler: Scheduler) -> SchedulerMonitor:

@@ -78,9 +78,9 @@ class PendingChunk:
 
 class Pieces:
     """One stream's unpersisted bytes: the pieces as the transport delivered them (~1 MiB
-    frames at full speed), never copied into one growing buffer. A bytearray was: `+=`
-    reallocates and `del buf[:n]` moves the rest, a quarter of the runner's CPU at full
-    speed. A chunk is sliced out of the pieces it spans."""
+    frames at full speed), never copied into one growing buffer: with a bytearray, `+=`
+    reallocates and `del buf[:n]` moves the rest on every cut, which dominates the
+    runner's CPU at full speed. A chunk is sliced out of the pieces it spans."""
 
     __slots__ = ("head", "items", "size")
 
@@ -211,12 +211,11 @@ class JobAdvance:
 
 def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[str]:
     """Move each job's offsets on, guarded by the lease and last_seq; the ids that moved.
-    PostgreSQL does it in one statement for the whole batch (one UPDATE per job was half
-    a runner's time at a few hundred jobs), for one job too: building the ORM's UPDATE
-    cost a tenth of the runner's CPU when one job streams at full speed. The values go
-    as one array per column, so the statement's text is the same for any number of jobs:
-    psycopg parses it once (six placeholders per job cost a third of the runner's CPU
-    at 1,000 jobs, in psycopg's query splitting)."""
+    PostgreSQL does it in one statement for the whole batch (one UPDATE per job would
+    dominate a runner's time at a few hundred jobs), for one job too (building the ORM's
+    UPDATE is costly when one job streams at full speed). The values go as one array per
+    column, so the statement's text is the same for any number of jobs and psycopg parses
+    it once (placeholders per job would make its query splitting grow with the batch)."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Job._meta.db_table)
         with connection.cursor() as cursor:

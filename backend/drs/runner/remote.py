@@ -25,7 +25,7 @@ from drs.runner.agent import AgentClient
 READ_BLOCK = 1024 * 1024
 # The agent channel's receive window: twice asyncssh's 2 MiB, so a flood is acknowledged
 # half as often (each window adjust is a packet the runner's loop encrypts and sends).
-# 16 MiB measured three times slower in P2 (not understood; left at 4).
+# Larger is not faster: docs/performance.md, P2.
 AGENT_WINDOW = 4 * 1024 * 1024
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -354,7 +354,7 @@ starttime() {
 }
 """
 
-# The detached wrapper (NOTES.md "Detached remote jobs"), as a file so it needs no nested
+# The detached wrapper (docs/architecture.md "The detached wrapper"), as a file so it needs no nested
 # quoting: it starts the job in its own session, records the job's process group and its
 # own pid (with start times: liveness and safe signalling), then the exit code, each via
 # a temp file + rename so a reader never sees half a number. The wrapper runs in a
@@ -388,7 +388,7 @@ echo $? > exit_code.tmp && mv exit_code.tmp exit_code
 # The follower agent's `launch` does the same steps without this script (agent_main.py).
 # Given the program, the script also creates the directory and writes the program (as the
 # claim's holder), so a cold start needs no SFTP session: its start and six round trips
-# were ~10 ms of a cold start here.
+# would be on every cold start's path.
 _LAUNCH = """\
 {prepare}cd {dir} || exit 97
 for tool in setsid sed cut; do

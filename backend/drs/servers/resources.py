@@ -1,4 +1,4 @@
-"""A job's batch-scheduler resource request (DESIGN.md "Schedulers"): its shape and the
+"""A job's batch-scheduler resource request (docs/schedulers.md): its shape and the
 checks every value passes before it can reach a command line. Values are shell-quoted
 when used as well; these checks refuse what no scheduler accepts, so the user reads why
 at once instead of a late sbatch error."""

@@ -1,4 +1,4 @@
-"""The scheduler seam: how a job runs once its host is reached (DESIGN.md "Schedulers").
+"""The scheduler seam: how a job runs once its host is reached (docs/schedulers.md).
 
 A scheduler builds `/bin/sh` scripts and parses their output; it never runs anything
 itself; the runner's transport (`remote.Remote.run`) does. So an implementation is pure

@@ -1,5 +1,5 @@
 """`direct`: the job runs as a detached process on the host DRS reaches (remote.py's
-wrapper; NOTES.md "Detached remote jobs"). Its "job id" is the wrapper's record of the
+wrapper; docs/architecture.md "The detached wrapper"). Its "job id" is the wrapper's record of the
 job's process group, `PGID START`. The runner's direct path (`jobrun.JobRun`) also
 launches through the follower agent and checks liveness there; these scripts are the
 same ones it runs over a channel."""

@@ -1,13 +1,15 @@
 import type { ErrorSchema } from "@rjsf/utils";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { $api } from "../../api/client";
 import { ApiError, mapApiErrors } from "../../api/errors";
-import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { credentialQueries } from "../credentials/queries";
 import { jobInvalidation, jobQueries } from "../jobs/queries";
 import { serverQueries } from "../servers/queries";
+import { LaunchTargetFields } from "./launch/LaunchTargetFields";
+import { SweepFields, useSweep } from "./launch/SweepFields";
 import { Markdown } from "./Markdown";
 import { applicationQueries } from "./queries";
 import {
@@ -17,7 +19,6 @@ import {
   type Values,
   withoutVaried,
 } from "./schemaForm";
-import { jobCount, parseValues } from "./sweep";
 
 /** Launch an application: its parameters as a generated form, one job or a sweep. */
 export function LaunchPage() {
@@ -36,8 +37,6 @@ export function LaunchPage() {
   const [title, setTitle] = useState("");
   // The form's first values: none, or an earlier job's (a new key refills the form).
   const [initial, setInitial] = useState<{ key: string; values: Values }>({ key: "", values: {} });
-  const [sweep, setSweep] = useState(false);
-  const [vary, setVary] = useState<Record<string, string>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
@@ -72,17 +71,8 @@ export function LaunchPage() {
     }
   }, [serverCredentials, credential, credentials.data]);
 
-  const properties = schema.properties ?? {};
-  const varied = sweep ? Object.keys(vary).filter((n) => vary[n] !== undefined) : [];
-  const parsed = useMemo(
-    () =>
-      Object.fromEntries(
-        varied.map((n) => [n, parseValues(properties[n] ?? {}, vary[n] ?? "")] as const),
-      ),
-    [varied, properties, vary],
-  );
-  const count = jobCount(varied.map((n) => parsed[n]?.values ?? []));
-  const varyInvalid = varied.some((n) => parsed[n]?.errors.length);
+  const sweepState = useSweep(schema);
+  const { sweep, varied, count, invalid: varyInvalid } = sweepState;
 
   const showErrors = (error: unknown) => {
     const body = error instanceof ApiError ? error.body : null;
@@ -127,8 +117,7 @@ export function LaunchPage() {
     const common = { application: name, server: Number(server), credential: Number(credential) };
     if (sweep) {
       if (!varied.length || varyInvalid) return;
-      const lists = Object.fromEntries(varied.map((n) => [n, parsed[n]?.values ?? []]));
-      launchSweep.mutate({ body: { ...common, title, parameters, vary: lists } });
+      launchSweep.mutate({ body: { ...common, title, parameters, vary: sweepState.lists() } });
     } else {
       launch.mutate({ body: { ...common, title, parameters } });
     }
@@ -166,105 +155,20 @@ export function LaunchPage() {
         <Markdown className="card app-description" text={app.data.description} />
       )}
       <div className="form card launch-form">
-        {general.length > 0 && (
-          <div className="error-banner" role="alert">
-            {general.map((m) => (
-              <p key={m}>{m}</p>
-            ))}
-          </div>
-        )}
-        <div className="grid-3">
-          <Field label="Server" error={fieldErrors.server}>
-            {(p) => (
-              <select {...p} value={server} onChange={(e) => setServer(e.target.value)}>
-                <option value="">Choose…</option>
-                {appServers.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field
-            label="Credential"
-            error={fieldErrors.credential}
-            hint={
-              server && serverCredentials.length === 0 ? (
-                <>
-                  None for this server yet: <Link to="/credentials">add one</Link>.
-                </>
-              ) : undefined
-            }
-          >
-            {(p) => (
-              <select {...p} value={credential} onChange={(e) => setCredential(e.target.value)}>
-                <option value="">Choose…</option>
-                {serverCredentials.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name || `${c.username} (${c.kind})`}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Title" error={fieldErrors.title} hint={`Default: ${app.data.title}`}>
-            {(p) => <input {...p} value={title} onChange={(e) => setTitle(e.target.value)} />}
-          </Field>
-        </div>
-        <label className="log-option">
-          <input type="checkbox" checked={sweep} onChange={(e) => setSweep(e.target.checked)} />
-          Sweep: one job per combination of values
-        </label>
-        {sweep && (
-          <fieldset className="field sweep-vary">
-            <legend>Vary</legend>
-            {Object.entries(properties)
-              .filter(([, prop]) => prop.format !== "file")
-              .map(([n, prop]) => (
-                <div key={n} className="vary-row">
-                  <label className="log-option">
-                    <input
-                      type="checkbox"
-                      checked={vary[n] !== undefined}
-                      onChange={(e) =>
-                        setVary((old) => {
-                          const next = { ...old };
-                          if (e.target.checked) next[n] = "";
-                          else delete next[n];
-                          return next;
-                        })
-                      }
-                    />
-                    {prop.title ?? n}
-                  </label>
-                  {vary[n] !== undefined && (
-                    <Field
-                      label={`Values of ${prop.title ?? n}`}
-                      error={parsed[n]?.errors.join(" ") || undefined}
-                      hint="Separated by commas."
-                    >
-                      {(p) => (
-                        <input
-                          {...p}
-                          value={vary[n]}
-                          onChange={(e) => setVary((old) => ({ ...old, [n]: e.target.value }))}
-                        />
-                      )}
-                    </Field>
-                  )}
-                </div>
-              ))}
-            <p className="sweep-count" aria-live="polite">
-              {varied.length ? `${count} job${count === 1 ? "" : "s"}` : "Choose what varies."}
-            </p>
-            {fieldErrors.vary && (
-              <small className="field-error" role="alert">
-                {fieldErrors.vary}
-              </small>
-            )}
-          </fieldset>
-        )}
+        <FormErrors messages={general} />
+        <LaunchTargetFields
+          servers={appServers}
+          credentials={serverCredentials}
+          server={server}
+          credential={credential}
+          title={title}
+          defaultTitle={app.data.title}
+          errors={fieldErrors}
+          onServer={setServer}
+          onCredential={setCredential}
+          onTitle={setTitle}
+        />
+        <SweepFields sweep={sweepState} error={fieldErrors.vary} />
         <ParameterForm
           key={initial.key}
           schema={withoutVaried(schema, varied)}
@@ -272,18 +176,11 @@ export function LaunchPage() {
           onSubmit={submit}
           extraErrors={extraErrors}
         >
-          <div className="form-actions">
-            <button
-              type="submit"
-              className="btn primary"
-              disabled={pending || (sweep && (!varied.length || varyInvalid))}
-            >
-              {pending ? "Launching…" : sweep ? `Launch ${count} jobs` : "Launch"}
-            </button>
-            <Link to="/applications" className="btn ghost">
-              Cancel
-            </Link>
-          </div>
+          <FormFooter
+            submit={pending ? "Launching…" : sweep ? `Launch ${count} jobs` : "Launch"}
+            disabled={pending || (sweep && (!varied.length || varyInvalid))}
+            cancelTo="/applications"
+          />
         </ParameterForm>
       </div>
     </section>

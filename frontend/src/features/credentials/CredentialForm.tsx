@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { $api, type Schemas, type Server } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialInvalidation } from "./queries";
 import { ServerSelect } from "./ServerSelect";
@@ -67,13 +68,7 @@ export function CredentialForm({ servers, onDone }: { servers: Server[]; onDone:
   });
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Add credential">
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       <div className="grid-3">
         <ServerSelect servers={servers} field={register("server")} error={errors.server?.message} />
         <Field label="Username" error={errors.username?.message}>
@@ -127,14 +122,7 @@ export function CredentialForm({ servers, onDone }: { servers: Server[]; onDone:
           )}
         </Field>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={create.isPending}>
-          Save credential
-        </button>
-        <button type="button" className="btn ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter submit={"Save credential"} disabled={create.isPending} onCancel={onDone} />
     </form>
   );
 }

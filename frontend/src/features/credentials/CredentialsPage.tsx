@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../api/errors";
+import { DataTable } from "../../components/DataTable";
 import { serverQueries } from "../servers/queries";
 import { TokensPanel } from "../tokens/TokensPanel";
 import { CredentialForm } from "./CredentialForm";
@@ -61,27 +62,11 @@ export function CredentialsPage() {
       {credentials.data?.results.length === 0 ? (
         <p className="muted">No credentials yet.</p>
       ) : (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Server</th>
-                <th scope="col">Username</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {credentials.data?.results.map((c) => (
-                <CredentialRow key={c.id} credential={c} serverName={serverName(c.server)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Server", "Username", "Kind", "Created"]} actions>
+          {credentials.data?.results.map((c) => (
+            <CredentialRow key={c.id} credential={c} serverName={serverName(c.server)} />
+          ))}
+        </DataTable>
       )}
       <TokensPanel />
     </section>

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { $api, type Credential, type Server } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { credentialInvalidation } from "./queries";
 import { ServerSelect } from "./ServerSelect";
@@ -66,13 +67,7 @@ export function GenerateForm({ servers, onDone }: { servers: Server[]; onDone: (
         to
         <code> ~/.ssh/authorized_keys</code>, and forgets the password.
       </p>
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       <div className="grid-2">
         <ServerSelect servers={servers} field={register("server")} error={errors.server?.message} />
         <Field label="Name" error={errors.name?.message} hint="Optional label.">
@@ -89,14 +84,11 @@ export function GenerateForm({ servers, onDone }: { servers: Server[]; onDone: (
           {(p) => <input {...p} {...register("password")} type="password" autoComplete="off" />}
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={generate.isPending}>
-          {generate.isPending ? "Deploying…" : "Generate and deploy"}
-        </button>
-        <button type="button" className="btn ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter
+        submit={generate.isPending ? "Deploying…" : "Generate and deploy"}
+        disabled={generate.isPending}
+        onCancel={onDone}
+      />
     </form>
   );
 }

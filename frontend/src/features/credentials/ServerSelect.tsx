@@ -1,5 +1,6 @@
 import type { UseFormRegisterReturn } from "react-hook-form";
 import type { Server } from "../../api/client";
+import { ServerOptions } from "../../components/ChoiceOptions";
 import { Field } from "../../components/Field";
 
 /** The server a credential is for. */
@@ -16,12 +17,7 @@ export function ServerSelect({
     <Field label="Server" error={error}>
       {(p) => (
         <select {...p} {...field}>
-          <option value="">Choose…</option>
-          {servers.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
+          <ServerOptions servers={servers} />
         </select>
       )}
     </Field>

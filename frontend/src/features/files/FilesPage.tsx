@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
+import { DataTable } from "../../components/DataTable";
 import { formatBytes, formatRelative } from "../../lib/format";
 import { fileInvalidation, fileQueries } from "./queries";
 
@@ -31,56 +32,41 @@ export function FilesPage() {
       {files.isLoading && <p className="muted">Loading…</p>}
       {files.data && !rows.length && <p className="muted">No files yet.</p>}
       {rows.length > 0 && (
-        <div className="table-wrap card">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((f) => (
-                <tr key={f.id}>
-                  <td data-label="Name" className="mono">
-                    {f.name}
-                  </td>
-                  <td data-label="Size">{formatBytes(f.size)}</td>
-                  <td data-label="Uploaded" title={f.created_at}>
-                    {formatRelative(f.created_at)}
-                  </td>
-                  <td data-label="SHA-256" className="mono small" title={f.sha256}>
-                    {f.sha256.slice(0, 12)}…
-                  </td>
-                  <td className="row-actions">
-                    <a
-                      className="btn small"
-                      href={f.download_url}
-                      download
-                      aria-label={`Download ${f.name}`}
-                    >
-                      Download
-                    </a>
-                    <button
-                      type="button"
-                      className="btn small danger"
-                      aria-label={`Delete ${f.name}`}
-                      disabled={remove.isPending}
-                      onClick={() => remove.mutate(f.id)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Size", "Uploaded", "SHA-256"]} actions>
+          {rows.map((f) => (
+            <tr key={f.id}>
+              <td data-label="Name" className="mono">
+                {f.name}
+              </td>
+              <td data-label="Size">{formatBytes(f.size)}</td>
+              <td data-label="Uploaded" title={f.created_at}>
+                {formatRelative(f.created_at)}
+              </td>
+              <td data-label="SHA-256" className="mono small" title={f.sha256}>
+                {f.sha256.slice(0, 12)}…
+              </td>
+              <td className="row-actions">
+                <a
+                  className="btn small"
+                  href={f.download_url}
+                  download
+                  aria-label={`Download ${f.name}`}
+                >
+                  Download
+                </a>
+                <button
+                  type="button"
+                  className="btn small danger"
+                  aria-label={`Delete ${f.name}`}
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(f.id)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -1,36 +1,8 @@
-import { useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import type { Job } from "../../api/client";
-import { formatBytes } from "../../lib/format";
 import { uploadFile } from "../files/queries";
-import { jobQueries } from "./queries";
-
-/** One input of the job being written: an upload (maybe still sending) or a result. */
-export interface DraftInput {
-  key: string;
-  label: string;
-  path: string;
-  size: number;
-  file?: string;
-  result?: number;
-  progress?: number;
-  error?: string;
-}
-
-let counter = 0;
-const nextKey = () => `input-${++counter}`;
-
-/** The inputs of an earlier job, for "Edit and rerun". */
-export function draftsFromJob(job: Job): DraftInput[] {
-  return (job.inputs ?? []).map((i) => ({
-    key: nextKey(),
-    label: i.path,
-    path: i.path,
-    size: i.size,
-    ...(i.file ? { file: i.file } : {}),
-    ...(i.result != null ? { result: i.result } : {}),
-  }));
-}
+import { type DraftInput, nextKey } from "./inputs/draftInput";
+import { InputList } from "./inputs/InputList";
+import { ResultChooser } from "./inputs/ResultChooser";
 
 /** Files dropped or picked (each uploaded at once, with a progress bar), or results of
  * an earlier job; each with the path it gets in the job directory. */
@@ -108,115 +80,7 @@ export function InputsPicker({
           }}
         />
       )}
-      {value.length > 0 && (
-        <ul className="input-list">
-          {value.map((item) => (
-            <li key={item.key}>
-              <span className="mono small">{item.label}</span>
-              <span className="muted small">{formatBytes(item.size)}</span>
-              {item.error ? (
-                <span className="error-text" role="alert">
-                  {item.error}
-                </span>
-              ) : (
-                item.progress !== undefined &&
-                item.progress < 1 && (
-                  <progress max={1} value={item.progress} aria-label={`Uploading ${item.label}`} />
-                )
-              )}
-              <input
-                className="mono"
-                aria-label={`Path of ${item.label} in the job directory`}
-                value={item.path}
-                onChange={(e) => patch(item.key, { path: e.target.value })}
-              />
-              <button
-                type="button"
-                className="btn small ghost"
-                aria-label={`Remove ${item.label}`}
-                onClick={() => onChange((items) => items.filter((i) => i.key !== item.key))}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <InputList value={value} onChange={onChange} />
     </fieldset>
-  );
-}
-
-function ResultChooser({ onPick }: { onPick: (items: DraftInput[]) => void }) {
-  const [jobId, setJobId] = useState("");
-  const jobs = useQuery(
-    jobQueries.list({
-      status: ["succeeded"],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search: "",
-      cursor: null,
-    }),
-  );
-  const results = useQuery({ ...jobQueries.results(jobId), enabled: Boolean(jobId) });
-  const [chosen, setChosen] = useState<Set<number>>(new Set());
-  return (
-    <div className="card result-chooser">
-      <label>
-        Earlier job{" "}
-        <select
-          value={jobId}
-          onChange={(e) => {
-            setJobId(e.target.value);
-            setChosen(new Set());
-          }}
-        >
-          <option value="">Choose…</option>
-          {(jobs.data?.results ?? []).map((j) => (
-            <option key={j.id} value={j.id}>
-              {j.title || j.id.slice(0, 8)} ({j.id.slice(0, 8)})
-            </option>
-          ))}
-        </select>
-      </label>
-      {jobId && results.data && !results.data.length && (
-        <p className="muted">That job has no result files.</p>
-      )}
-      {(results.data ?? []).map((r) => (
-        <label key={r.id} className="check">
-          <input
-            type="checkbox"
-            checked={chosen.has(r.id)}
-            onChange={(e) => {
-              const next = new Set(chosen);
-              if (e.target.checked) next.add(r.id);
-              else next.delete(r.id);
-              setChosen(next);
-            }}
-          />{" "}
-          <span className="mono small">{r.path}</span>
-        </label>
-      ))}
-      <button
-        type="button"
-        className="btn small primary"
-        disabled={!chosen.size}
-        onClick={() =>
-          onPick(
-            (results.data ?? [])
-              .filter((r) => chosen.has(r.id))
-              .map((r) => ({
-                key: nextKey(),
-                label: `${jobId.slice(0, 8)}:${r.path}`,
-                path: r.path.split("/").pop() ?? r.path,
-                size: r.size,
-                result: r.id,
-              })),
-          )
-        }
-      >
-        Add results
-      </button>
-    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Result } from "../../api/client";
+import { DataTable } from "../../components/DataTable";
 import { Name } from "../../components/Name";
 import { formatBytes } from "../../lib/format";
 import { previewKind } from "./previewKind";
@@ -15,63 +16,49 @@ export function ResultsTable({ jobId }: { jobId: string }) {
   const rows: Result[] = results.data ?? [];
   if (!rows.length) return <p className="muted">No result files.</p>;
   return (
-    <div className="table-wrap card">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Size</th>
-            <th scope="col">SHA-256</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => {
-            const kind = previewKind(r);
-            return [
-              <tr key={r.id}>
-                <td data-label="File" className="mono">
-                  <Name text={r.path} />
-                </td>
-                <td data-label="Size">{formatBytes(r.size)}</td>
-                <td data-label="SHA-256" className="mono small" title={r.sha256}>
-                  {r.sha256.slice(0, 12)}…
-                </td>
-                <td className="row-actions">
-                  {kind && (
-                    <button
-                      type="button"
-                      className="btn small"
-                      aria-expanded={open === r.id}
-                      aria-label={`Preview ${r.path}`}
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      Preview
-                    </button>
-                  )}
-                  <a
-                    className="btn small"
-                    href={r.download_url}
-                    download
-                    aria-label={`Download ${r.path}`}
-                  >
-                    Download
-                  </a>
-                </td>
-              </tr>,
-              open === r.id && kind ? (
-                <tr key={`${r.id}-preview`} className="preview-row">
-                  <td colSpan={4}>
-                    <ResultPreview jobId={jobId} result={r} kind={kind} />
-                  </td>
-                </tr>
-              ) : null,
-            ];
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={["File", "Size", "SHA-256"]} actions>
+      {rows.map((r) => {
+        const kind = previewKind(r);
+        return [
+          <tr key={r.id}>
+            <td data-label="File" className="mono">
+              <Name text={r.path} />
+            </td>
+            <td data-label="Size">{formatBytes(r.size)}</td>
+            <td data-label="SHA-256" className="mono small" title={r.sha256}>
+              {r.sha256.slice(0, 12)}…
+            </td>
+            <td className="row-actions">
+              {kind && (
+                <button
+                  type="button"
+                  className="btn small"
+                  aria-expanded={open === r.id}
+                  aria-label={`Preview ${r.path}`}
+                  onClick={() => setOpen(open === r.id ? null : r.id)}
+                >
+                  Preview
+                </button>
+              )}
+              <a
+                className="btn small"
+                href={r.download_url}
+                download
+                aria-label={`Download ${r.path}`}
+              >
+                Download
+              </a>
+            </td>
+          </tr>,
+          open === r.id && kind ? (
+            <tr key={`${r.id}-preview`} className="preview-row">
+              <td colSpan={4}>
+                <ResultPreview jobId={jobId} result={r} kind={kind} />
+              </td>
+            </tr>
+          ) : null,
+        ];
+      })}
+    </DataTable>
   );
 }

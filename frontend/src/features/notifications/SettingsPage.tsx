@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api } from "../../api/client";
 import { errorMessage, mapApiErrors } from "../../api/errors";
+import { FormFooter } from "../../components/FormFooter";
 import {
   browserNotificationsOn,
   browserNotificationsSupported,
@@ -127,16 +128,13 @@ function EmailCard() {
         />{" "}
         Email me when a job I submit ends (the default of the new job form and the API)
       </label>
-      <div className="actions">
-        <button type="submit" className="btn primary" disabled={save.isPending}>
-          Save address
-        </button>
+      <FormFooter submit="Save address" disabled={save.isPending}>
         {saved && (
           <span className="muted small" role="status">
             Saved.
           </span>
         )}
-      </div>
+      </FormFooter>
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
 import { formatTime } from "../../lib/format";
 import { notificationInvalidation, notificationQueries } from "./queries";
 
@@ -11,7 +12,6 @@ type Webhook = Schemas["Webhook"];
 export function WebhookCard({ webhook }: { webhook: Webhook }) {
   const queryClient = useQueryClient();
   const [showLog, setShowLog] = useState(false);
-  const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const log = useQuery({
     ...notificationQueries.deliveries(webhook.id),
@@ -60,28 +60,7 @@ export function WebhookCard({ webhook }: { webhook: Webhook }) {
           >
             Delivery log
           </button>
-          {!confirming ? (
-            <button type="button" className="btn small danger" onClick={() => setConfirming(true)}>
-              Delete
-            </button>
-          ) : (
-            <>
-              <button
-                type="button"
-                className="btn small danger"
-                onClick={() => remove.mutate(path)}
-              >
-                Delete for good
-              </button>
-              <button
-                type="button"
-                className="btn small ghost"
-                onClick={() => setConfirming(false)}
-              >
-                Keep
-              </button>
-            </>
-          )}
+          <DeleteWithConfirm onDelete={() => remove.mutate(path)} />
         </div>
       </div>
       <p className="muted small">

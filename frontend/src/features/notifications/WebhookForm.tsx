@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { $api } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { notificationInvalidation, WEBHOOK_EVENTS } from "./queries";
 
@@ -60,13 +61,7 @@ export function WebhookForm({ onDone }: { onDone: () => void }) {
   }
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Add webhook">
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       <Field
         label="URL"
         error={errors.url?.message}
@@ -96,14 +91,7 @@ export function WebhookForm({ onDone }: { onDone: () => void }) {
       >
         {(p) => <input {...p} {...register("secret")} type="password" autoComplete="off" />}
       </Field>
-      <div className="actions">
-        <button type="submit" className="btn primary" disabled={create.isPending}>
-          Add webhook
-        </button>
-        <button type="button" className="btn ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter submit="Add webhook" disabled={create.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "../../api/errors";
+import { AddPageHead } from "../../components/AddPageHead";
 import { notificationQueries } from "./queries";
 import { WebhookCard } from "./WebhookCard";
 import { WebhookForm } from "./WebhookForm";
@@ -10,19 +11,12 @@ export function WebhooksPage() {
   const [adding, setAdding] = useState(false);
   return (
     <section className="page">
-      <div className="page-head">
-        <h1>Webhooks</h1>
-        <div className="actions">
-          <button
-            type="button"
-            className="btn primary"
-            onClick={() => setAdding(true)}
-            aria-pressed={adding}
-          >
-            Add webhook
-          </button>
-        </div>
-      </div>
+      <AddPageHead
+        title="Webhooks"
+        addLabel="Add webhook"
+        adding={adding}
+        onAdd={() => setAdding(true)}
+      />
       <p className="muted">
         DRS POSTs signed JSON events to your URLs (<code>X-DRS-Signature: sha256=…</code>, an HMAC
         of the body with the webhook's secret) and retries failed deliveries up to 6 times.

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { $api } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { browserTimezone, scheduleInvalidation } from "./queries";
 
@@ -60,13 +61,7 @@ export function ScheduleForm({ onDone }: { onDone: () => void }) {
   });
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Add schedule">
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       <div className="grid-3">
         <Field label="Name" error={errors.name?.message}>
           {(p) => <input {...p} {...register("name")} />}
@@ -102,14 +97,7 @@ export function ScheduleForm({ onDone }: { onDone: () => void }) {
           <textarea {...p} {...register("job")} className="mono" rows={9} spellCheck={false} />
         )}
       </Field>
-      <div className="actions">
-        <button type="submit" className="btn primary" disabled={create.isPending}>
-          Add schedule
-        </button>
-        <button type="button" className="btn ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter submit="Add schedule" disabled={create.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -3,6 +3,8 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { AddPageHead } from "../../components/AddPageHead";
+import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
 import { browserTimezone, localTime, scheduleInvalidation, scheduleQueries } from "./queries";
 import { ScheduleForm } from "./ScheduleForm";
 
@@ -11,19 +13,12 @@ export function SchedulesPage() {
   const [adding, setAdding] = useState(false);
   return (
     <section className="page">
-      <div className="page-head">
-        <h1>Schedules</h1>
-        <div className="actions">
-          <button
-            type="button"
-            className="btn primary"
-            onClick={() => setAdding(true)}
-            aria-pressed={adding}
-          >
-            Add schedule
-          </button>
-        </div>
-      </div>
+      <AddPageHead
+        title="Schedules"
+        addLabel="Add schedule"
+        adding={adding}
+        onAdd={() => setAdding(true)}
+      />
       <p className="muted">
         Each tick submits the job as you, with your credential. Times below are in your timezone (
         {browserTimezone()}).
@@ -51,7 +46,6 @@ export function SchedulesPage() {
 
 function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const onSuccess = () => void scheduleInvalidation.list(queryClient);
   const onError = (e: unknown) => setError(errorMessage(e));
@@ -71,28 +65,7 @@ function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
             />{" "}
             Enabled
           </label>
-          {!confirming ? (
-            <button type="button" className="btn small danger" onClick={() => setConfirming(true)}>
-              Delete
-            </button>
-          ) : (
-            <>
-              <button
-                type="button"
-                className="btn small danger"
-                onClick={() => remove.mutate(path)}
-              >
-                Delete for good
-              </button>
-              <button
-                type="button"
-                className="btn small ghost"
-                onClick={() => setConfirming(false)}
-              >
-                Keep
-              </button>
-            </>
-          )}
+          <DeleteWithConfirm onDelete={() => remove.mutate(path)} />
         </div>
       </div>
       <p className="small">

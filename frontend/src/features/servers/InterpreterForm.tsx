@@ -3,6 +3,7 @@ import { useId, useRef, useState } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
 import { $api, type Interpreter } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { serverInvalidation, serverQueries } from "./queries";
 
@@ -78,20 +79,18 @@ export function InterpreterForm({
   const submit = handleSubmit((v) => {
     setGeneral([]);
     const body = { name: v.name, path: v.path, arguments: v.arguments.map((a) => a.value) };
-    chosenServers.current = v.servers ?? [];
+    // With a single checkbox, react-hook-form gives its value or false, not a list.
+    const picked: unknown = v.servers ?? [];
+    chosenServers.current = (Array.isArray(picked) ? picked : [picked]).filter(
+      (s): s is string => typeof s === "string",
+    );
     if (interpreter) update.mutate({ params: { path: { id: interpreter.id } }, body });
     else create.mutate({ body });
   });
 
   return (
     <form className="form interpreter-form" noValidate aria-label={label} onSubmit={submit}>
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       {!interpreter && (
         <div className="row-line">
           <span className="muted small">Presets:</span>
@@ -164,16 +163,11 @@ export function InterpreterForm({
           </div>
         </fieldset>
       )}
-      <div className="form-actions">
-        <button type="submit" className="btn">
-          {interpreter ? "Save interpreter" : "Add interpreter"}
-        </button>
-        {onDone && (
-          <button type="button" className="btn ghost" onClick={onDone}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter
+        submit={interpreter ? "Save interpreter" : "Add interpreter"}
+        primary={false}
+        onCancel={onDone}
+      />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { $api, type Interpreter, type Schemas, type Server } from "../../api/client";
 import { Field } from "../../components/Field";
+import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
 import { ResourcesFields } from "../jobs/ResourcesFields";
 import { type ResourceValues, resourcesBody, resourcesValues } from "../jobs/resources";
@@ -103,13 +104,7 @@ export function ServerForm({
       noValidate
       aria-label={server ? `Edit ${server.name}` : "Add server"}
     >
-      {general.length > 0 && (
-        <div className="error-banner" role="alert">
-          {general.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
+      <FormErrors messages={general} />
       <div className="grid-2">
         <Field label="Name" error={errors.name?.message}>
           {(p) => <input {...p} {...register("name")} />}
@@ -185,14 +180,7 @@ export function ServerForm({
       <label className="check">
         <input type="checkbox" {...register("enabled")} /> Enabled
       </label>
-      <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={pending}>
-          {server ? "Save" : "Add server"}
-        </button>
-        <button type="button" className="btn ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter submit={server ? "Save" : "Add server"} disabled={pending} onCancel={onDone} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { DataTable } from "../../components/DataTable";
 import { Name } from "../../components/Name";
 import { formatTime } from "../../lib/format";
 import { tokenInvalidation, tokenQueries } from "./queries";
@@ -63,48 +64,33 @@ export function TokensPanel() {
         </p>
       )}
       {tokens.data && tokens.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id}>
-                  <td data-label="Name">
-                    <Name text={t.name} />
-                  </td>
-                  <td data-label="Prefix" className="mono">
-                    {t.prefix}…
-                  </td>
-                  <td data-label="Last used">
-                    {t.last_used_at ? formatTime(t.last_used_at) : "never"}
-                  </td>
-                  <td data-label="Expires">{formatTime(t.expires_at)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="btn danger small"
-                      aria-label={`Revoke ${t.name}`}
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate({ params: { path: { id: t.id } } })}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Prefix", "Last used", "Expires"]} actions card={false}>
+          {tokens.data.map((t) => (
+            <tr key={t.id}>
+              <td data-label="Name">
+                <Name text={t.name} />
+              </td>
+              <td data-label="Prefix" className="mono">
+                {t.prefix}…
+              </td>
+              <td data-label="Last used">
+                {t.last_used_at ? formatTime(t.last_used_at) : "never"}
+              </td>
+              <td data-label="Expires">{formatTime(t.expires_at)}</td>
+              <td>
+                <button
+                  type="button"
+                  className="btn danger small"
+                  aria-label={`Revoke ${t.name}`}
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate({ params: { path: { id: t.id } } })}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def _stop_children(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
         # Only the cluster's main process gets SIGTERM: it stops its own workers in order
-        # (signalling every cluster process at once can hang it, NOTES.md).
+        # (signalling every cluster process at once can hang it: docs/architecture.md).
         for child in children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
