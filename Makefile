@@ -78,9 +78,9 @@ test-e2e: venv install
 	$(PY) tests/e2e/run.py
 
 lint: venv frontend
-	.venv/bin/ruff check backend tests
-	.venv/bin/ruff format --check backend tests
-	cd backend && ../.venv/bin/mypy drs
+	.venv/bin/ruff check backend tests examples
+	.venv/bin/ruff format --check backend tests examples
+	cd backend && ../.venv/bin/mypy drs drs_site
 	.venv/bin/lint-imports --no-cache  # the layers of backend/drs (pyproject [tool.importlinter])
 	$(MAKE) check-client
 	cd frontend && npm run lint

@@ -203,7 +203,7 @@ class BenchEnv:
             if not k.startswith(("DRS_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))
         }
         return env | {
-            "DJANGO_SETTINGS_MODULE": "drs.settings",
+            "DJANGO_SETTINGS_MODULE": "drs_site.settings",
             "DATABASE_URL": self.db_url,
             "REDIS_URL": REDIS_URL,
             "DRS_REDIS_PREFIX": self.redis_prefix,

@@ -13,8 +13,8 @@ if os.environ.get("DATABASE_URL"):
 else:
     os.environ.setdefault("DRS_TEST_DATABASE_NAME", os.path.join(_data, "test.sqlite3"))
 
-from drs.settings import *  # noqa: E402, F403
-from drs.settings import DATABASES  # noqa: E402
+from drs_site.settings import *  # noqa: E402, F403
+from drs_site.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

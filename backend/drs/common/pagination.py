@@ -17,6 +17,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 50  # its own, not the host's PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
 

@@ -12,11 +12,19 @@ from django.core.cache import caches
 from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from drs.conf import REST_FRAMEWORK
+
 log = logging.getLogger(__name__)
 
 
 class SharedCacheThrottle(SimpleRateThrottle):
     cache = caches["shared"]
+    THROTTLE_RATES = REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # DRS's, not the host's
+
+    def get_ident(self, request: Any) -> str:
+        """The peer address only: X-Forwarded-For is the client's to choose (the real
+        client behind a trusted proxy is already in REMOTE_ADDR: common/proxies.py)."""
+        return str(request.META.get("REMOTE_ADDR", ""))
 
     def allow_request(self, request: Any, view: Any) -> bool:
         try:

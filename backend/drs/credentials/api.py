@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from drs.common.restapi import DrsAPIView
 from drs.common.throttles import CredentialGenerateTargetThrottle, CredentialGenerateUserThrottle
 from drs.credentials import services
 from drs.credentials.models import Credential
@@ -23,7 +24,7 @@ from drs.credentials.serializers import (
 from drs.servers.serializers import ConflictSerializer
 
 
-class CredentialViewSet(viewsets.ModelViewSet[Credential]):
+class CredentialViewSet(DrsAPIView, viewsets.ModelViewSet[Credential]):
     serializer_class = CredentialSerializer
     filterset_fields = ["server", "kind"]
     search_fields = ["username", "name"]

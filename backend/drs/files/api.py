@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from drs.common.pagination import KeysetPagination
 from drs.common.renderers import BinaryRenderer
+from drs.common.restapi import DrsAPIView
 from drs.files import services
 from drs.files.models import File
 from drs.files.selectors import file_list
@@ -29,6 +30,7 @@ from drs.files.uploads import (
 
 
 class FileViewSet(
+    DrsAPIView,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[File],

@@ -19,11 +19,11 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
 from drs.common.renderers import BinaryRenderer, PlainTextRenderer
+from drs.common.restapi import DrsAPIView
 from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
 from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
@@ -48,6 +48,7 @@ Row = TypeVar("Row")
 
 
 class JobViewSet(
+    DrsAPIView,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -260,7 +261,7 @@ class JobViewSet(
         )
 
 
-class JobLogTextView(APIView):
+class JobLogTextView(DrsAPIView):
     """`jobs/{id}/log.txt`: no trailing slash, so it saves under its own name."""
 
     renderer_classes = [PlainTextRenderer]

@@ -9,8 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
+from drs.common.restapi import DrsAPIView
 from drs.notifications import selectors, services
 from drs.notifications.models import Webhook
 from drs.notifications.serializers import (
@@ -22,7 +22,7 @@ from drs.notifications.serializers import (
 )
 
 
-class WebhookViewSet(viewsets.ModelViewSet[Webhook]):
+class WebhookViewSet(DrsAPIView, viewsets.ModelViewSet[Webhook]):
     serializer_class = WebhookSerializer
 
     def get_queryset(self) -> QuerySet[Webhook]:
@@ -68,7 +68,7 @@ class WebhookViewSet(viewsets.ModelViewSet[Webhook]):
         )
 
 
-class NotificationSettingsView(APIView):
+class NotificationSettingsView(DrsAPIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def _data(self, request: Request) -> dict[str, Any]:

@@ -7,12 +7,13 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
+from drs.common.restapi import DrsAPIView
 from drs.schedules import selectors, services
 from drs.schedules.models import Schedule
 from drs.schedules.serializers import ScheduleSerializer
 
 
-class ScheduleViewSet(viewsets.ModelViewSet[Schedule]):
+class ScheduleViewSet(DrsAPIView, viewsets.ModelViewSet[Schedule]):
     """Recurring jobs: each tick of `cron` (in `timezone`) submits `job` as its owner."""
 
     serializer_class = ScheduleSerializer

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from drs.common.exceptions import Conflict, DomainError
 from drs.common.permissions import IsStaffOrReadOnly
+from drs.common.restapi import DrsAPIView
 from drs.servers import hosts
 from drs.servers.models import Interpreter, Server
 from drs.servers.serializers import (
@@ -40,7 +41,7 @@ def refuse_if_used(instance: Server | Interpreter, noun: str) -> None:
         )
 
 
-class InterpreterViewSet(viewsets.ModelViewSet[Interpreter]):
+class InterpreterViewSet(DrsAPIView, viewsets.ModelViewSet[Interpreter]):
     queryset = Interpreter.objects.all()
     serializer_class = InterpreterSerializer
     permission_classes = [IsStaffOrReadOnly]
@@ -58,7 +59,7 @@ class InterpreterViewSet(viewsets.ModelViewSet[Interpreter]):
             instance.delete()
 
 
-class ServerViewSet(viewsets.ModelViewSet[Server]):
+class ServerViewSet(DrsAPIView, viewsets.ModelViewSet[Server]):
     serializer_class = ServerSerializer
     permission_classes = [IsStaffOrReadOnly]
     filterset_fields = ["kind", "enabled"]

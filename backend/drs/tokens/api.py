@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from drs.common.restapi import DrsAPIView
 from drs.tokens import selectors, services
 from drs.tokens.models import ApiToken
 from drs.tokens.serializers import TokenCreatedSerializer, TokenCreateSerializer, TokenSerializer
@@ -20,7 +21,7 @@ def created_response(token: ApiToken, key: str) -> Response:
 
 
 class TokenViewSet(
-    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[ApiToken]
+    DrsAPIView, mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[ApiToken]
 ):
     """The caller's own API tokens: list, create (the key is shown once), revoke."""
 

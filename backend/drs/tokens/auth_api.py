@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from drs.common.fields import StrictCharField, StrictIntegerField
+from drs.common.restapi import DrsAPIView
 from drs.common.throttles import LoginThrottle
 from drs.tokens import services as tokens
 from drs.tokens.api import created_response
@@ -54,7 +54,7 @@ def _authenticate(request: Request, body: LoginSerializer) -> Any:
     return user
 
 
-class PasswordView(APIView):
+class PasswordView(DrsAPIView):
     """Anyone may try a username and password here, at a throttled rate."""
 
     authentication_classes: list[Any] = []
@@ -73,7 +73,7 @@ class LoginView(PasswordView):
         return Response(UserSerializer(user).data)
 
 
-class LogoutView(APIView):
+class LogoutView(DrsAPIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
@@ -83,7 +83,7 @@ class LogoutView(APIView):
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
-class MeView(APIView):
+class MeView(DrsAPIView):
     """The signed-in user. Also sets the CSRF cookie the SPA needs for writes."""
 
     @extend_schema(responses=UserSerializer, operation_id="auth_me")

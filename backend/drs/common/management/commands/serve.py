@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from drs.common.commands import asgi_application, manage_command, project_dir
 from drs.common.embedded_redis import (
     embedded_redis_running,
     start_embedded_redis,
@@ -22,7 +23,6 @@ from drs.common.embedded_redis import (
 )
 from drs.common.supervise import kill_descendants
 
-MANAGE = str(settings.BASE_DIR / "manage.py")
 # How long a stop waits for daphne and the worker tree (which bounds its own stop at 10 s)
 # before killing everything below; the embedded Redis then gets at most 2 s: a stop of the
 # whole group (systemd, `kill -- -PGID`) ends within 15 s.
@@ -61,12 +61,10 @@ class Command(BaseCommand):
         listener = listen(options["host"], options["port"])
         for n in range(1, options["web_processes"] + 1):
             children[f"web-{n}"] = subprocess.Popen(
-                daphne_command(listener), cwd=settings.BASE_DIR, pass_fds=(listener.fileno(),)
+                daphne_command(listener), cwd=project_dir(), pass_fds=(listener.fileno(),)
             )
         if not options["no_workers"]:
-            children["workers"] = subprocess.Popen(
-                [sys.executable, MANAGE, "workers"], cwd=settings.BASE_DIR
-            )
+            children["workers"] = subprocess.Popen(manage_command("workers"))
         self.stdout.write(f"DRS serving on http://{options['host']}:{options['port']}/")
         exit_code = 0
         while not stopping:
@@ -117,5 +115,5 @@ def listen(host: str, port: int) -> socket.socket:
 
 def daphne_command(listener: socket.socket) -> list[str]:
     # No --proxy-headers: daphne would believe X-Forwarded-For from any peer.
-    # DRS_TRUSTED_PROXIES is applied in drs.asgi (common/proxies.py) instead.
-    return [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "drs.asgi:application"]
+    # DRS_TRUSTED_PROXIES is applied in the site's asgi module (common/proxies.py) instead.
+    return [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), asgi_application()]

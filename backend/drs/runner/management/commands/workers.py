@@ -15,7 +15,6 @@ import contextlib
 import logging
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connections
 
+from drs.common.commands import manage_command
 from drs.common.supervise import kill_descendants
 from drs.jobs import dispatch
 from drs.runner import lease
@@ -31,7 +31,6 @@ from drs.runner.stallwatch import StallWatch
 
 log = logging.getLogger("drs.workers")
 
-MANAGE = str(settings.BASE_DIR / "manage.py")
 RESTART_DELAYS = (0.5, 1, 2, 5, 10, 30)
 # How long a stop waits for the children (each bounds its own: runners 8 s, tasks 8 s)
 # before it kills the whole tree below: within `serve`'s own bound (common/serve.py).
@@ -55,7 +54,7 @@ class Child:
         # Same process group as the supervisor: killing the node's group (a power-cut
         # test, a service manager) takes every runner with it, never leaving one behind
         # that still holds leases.
-        self.proc = subprocess.Popen(self.argv, cwd=settings.BASE_DIR)
+        self.proc = subprocess.Popen(self.argv)
         self.started_at = time.monotonic()
 
     @property
@@ -78,12 +77,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         children = [
-            Child(f"runner-{i + 1}", [sys.executable, MANAGE, "runner"])
-            for i in range(options["runners"])
+            Child(f"runner-{i + 1}", manage_command("runner")) for i in range(options["runners"])
         ]
         if not options["no_scheduler"]:
-            children.append(Child("scheduler", [sys.executable, MANAGE, "tasks"]))
-            children.append(Child("notifier", [sys.executable, MANAGE, "notifier"]))
+            children.append(Child("scheduler", manage_command("tasks")))
+            children.append(Child("notifier", manage_command("notifier")))
         for child in children:
             child.start()
         log.info("workers: %s", ", ".join(f"{c.name} (pid {c.pid})" for c in children))

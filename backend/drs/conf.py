@@ -1,4 +1,13 @@
-"""DRS settings: every value comes from the environment (docs/configuration.md)."""
+"""Every setting DRS reads, with its default from the environment (DRS_*, REDIS_URL).
+
+A host project sets none of these: when the `drs` app loads (`apps.DrsConfig`), each name
+the host's settings do not define is filled in from here, and DRS code reads them as
+`django.conf.settings.NAME` (so `override_settings` and the host's own values win). DRS's
+own site imports this module into its settings (`drs_site/settings.py`).
+
+Importing this module reads the environment and creates the data directory; it imports
+no model and needs no configured settings, except that without DRS_DATA_DIR the data
+directory is `var/` under the host's BASE_DIR."""
 
 from __future__ import annotations
 
@@ -6,142 +15,42 @@ import os
 import socket
 import warnings
 from pathlib import Path
+from typing import Any
 
-import dj_database_url
-import django_stubs_ext
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from drs.common.dbpool import pool_options
 from drs.common.env import (
     email_settings,
     env_bool,
     env_int,
-    env_list,
     env_networks,
     env_str,
-    random_secret,
     secret_from_file,
 )
-from drs.common.logging import logging_config
 
-# Lets admin and querysets take type parameters at run time (ModelAdmin[Server]).
-django_stubs_ext.monkeypatch()
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-PROJECT_DIR = BASE_DIR.parent
-DATA_DIR = Path(env_str("DRS_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+def _data_dir() -> Path:
+    if raw := env_str("DRS_DATA_DIR"):
+        return Path(raw).resolve()
+    from django.conf import settings
+
+    base_dir = getattr(settings, "BASE_DIR", None) if settings.configured else None
+    if base_dir is None:
+        raise ImproperlyConfigured("Set DRS_DATA_DIR: the directory where DRS keeps its keys")
+    return (Path(base_dir) / "var").resolve()
+
+
+# Where DRS keeps what it generates: the credentials key, the embedded Redis socket,
+# metrics files. Every process of one installation must see the same directory.
+DATA_DIR = _data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = secret_from_file("DRS_SECRET_KEY", DATA_DIR / "secret_key", random_secret)
 # Comma-separated Fernet keys, newest first: MultiFernet encrypts with the first and
 # decrypts with any, so rotation is "prepend a key, run rotate_credentials, drop the old".
 DRS_CREDENTIALS_KEYS = secret_from_file(
     "DRS_CREDENTIALS_KEY", DATA_DIR / "credentials_key", lambda: Fernet.generate_key().decode()
 ).split(",")
-
-DEBUG = env_bool("DRS_DEBUG", False)
-ALLOWED_HOSTS = env_list("DRS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("DRS_CSRF_TRUSTED_ORIGINS")
-
-INSTALLED_APPS = [
-    "daphne",
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "django_q",
-    "channels",
-    "drs.common",
-    "drs.servers",
-    "drs.credentials",
-    "drs.jobs",
-    "drs.files",
-    "drs.applications",
-    "drs.runner",
-    "drs.realtime",
-    "drs.tokens",
-    "drs.notifications",
-    "drs.schedules",
-    "drs.ops",
-]
-
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "drs.common.middleware.RejectNulMiddleware",
-    "drs.common.bodylimit.BodyLimitMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-
-ROOT_URLCONF = "drs.urls"
-ASGI_APPLICATION = "drs.asgi.application"
-WSGI_APPLICATION = None
-
-FRONTEND_DIST = PROJECT_DIR / "frontend" / "dist"
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    },
-]
-
-# --- database -------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    # A connection pool per process, safe under ASGI (common/dbpool.py); bounded small
-    # because every process has one (web, each runner, the scheduler).
-    DRS_DB_POOL_MAX = env_int("DRS_DB_POOL_MAX", 4, minimum=0)
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DRS_DB_POOL_MAX:
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_options(
-            min_size=env_int("DRS_DB_POOL_MIN", 1, minimum=0),
-            max_size=DRS_DB_POOL_MAX,
-            timeout=env_int("DRS_DB_POOL_TIMEOUT", 10, minimum=1),
-        )
-    else:  # no pool: keep each thread's connection for a minute, as before
-        DATABASES["default"]["CONN_MAX_AGE"] = 60
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "db.sqlite3"),
-            "OPTIONS": {
-                # Many workers write leases and log chunks at once: IMMEDIATE takes the
-                # write lock up front so read-then-write transactions never deadlock into
-                # "database is locked" (docs/configuration.md "Run modes"), and WAL lets readers go on.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
-    }
-if test_name := env_str("DRS_TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": test_name}
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis, queue and channel layer ------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -153,18 +62,16 @@ CHANNEL_REDIS_URL = (
     env_str("DRS_CHANNEL_REDIS_URL") or REDIS_URL or f"unix://{EMBEDDED_REDIS_SOCKET}"
 )
 CHANNEL_LAYER_CAPACITY = env_int("DRS_CHANNEL_CAPACITY", 1000, minimum=1)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # What every web process and node must count together (the login throttle): the
-    # channel layer's Redis. Short timeouts: a caller falls back rather than waits.
-    "shared": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": CHANNEL_REDIS_URL,
-        "KEY_PREFIX": f"{REDIS_PREFIX}:cache",
-        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
-    },
+# What every web process and node must count together (the login throttle): the channel
+# layer's Redis. Short timeouts: a caller falls back rather than waits. Added to the
+# host's CACHES as the alias "shared" unless the host defines that alias.
+SHARED_CACHE: dict[str, Any] = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CHANNEL_REDIS_URL,
+    "KEY_PREFIX": f"{REDIS_PREFIX}:cache",
+    "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
 }
-CHANNEL_LAYERS = {
+CHANNEL_LAYERS: dict[str, Any] = {
     "default": {
         # Redis pub/sub (drs/realtime/layer.py says why and what it adds).
         "BACKEND": "drs.realtime.layer.PubSubChannelLayer",
@@ -201,8 +108,6 @@ Q_CLUSTER: dict[str, object] = {
     # loop need not wake twice a second. Under 3 s, so its status entry (3 s) stays live.
     "guard_cycle": 2,
 }
-# django-q2 warns whenever no timeout is set; having none is the point (see above).
-warnings.filterwarnings("ignore", message="Retry and timeout are misconfigured")
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
@@ -212,12 +117,10 @@ else:
 # API tokens expire after this many days unless created with `expires_in_days`.
 DRS_TOKEN_TTL_DAYS = env_int("DRS_TOKEN_TTL_DAYS", 90, minimum=1)
 
-# --- auth and API ----------------------------------------------------------------------
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
-
-REST_FRAMEWORK = {
+# --- REST API ------------------------------------------------------------------------
+# DRS's views carry these themselves (drs/common/restapi.py), whatever the host's
+# REST_FRAMEWORK says; DRS's site also uses them as its global REST_FRAMEWORK.
+REST_FRAMEWORK: dict[str, Any] = {
     # Token first: unauthenticated requests get 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "drs.tokens.authentication.ApiTokenAuthentication",
@@ -249,7 +152,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "DRS API",
     "DESCRIPTION": "Run long jobs on remote servers over SSH: submit, follow logs, "
     "collect results, cancel, rerun.",
@@ -257,7 +160,8 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/",
+    # The API's own prefix, wherever the host includes drs.urls ("/api/", "/drs/api/").
+    "SCHEMA_PATH_PREFIX": r"^(/[^/]+)*?/api/",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -274,48 +178,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGIN_URL = "/admin/login/"
-
-# --- security defaults ---------------------------------------------------------------
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-# DRS_HTTPS=1 when DRS is served over TLS (directly or behind a proxy that sets
-# X-Forwarded-Proto): secure cookies, HSTS and redirects; `check --deploy` is then clean.
-DRS_HTTPS = env_bool("DRS_HTTPS", False)
-SECURE_SSL_REDIRECT = DRS_HTTPS
-SESSION_COOKIE_SECURE = DRS_HTTPS
-CSRF_COOKIE_SECURE = DRS_HTTPS
-SECURE_HSTS_SECONDS = env_int("DRS_HSTS_SECONDS", 31_536_000 if DRS_HTTPS else 0, minimum=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = DRS_HTTPS
-SECURE_HSTS_PRELOAD = DRS_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if DRS_HTTPS else None
-
-# --- files -------------------------------------------------------------------------------
-STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
-# "/" goes to spa_index (no-cache) so a deploy never serves an index pointing at
-# deleted assets; hashed files under /assets/ are cached for good.
-WHITENOISE_INDEX_FILE = False
-WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/"
-
 # --- DRS behaviour ---------------------------------------------------------------------
 DRS_ALLOWED_SSH_NETWORKS = env_networks("DRS_ALLOWED_SSH_NETWORKS")
 # Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDRs; none by
 # default, so the peer address is the client).
 DRS_TRUSTED_PROXIES = env_networks("DRS_TRUSTED_PROXIES")
-# Retention (docs/operations.md "Retention"): remote job directories are removed this many days after
-# the job finished; finished jobs themselves are kept unless DRS_JOB_RETENTION_DAYS is set.
+# Retention (docs/operations.md "Retention"): remote job directories are removed this many
+# days after the job finished; finished jobs themselves are kept unless
+# DRS_JOB_RETENTION_DAYS is set.
 DRS_REMOTE_RETENTION_DAYS = env_int("DRS_REMOTE_RETENTION_DAYS", 7, minimum=0)
 DRS_JOB_RETENTION_DAYS: int | None = (
     env_int("DRS_JOB_RETENTION_DAYS", 0, minimum=1) if env_str("DRS_JOB_RETENTION_DAYS") else None
@@ -331,9 +201,6 @@ DRS_MAX_PROGRAM_BYTES = env_int("DRS_MAX_PROGRAM_BYTES", 1024 * 1024, minimum=1)
 # Request bodies (common/bodylimit.py): this by default; a view may declare its own (job
 # creation allows a program of DRS_MAX_PROGRAM_BYTES however its JSON escapes it).
 DRS_MAX_REQUEST_BYTES = env_int("DRS_MAX_REQUEST_BYTES", 1024 * 1024, minimum=1024)
-# Enforced per view by BodyLimitMiddleware before the body is read; Django's own global
-# cap (2.5 MB, an HTML 400) would refuse a program under DRS_MAX_PROGRAM_BYTES.
-DATA_UPLOAD_MAX_MEMORY_SIZE = None
 # Deeper JSON is refused (400) before Python's parser could recurse out of stack.
 DRS_MAX_JSON_DEPTH = env_int("DRS_MAX_JSON_DEPTH", 64, minimum=2)
 DRS_MAX_TIMEOUT_SECONDS = env_int("DRS_MAX_TIMEOUT_SECONDS", 30 * 24 * 3600, minimum=1)
@@ -358,23 +225,10 @@ if DRS_FOLLOW_TRANSPORT not in {"auto", "sftp"}:
     raise ImproperlyConfigured("DRS_FOLLOW_TRANSPORT must be 'auto' or 'sftp'")
 DRS_TOTAL_LOG_MAX_BYTES = env_int("DRS_TOTAL_LOG_MAX_BYTES", 256 * 1024 * 1024, minimum=1)
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = False
-USE_TZ = True
-
-# DRS_LOG_FORMAT=json: one JSON object per line, with the job id on every runner line.
-LOGGING = logging_config(
-    fmt=env_str("DRS_LOG_FORMAT", "plain"), level=env_str("DRS_LOG_LEVEL", "INFO")
-)
-
 # --- operations: /api/health/ and /metrics ---------------------------------------------
-# Prometheus multiprocess files, one directory per node (drs/common/metrics.py). Exported
-# here because prometheus_client chooses multiprocess mode once, when it is imported.
+# Prometheus multiprocess files, one directory per node (drs/common/metrics.py).
 DRS_METRICS_DIR = Path(env_str("DRS_METRICS_DIR", str(DATA_DIR / "metrics"))).resolve()
 DRS_NODE_NAME = env_str("DRS_NODE_NAME") or socket.gethostname()
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(DRS_METRICS_DIR / DRS_NODE_NAME)
-(DRS_METRICS_DIR / DRS_NODE_NAME).mkdir(parents=True, exist_ok=True)
 # /metrics answers a request with `Authorization: Bearer <DRS_METRICS_TOKEN>`, or from an
 # address in DRS_METRICS_ALLOW (CIDRs), or from loopback; everything else gets 403.
 DRS_METRICS_TOKEN = env_str("DRS_METRICS_TOKEN")
@@ -391,8 +245,42 @@ DRS_ALLOWED_WEBHOOK_NETWORKS = env_networks("DRS_ALLOWED_WEBHOOK_NETWORKS")
 DRS_EMAIL_URL = env_str("DRS_EMAIL_URL")
 DRS_EMAIL_FROM = env_str("DRS_EMAIL_FROM")
 DRS_EMAIL_ENABLED = bool(DRS_EMAIL_URL and DRS_EMAIL_FROM)
-if DRS_EMAIL_URL:
-    globals().update(email_settings(DRS_EMAIL_URL))
-    DEFAULT_FROM_EMAIL = DRS_EMAIL_FROM or "drs@localhost"
+# Django's EMAIL_* from DRS_EMAIL_URL (a host's own EMAIL_* values win).
+EMAIL: dict[str, object] = email_settings(DRS_EMAIL_URL) if DRS_EMAIL_URL else {}
 # Where emails link to (the SPA's job page): this site's address as users reach it.
 DRS_PUBLIC_URL = env_str("DRS_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+
+# Never copied into a host's settings: the cache and email values are merged into the
+# host's own (see `install`); the REST and schema settings would change the host's own
+# views, so DRS's views and schema view carry them instead.
+_NOT_INSTALLED = {"SHARED_CACHE", "EMAIL", "REST_FRAMEWORK", "SPECTACULAR_SETTINGS"}
+
+
+def install() -> None:
+    """Fill in every DRS setting the host's settings do not define (and the "shared"
+    cache alias, the channel layer and django-q2's cluster when the host has none), and
+    prepare the process-wide state those settings imply."""
+    from django.conf import global_settings, settings
+
+    for name, value in globals().items():
+        if name.isupper() and name[0] != "_" and name not in _NOT_INSTALLED:
+            if hasattr(settings, name):
+                continue
+            setattr(settings, name, value)
+    if "shared" not in settings.CACHES:
+        settings.CACHES = {**settings.CACHES, "shared": SHARED_CACHE}
+    for name, value in EMAIL.items():
+        if getattr(settings, name) == getattr(global_settings, name):
+            setattr(settings, name, value)
+    if EMAIL and settings.DEFAULT_FROM_EMAIL == global_settings.DEFAULT_FROM_EMAIL:
+        settings.DEFAULT_FROM_EMAIL = DRS_EMAIL_FROM or "drs@localhost"
+    prepare_process(Path(settings.DRS_METRICS_DIR), str(settings.DRS_NODE_NAME))
+
+
+def prepare_process(metrics_dir: Path, node_name: str) -> None:
+    """Process-wide state DRS's settings imply: prometheus_client chooses multiprocess
+    mode once, when it is imported, from this variable; django-q2 warns whenever no
+    timeout is set, and having none is the point (see Q_CLUSTER)."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir / node_name)
+    (metrics_dir / node_name).mkdir(parents=True, exist_ok=True)
+    warnings.filterwarnings("ignore", message="Retry and timeout are misconfigured")
