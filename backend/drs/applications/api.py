@@ -21,9 +21,9 @@ from drs.applications.serializers import (
     SweepSerializer,
 )
 from drs.common.permissions import IsStaffOrReadOnly
+from drs.common.restapi import DrsAPIView
 from drs.jobs import api as jobs_api
 from drs.jobs.serializers import JobCreateSerializer, JobSerializer
-from drs.common.restapi import DrsAPIView
 
 
 class ApplicationViewSet(DrsAPIView, viewsets.ModelViewSet[Application]):
