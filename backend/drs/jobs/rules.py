@@ -54,7 +54,7 @@ def job_refusal(
             return Refusal(
                 "server", "Local servers are disabled on this installation (DRS_ENABLE_LOCAL)."
             )
-        # A local job runs as the DRS service user on the worker host (README).
+        # A local job runs as the DRS service user on the worker host (docs/security.md).
         if not owner.is_staff:
             return Refusal("server", "Only staff may run jobs on a local server.", forbidden=True)
         if start:
