@@ -228,3 +228,15 @@ test("a double click on Cancel asks first and never starts a job", async () => {
   expect(await count()).toBe(before);
   await shot("09-cancelled");
 });
+
+test("the demo application says which interpreter no server offers yet", async () => {
+  await page.goto("/applications/least-squares-fit/launch");
+  await expect(page.getByRole("heading", { name: "Least-squares fit" })).toBeVisible();
+  const hint = page.getByText("No server offers this application's interpreter “python3-demo”");
+  await expect(hint).toBeVisible();
+  await expect(page.getByRole("link", { name: "Servers", exact: true }).last()).toHaveAttribute(
+    "href",
+    "/servers",
+  );
+  await shot("10-demo-interpreter-missing");
+});

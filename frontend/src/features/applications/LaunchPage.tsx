@@ -55,9 +55,13 @@ export function LaunchPage() {
 
   const schema = (app.data?.parameters ?? { type: "object" }) as ParameterSchema;
   const allowed = app.data?.servers ?? [];
-  const appServers = (servers.data?.results ?? []).filter(
+  const permitted = (servers.data?.results ?? []).filter(
     (s) => s.enabled !== false && (!allowed.length || allowed.includes(s.id)),
   );
+  // Only servers that offer the application's interpreter can run it.
+  const appServers = permitted.filter((s) => s.interpreters?.includes(app.data?.interpreter ?? -1));
+  const missingInterpreter =
+    permitted.length > 0 && appServers.length === 0 ? app.data?.interpreter_name : undefined;
   const serverCredentials = (credentials.data?.results ?? []).filter(
     (c) => String(c.server) === server,
   );
@@ -158,6 +162,7 @@ export function LaunchPage() {
         <FormErrors messages={general} />
         <LaunchTargetFields
           servers={appServers}
+          missingInterpreter={missingInterpreter}
           credentials={serverCredentials}
           server={server}
           credential={credential}

@@ -2,10 +2,12 @@ import { Link } from "react-router";
 import type { Credential, Server } from "../../../api/client";
 import { CredentialOptions, ServerOptions } from "../../../components/ChoiceOptions";
 import { Field } from "../../../components/Field";
+import { useMe } from "../../auth/auth";
 
 /** Server (those the application allows), credential for it, and the job's title. */
 export function LaunchTargetFields({
   servers,
+  missingInterpreter,
   credentials,
   server,
   credential,
@@ -17,6 +19,8 @@ export function LaunchTargetFields({
   onTitle,
 }: {
   servers: Server[];
+  /** The application's interpreter when no server it may run on offers it. */
+  missingInterpreter?: string | undefined;
   credentials: Credential[];
   server: string;
   credential: string;
@@ -27,9 +31,27 @@ export function LaunchTargetFields({
   onCredential: (value: string) => void;
   onTitle: (value: string) => void;
 }) {
+  const { me } = useMe();
   return (
     <div className="grid-3">
-      <Field label="Server" error={errors.server}>
+      <Field
+        label="Server"
+        error={errors.server}
+        hint={
+          missingInterpreter ? (
+            <>
+              No server offers this application's interpreter “{missingInterpreter}”
+              {me?.is_staff ? (
+                <>
+                  : add it to a server on the <Link to="/servers">Servers</Link> page.
+                </>
+              ) : (
+                ": ask your administrator to add it to a server."
+              )}
+            </>
+          ) : undefined
+        }
+      >
         {(p) => (
           <select {...p} value={server} onChange={(e) => onServer(e.target.value)}>
             <ServerOptions servers={servers} />
