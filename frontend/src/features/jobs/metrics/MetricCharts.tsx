@@ -44,7 +44,7 @@ function MetricChart({
     return {
       axis: a,
       x: a.values,
-      series: [{ label: name, values: store.columns.get(name) ?? [], version }],
+      series: [{ label: name, values: store.columns.get(name) ?? [] }],
     };
   }, [store, name, version]);
   return (
