@@ -404,6 +404,38 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                 _met(met),
             ]
         )
+    if "PLOT" in m and "table" in m["PLOT"]:
+        t, live = m["PLOT"]["table"], m["PLOT"]["live"]
+        out.append(
+            [
+                f"PLOT {t['rows_in_file']:,}-point result in the SPA (Chromium): click to "
+                "chart drawn / zoom answered",
+                f"{t['click_to_drawn_ms']:,} / {t['zoom_ms']} ms",
+                f"{t['file_mb']} MB .dat, down-sampled on the server to {t['points_drawn']:,} "
+                "points"
+                + (
+                    f" (that request alone: {t['server_table_ms_median']:,} ms)"
+                    if "server_table_ms_median" in t
+                    else ""
+                ),
+                "",
+                "<= 1 s in all",
+                _met(t["goal_met"]),
+            ]
+        )
+        out.append(
+            [
+                f"PLOT live metric chart, {live['points_at_start']:,} points + "
+                f"{live['rate_points_per_s']:,}/s arriving",
+                f"{live['fps']:g} frames/s (worst frame {live['worst_frame_ms']} ms)",
+                f"chart updated {live['chart_updates_per_s']:g}/s, {live['points_added']:,} "
+                f"points added in {live['window_s']:g} s; {live['points_at_start']:,} stored "
+                f"points loaded over the websocket in {live['backfill_s']:g} s",
+                "",
+                live["goal"],
+                _met(live["goal_met"]),
+            ]
+        )
     return out
 
 

@@ -28,7 +28,7 @@ for path in (str(ROOT), str(ROOT / "backend")):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from bench import measures, p8, p9, sweep, webhooks  # noqa: E402
+from bench import browser, measures, p8, p9, sweep, webhooks  # noqa: E402
 from bench.common import machine_busy  # noqa: E402
 from bench.env import BenchEnv, log  # noqa: E402
 from bench.metrics_measure import p10_metrics  # noqa: E402
@@ -46,6 +46,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p9_mb": 5,
         "p10_rate": 200, "p10_duration": 3.0,
         "sweep_jobs": 20,
+        "plot_rows": 20_000, "plot_live_points": 2_000, "plot_live_seconds": 3.0,
     },
     "quick": {
         "p1_levels": [1, 10], "p1_duration": 4.0,
@@ -58,6 +59,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p9_mb": 50,
         "p10_rate": 1000, "p10_duration": 5.0,
         "sweep_jobs": 1000,
+        "plot_rows": 1_000_000, "plot_live_points": 92_000, "plot_live_seconds": 7.0,
     },
     "full": {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
@@ -70,9 +72,10 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p9_mb": 200,
         "p10_rate": 1000, "p10_duration": 30.0,
         "sweep_jobs": 1000,
+        "plot_rows": 1_000_000, "plot_live_points": 92_000, "plot_live_seconds": 7.0,
     },
 }  # fmt: skip
-ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP"]
+ALL = ["P1", "P2", "P3", "P4", "IDLE", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP", "PLOT"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -100,7 +103,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         ("idle_window", float), ("p6_jobs", int),
         ("p6_chunks", int), ("p6_requests", int), ("p8_samples", int), ("p8_pending", int),
         ("p8_window", float), ("p9_mb", int), ("p10_rate", int),
-        ("p10_duration", float), ("sweep_jobs", int),
+        ("p10_duration", float), ("sweep_jobs", int), ("plot_rows", int),
+        ("plot_live_points", int), ("plot_live_seconds", float),
     ]:  # fmt: skip
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None)
     args = parser.parse_args(argv)
@@ -178,6 +182,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 env, duration=args.p1_duration, samples=args.p3_samples
             ),
             "SWEEP": lambda: sweep.sweep_creation(env, jobs=args.sweep_jobs),
+            "PLOT": lambda: browser.browser_plots(
+                env,
+                table_rows=args.plot_rows,
+                live_points=args.plot_live_points,
+                live_seconds=args.plot_live_seconds,
+            ),
         }
         for name in ALL:
             if name not in args.only:

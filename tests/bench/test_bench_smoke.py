@@ -45,7 +45,7 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert results["machine"]["cores"] >= 1
     measures = results["measures"]
     assert sorted(measures) == sorted(
-        ["IDLE", "P1", "P2", "P3", "P4", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP"]
+        ["IDLE", "P1", "P2", "P3", "P4", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP", "PLOT"]
     )
     for name, data in measures.items():
         assert "error" not in data, (name, data)
@@ -82,5 +82,8 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert p8["start"]["running_visible_ms"]["n"] >= 1, p8
     assert p8["polling"]["squeue_calls"] >= 1 and p8["polling"]["connections"] >= 1, p8
     assert p8["polling"]["statuses_after_cancel"] == {"cancelled": p8["polling"]["pending_jobs"]}
+    plot = measures["PLOT"]
+    assert plot["table"]["points_drawn"] > 0 and plot["table"]["click_to_drawn_ms"] > 0
+    assert plot["live"]["fps"] > 0 and plot["live"]["points_added"] > 0, plot["live"]
     assert all(n == n for n in _numbers(measures))  # no NaN anywhere
     assert "| P6" in proc.stdout  # the table was printed

@@ -15,6 +15,8 @@ export class MetricStore {
   readonly columns = new Map<string, (number | null)[]>();
   /** Bumped on every change, so views can tell a new state from the old. */
   version = 0;
+  /** Every point so far has a numeric `step` (kept here: a chart asks on every frame). */
+  private stepEverywhere = true;
 
   add(frame: MetricFrame): boolean {
     if (frame.n <= this.last) return false; // already held (a resumed connection)
@@ -28,6 +30,7 @@ export class MetricStore {
       }
       column.push(typeof value === "number" ? value : null);
     }
+    if (typeof frame.values.step !== "number") this.stepEverywhere = false;
     this.count++;
     for (const column of this.columns.values()) {
       if (column.length < this.count) column.push(null);
@@ -39,7 +42,7 @@ export class MetricStore {
   /** x for the charts: `step` when every point has one, else the time. */
   axis(): { label: string; values: number[]; time: boolean } {
     const step = this.columns.get("step");
-    if (step?.every((v) => v != null)) {
+    if (step && this.stepEverywhere) {
       return { label: "step", values: step as number[], time: false };
     }
     return { label: "time", values: this.times, time: true };
