@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
@@ -78,43 +78,61 @@ function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
         </p>
       )}
       <div className="grid-2">
-        <div>
-          <h3 className="small">Next runs</h3>
-          {schedule.next_runs.length === 0 ? (
-            <p className="muted small">None while disabled.</p>
-          ) : (
-            <ol className="small" aria-label="Next runs">
-              {schedule.next_runs.map((t) => (
-                <li key={t}>
-                  <time dateTime={t}>{localTime(t)}</time>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-        <div>
-          <h3 className="small">Last runs</h3>
-          {schedule.last_runs.length === 0 ? (
-            <p className="muted small">Not run yet.</p>
-          ) : (
-            <ul className="small" aria-label="Last runs">
-              {schedule.last_runs.map((r) => (
-                <li key={r.scheduled_for}>
-                  <time dateTime={r.scheduled_for}>{localTime(r.scheduled_for)}</time>:{" "}
-                  {r.job ? (
-                    <Link to={`/jobs/${r.job}`}>
-                      {r.outcome} ({r.job_status})
-                    </Link>
-                  ) : (
-                    r.outcome
-                  )}
-                  {r.error && <span className="field-error"> {r.error}</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <RunList
+          title="Next runs"
+          empty="None while disabled."
+          ordered
+          items={schedule.next_runs.map((t) => (
+            <li key={t}>
+              <time dateTime={t}>{localTime(t)}</time>
+            </li>
+          ))}
+        />
+        <RunList
+          title="Last runs"
+          empty="Not run yet."
+          items={schedule.last_runs.map((r) => (
+            <li key={r.scheduled_for}>
+              <time dateTime={r.scheduled_for}>{localTime(r.scheduled_for)}</time>:{" "}
+              {r.job ? (
+                <Link to={`/jobs/${r.job}`}>
+                  {r.outcome} ({r.job_status})
+                </Link>
+              ) : (
+                r.outcome
+              )}
+              {r.error && <span className="field-error"> {r.error}</span>}
+            </li>
+          ))}
+        />
       </div>
     </article>
+  );
+}
+
+/** A schedule's runs under TITLE (the list's name too), or EMPTY when there are none. */
+function RunList({
+  title,
+  empty,
+  ordered = false,
+  items,
+}: {
+  title: string;
+  empty: string;
+  ordered?: boolean;
+  items: ReactNode[];
+}) {
+  const List = ordered ? "ol" : "ul";
+  return (
+    <div>
+      <h3 className="small">{title}</h3>
+      {items.length === 0 ? (
+        <p className="muted small">{empty}</p>
+      ) : (
+        <List className="small" aria-label={title}>
+          {items}
+        </List>
+      )}
+    </div>
   );
 }

@@ -6,9 +6,7 @@ import { type DraftInput, nextKey } from "./draftInput";
 /** Results of an earlier succeeded job, picked as inputs (named by their file name). */
 export function ResultChooser({ onPick }: { onPick: (items: DraftInput[]) => void }) {
   const [jobId, setJobId] = useState("");
-  const jobs = useQuery(
-    jobQueries.list({ ...NO_JOB_FILTERS, status: ["succeeded"] }),
-  );
+  const jobs = useQuery(jobQueries.list({ ...NO_JOB_FILTERS, status: ["succeeded"] }));
   const results = useQuery({ ...jobQueries.results(jobId), enabled: Boolean(jobId) });
   const [chosen, setChosen] = useState<Set<number>>(new Set());
   return (

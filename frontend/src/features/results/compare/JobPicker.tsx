@@ -13,9 +13,7 @@ export function JobPicker({
   onToggle: (id: string, on: boolean) => void;
 }) {
   const [search, setSearch] = useState("");
-  const list = useQuery(
-    jobQueries.list({ ...NO_JOB_FILTERS, search }),
-  );
+  const list = useQuery(jobQueries.list({ ...NO_JOB_FILTERS, search }));
   const rows: JobSummary[] = list.data?.results ?? [];
   return (
     <fieldset className="job-picker card">
