@@ -4,6 +4,7 @@ import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
 import { DataTable } from "../../components/DataTable";
 import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
+import { EnabledSwitch } from "../../components/EnabledSwitch";
 import { formatTime } from "../../lib/format";
 import { notificationInvalidation, notificationQueries } from "./queries";
 
@@ -44,14 +45,10 @@ export function WebhookCard({ webhook }: { webhook: Webhook }) {
       <div className="page-head">
         <h2 className="mono small">{webhook.url}</h2>
         <div className="actions">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={webhook.enabled}
-              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
-            />{" "}
-            Enabled
-          </label>
+          <EnabledSwitch
+            checked={webhook.enabled}
+            onChange={(enabled) => update.mutate({ ...path, body: { enabled } })}
+          />
           <button type="button" className="btn small" onClick={() => test.mutate(path)}>
             Send test event
           </button>

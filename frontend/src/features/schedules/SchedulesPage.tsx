@@ -3,44 +3,30 @@ import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
-import { AddPageHead } from "../../components/AddPageHead";
+import { AddListPage } from "../../components/AddListPage";
 import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
+import { EnabledSwitch } from "../../components/EnabledSwitch";
 import { browserTimezone, localTime, scheduleInvalidation, scheduleQueries } from "./queries";
 import { ScheduleForm } from "./ScheduleForm";
 
 export function SchedulesPage() {
   const schedules = useQuery({ ...scheduleQueries.list(), refetchInterval: 15_000 });
-  const [adding, setAdding] = useState(false);
   return (
-    <section className="page">
-      <AddPageHead
-        title="Schedules"
-        addLabel="Add schedule"
-        adding={adding}
-        onAdd={() => setAdding(true)}
-      />
-      <p className="muted">
-        Each tick submits the job as you, with your credential. Times below are in your timezone (
-        {browserTimezone()}).
-      </p>
-      {adding && (
-        <div className="card">
-          <h2>Add schedule</h2>
-          <ScheduleForm onDone={() => setAdding(false)} />
-        </div>
-      )}
-      {schedules.isError && (
-        <p className="error-banner" role="alert">
-          {errorMessage(schedules.error)}
+    <AddListPage
+      title="Schedules"
+      addLabel="Add schedule"
+      intro={
+        <p className="muted">
+          Each tick submits the job as you, with your credential. Times below are in your timezone (
+          {browserTimezone()}).
         </p>
-      )}
-      {schedules.data?.results.length === 0 && !adding && (
-        <p className="muted">No schedules yet.</p>
-      )}
-      {schedules.data?.results.map((s) => (
-        <ScheduleCard key={s.id} schedule={s} />
-      ))}
-    </section>
+      }
+      form={(onDone) => <ScheduleForm onDone={onDone} />}
+      query={schedules}
+      empty="No schedules yet."
+    >
+      {(s) => <ScheduleCard key={s.id} schedule={s} />}
+    </AddListPage>
   );
 }
 
@@ -57,14 +43,10 @@ function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
       <div className="page-head">
         <h2>{schedule.name}</h2>
         <div className="actions">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={schedule.enabled}
-              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
-            />{" "}
-            Enabled
-          </label>
+          <EnabledSwitch
+            checked={schedule.enabled}
+            onChange={(enabled) => update.mutate({ ...path, body: { enabled } })}
+          />
           <DeleteWithConfirm onDelete={() => remove.mutate(path)} />
         </div>
       </div>
