@@ -7,6 +7,18 @@ import { useMe, useSignOut } from "./features/auth/auth";
 import { useJobEvents } from "./features/jobs/useJobEvents";
 import { setNotifyUser } from "./features/notifications/browserNotify";
 
+/** The main navigation after "Jobs" (which matches its own path only). */
+const NAV = [
+  ["/jobs/new", "New job"],
+  ["/applications", "Applications"],
+  ["/servers", "Servers"],
+  ["/credentials", "Credentials"],
+  ["/files", "Files"],
+  ["/schedules", "Schedules"],
+  ["/webhooks", "Webhooks"],
+  ["/settings", "Settings"],
+] as const;
+
 export function Layout() {
   const { me } = useMe();
   setNotifyUser(me?.username ?? null);
@@ -28,14 +40,11 @@ export function Layout() {
             <NavLink to="/jobs" end>
               Jobs
             </NavLink>
-            <NavLink to="/jobs/new">New job</NavLink>
-            <NavLink to="/applications">Applications</NavLink>
-            <NavLink to="/servers">Servers</NavLink>
-            <NavLink to="/credentials">Credentials</NavLink>
-            <NavLink to="/files">Files</NavLink>
-            <NavLink to="/schedules">Schedules</NavLink>
-            <NavLink to="/webhooks">Webhooks</NavLink>
-            <NavLink to="/settings">Settings</NavLink>
+            {NAV.map(([to, label]) => (
+              <NavLink key={to} to={to}>
+                {label}
+              </NavLink>
+            ))}
             <a href={urls.docs} target="_blank" rel="noreferrer">
               API docs
             </a>

@@ -21,7 +21,7 @@ from drs.applications.serializers import (
     SweepSerializer,
 )
 from drs.common.permissions import IsStaffOrReadOnly
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, user_rows
 from drs.jobs import api as jobs_api
 from drs.jobs.serializers import JobCreateSerializer, JobSerializer
 
@@ -37,9 +37,7 @@ class ApplicationViewSet(DrsAPIView, viewsets.ModelViewSet[Application]):
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Application]:
-        if getattr(self, "swagger_fake_view", False):
-            return Application.objects.none()
-        return selectors.application_list(user=self.request.user)
+        return user_rows(self, Application, selectors.application_list)
 
 
 class SweepViewSet(
@@ -52,9 +50,7 @@ class SweepViewSet(
     serializer_class = SweepSerializer
 
     def get_queryset(self) -> QuerySet[Sweep]:
-        if getattr(self, "swagger_fake_view", False):
-            return Sweep.objects.none()
-        return selectors.sweep_list(user=self.request.user)
+        return user_rows(self, Sweep, selectors.sweep_list)
 
     def _show(self, sweep: Sweep) -> dict[str, Any]:
         sweep.status_counts = selectors.sweep_status_counts(sweep=sweep)  # type: ignore[attr-defined]

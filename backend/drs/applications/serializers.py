@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from drs.applications import parameters as params
 from drs.applications.models import Application, Sweep
-from drs.common.validators import ENV_NAME
+from drs.common.validators import env_name_error
 from drs.jobs.serializers import validate_result_pattern
 
 
@@ -67,11 +67,8 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
         return value
 
     def validate_environment(self, value: dict[str, str]) -> dict[str, str]:
-        bad = [name for name in value if not ENV_NAME.fullmatch(name)]
-        if bad:
-            raise serializers.ValidationError(
-                f"Invalid variable name {bad[0]!r}: use letters, digits and _, not starting with a digit."
-            )
+        if error := env_name_error(value):
+            raise serializers.ValidationError(error)
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

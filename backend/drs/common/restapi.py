@@ -4,9 +4,13 @@ so DRS behaves the same in any host project whatever its own REST_FRAMEWORK says
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
+from django.db.models import Model, QuerySet
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import DEFAULTS, IMPORT_STRINGS, APISettings
 from rest_framework.views import APIView
 
@@ -33,3 +37,21 @@ class DrsAPIView(APIView):
     # GenericAPIView's, for the viewsets.
     pagination_class: Any = drs_api_settings.DEFAULT_PAGINATION_CLASS
     filter_backends: Any = drs_api_settings.DEFAULT_FILTER_BACKENDS
+
+
+M = TypeVar("M", bound=Model)
+
+
+def user_rows(view: APIView, model: type[M], select: Callable[..., QuerySet[M]]) -> QuerySet[M]:
+    """A viewset's queryset: what `select(user=...)` (the app's selector) lets the requesting
+    user see; none during schema generation, which has no user."""
+    if getattr(view, "swagger_fake_view", False):
+        return model._default_manager.none()
+    return select(user=view.request.user)
+
+
+def query_params(request: Request, serializer_class: type[BaseSerializer[Any]]) -> dict[str, Any]:
+    """The request's query string, validated by SERIALIZER_CLASS (a 400 names the field)."""
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)

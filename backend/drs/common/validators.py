@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 
 # Use these with `fullmatch`: `$` also matches before a trailing newline, so `match` with
 # `^…$` accepted "FOO\n" (found in review). `\Z` keeps a stray `match` call safe too.
@@ -23,6 +24,14 @@ def is_hostname_or_ip(value: str) -> bool:
         return False
     labels = name.split(".")
     return all(HOSTNAME_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
+
+
+def env_name_error(names: Iterable[str]) -> str | None:
+    """Why a job's environment variable names are unusable (the first bad one), or None."""
+    bad = next((name for name in names if not ENV_NAME.fullmatch(name)), None)
+    if bad is None:
+        return None
+    return f"Invalid variable name {bad!r}: use letters, digits and _, not starting with a digit."
 
 
 def result_pattern_error(pattern: str) -> str | None:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, query_params, user_rows
 from drs.common.throttles import CredentialGenerateTargetThrottle, CredentialGenerateUserThrottle
 from drs.credentials import services
 from drs.credentials.models import Credential
@@ -36,9 +36,7 @@ class CredentialViewSet(DrsAPIView, viewsets.ModelViewSet[Credential]):
         )
 
     def get_queryset(self) -> QuerySet[Credential]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return Credential.objects.none()
-        return credential_list(user=self.request.user)
+        return user_rows(self, Credential, credential_list)
 
     def perform_create(self, serializer: BaseSerializer[Credential]) -> None:
         serializer.instance = services.credential_save(
@@ -58,11 +56,10 @@ class CredentialViewSet(DrsAPIView, viewsets.ModelViewSet[Credential]):
     )
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a credential no unfinished job uses (409 naming them otherwise)."""
-        query = CredentialDeleteQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(request, CredentialDeleteQuerySerializer)
         services.credential_delete(
             credential=self.get_object(),
-            remove_from_server=query.validated_data["remove_from_server"],
+            remove_from_server=query["remove_from_server"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

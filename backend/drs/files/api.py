@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from drs.common.pagination import KeysetPagination
 from drs.common.renderers import BinaryRenderer
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, user_rows
 from drs.files import services
 from drs.files.models import File
 from drs.files.selectors import file_list
@@ -44,9 +44,7 @@ class FileViewSet(
     max_body_bytes = staticmethod(body_limit)  # common/bodylimit.py: daphne and Django
 
     def get_queryset(self) -> QuerySet[File]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return File.objects.none()
-        return file_list(user=self.request.user)
+        return user_rows(self, File, file_list)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Before authentication: the CSRF check of session logins reads the form body,

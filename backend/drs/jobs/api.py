@@ -23,7 +23,7 @@ from rest_framework.serializers import BaseSerializer
 from drs.common.exceptions import Forbidden
 from drs.common.pagination import KeysetPagination
 from drs.common.renderers import BinaryRenderer, PlainTextRenderer
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, query_params, user_rows
 from drs.jobs import selectors, services, summaries
 from drs.jobs.filters import JobFilter
 from drs.jobs.metric_points import MetricPageSerializer, MetricQuerySerializer, metric_page
@@ -68,9 +68,7 @@ class JobViewSet(
         return 6 * settings.DRS_MAX_PROGRAM_BYTES + 4 * 1024 * 1024
 
     def get_queryset(self) -> QuerySet[Job]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return Job.objects.none()
-        return selectors.job_list(user=self.request.user)
+        return user_rows(self, Job, selectors.job_list)
 
     def filter_queryset(self, queryset: QuerySet[Job, Row]) -> QuerySet[Job, Row]:
         # The list's filters are for the list: a job's own endpoints (logs, search,
@@ -139,10 +137,9 @@ class JobViewSet(
         the chunks just `before` a seq. Bounded by `limit` rows and about `max_bytes` bytes.
         `complete` once the job ended and nothing follows."""
         job = self.get_object()
-        query = LogQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(request, LogQuerySerializer)
         # Already in LogPageSerializer's shape (which documents it): no per-row serializer.
-        return Response(selectors.log_page(job=job, **query.validated_data))
+        return Response(selectors.log_page(job=job, **query))
 
     @extend_schema(
         parameters=[LogSearchQuerySerializer],
@@ -154,9 +151,8 @@ class JobViewSet(
         """Lines of the whole log that contain `q` (case-insensitive), from line `cursor` on,
         with the total number of matching lines (counted up to a cap)."""
         job = self.get_object()
-        query = LogSearchQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(selectors.log_search(job=job, **query.validated_data))
+        query = query_params(request, LogSearchQuerySerializer)
+        return Response(selectors.log_search(job=job, **query))
 
     @extend_schema(
         parameters=[MetricQuerySerializer],
@@ -168,9 +164,8 @@ class JobViewSet(
         """The job's metric points (lines of its DRS_METRICS file) with n > `after`, in
         order, at most `limit`. `complete` once the job ended and nothing follows."""
         job = self.get_object()
-        query = MetricQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(metric_page(job=job, **query.validated_data))
+        query = query_params(request, MetricQuerySerializer)
+        return Response(metric_page(job=job, **query))
 
     @extend_schema(
         parameters=[
@@ -186,10 +181,9 @@ class JobViewSet(
         `#` comments), down-sampled to at most `max_points` evenly spaced rows."""
         job = self.get_object()
         result = get_object_or_404(job.results, pk=int(result_id))
-        query = TableQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(request, TableQuerySerializer)
         with result.file.open("rb") as file:
-            table = read_result_table(file, result.path, query.validated_data["max_points"])
+            table = read_result_table(file, result.path, query["max_points"])
         return Response(table)
 
     @extend_schema(
@@ -274,13 +268,12 @@ class JobLogTextView(DrsAPIView):
     def get(self, request: Request, pk: str) -> StreamingHttpResponse:
         """The exact bytes the job wrote, streamed (stdout, stderr, or both interleaved as received)."""
         job = get_object_or_404(selectors.job_list(user=request.user), pk=pk)
-        query = LogTextQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        stream = query.validated_data["stream"]
+        query = query_params(request, LogTextQuerySerializer)
+        stream = query["stream"]
         response = StreamingHttpResponse(
             selectors.log_bytes(job=job, stream=None if stream == "all" else stream),
             content_type="text/plain; charset=utf-8",
         )
-        disposition = "attachment" if query.validated_data["download"] else "inline"
+        disposition = "attachment" if query["download"] else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="{job.pk}-{stream}.log"'
         return response

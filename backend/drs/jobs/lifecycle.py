@@ -35,30 +35,19 @@ def mark_running(
     `job_started` goes out the first time only (a reattaching runner never gets here)."""
     now = timezone.now()
     jobs = Job.objects.filter(pk=job_id, lease_owner=owner, status__in=ACTIVE_STATUSES)
-    first = jobs.filter(started_at=None).update(
-        status=JobStatus.RUNNING,
-        started_at=now,
-        remote_pgid=pgid,
-        remote_pgid_start=pgid_start,
-        remote_pid=pid,
-        remote_pid_start=pid_start,
-        heartbeat_at=now,
-    )
-    if first:
+    running = {
+        "status": JobStatus.RUNNING,
+        "started_at": now,
+        "remote_pgid": pgid,
+        "remote_pgid_start": pgid_start,
+        "remote_pid": pid,
+        "remote_pid_start": pid_start,
+        "heartbeat_at": now,
+    }
+    if jobs.filter(started_at=None).update(**running):
         send_after_commit(job_started, job_id)
         return True
-    return (
-        jobs.update(
-            status=JobStatus.RUNNING,
-            started_at=now,
-            remote_pgid=pgid,
-            remote_pgid_start=pgid_start,
-            remote_pid=pid,
-            remote_pid_start=pid_start,
-            heartbeat_at=now,
-        )
-        == 1
-    )
+    return jobs.update(**running) == 1
 
 
 def set_unreachable(job_id: JobId, owner: str, *, reachable: bool) -> None:

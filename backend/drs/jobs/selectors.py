@@ -104,22 +104,16 @@ def log_rows(
     (realtime.consumers): in seq order, at most COUNT of them: those after AFTER (or,
     BACKWARDS, the last ones before BEFORE), up to UPTO, within about MAX_BYTES of data
     (at least one row). Also whether more may lie beyond them."""
+    window = sql.LogWindow(job_id, stream, after, before, upto, backwards)
     if max_bytes is None:  # one plain query: a websocket sizes its batches itself
-        window = _window(job_id, stream, after, before, upto, backwards=backwards)
+        window_rows = _window(window).values_list(*COLUMNS)[:count]
         found = [
             (seq, chunk_stream, offset, iso_time(time), line, bytes(data))
-            for seq, chunk_stream, offset, time, line, data in window.values_list(*COLUMNS)[:count]
+            for seq, chunk_stream, offset, time, line, data in window_rows
         ]
         return sorted(found) if backwards else found, len(found) == count
-    if sql.postgresql():
-        return sql.page_rows(
-            job_id=job_id, stream=stream, after=after, before=before, upto=upto,
-            backwards=backwards, count=count, max_bytes=max_bytes,
-        )  # fmt: skip
-    return page_rows(
-        job_id=job_id, stream=stream, after=after, before=before, upto=upto,
-        backwards=backwards, count=count, max_bytes=max_bytes,
-    )  # fmt: skip
+    read = sql.page_rows if sql.postgresql() else page_rows
+    return read(window, count=count, max_bytes=max_bytes)
 
 
 def _chunks(job_id: Any, stream: str | None) -> QuerySet[LogChunk]:
@@ -127,40 +121,22 @@ def _chunks(job_id: Any, stream: str | None) -> QuerySet[LogChunk]:
     return chunks.filter(stream=stream) if stream else chunks
 
 
-def _window(
-    job_id: Any,
-    stream: str | None,
-    after: int | None,
-    before: int | None,
-    upto: int | None,
-    *,
-    backwards: bool,
-) -> QuerySet[LogChunk]:
+def _window(window: sql.LogWindow) -> QuerySet[LogChunk]:
     """The chunks a read may return, in its reading order."""
-    chunks = _chunks(job_id, stream)
-    if upto is not None:
-        chunks = chunks.filter(seq__lte=upto)
-    if backwards:
-        window = chunks.filter(seq__lt=before) if before is not None else chunks
-        return window.order_by("-seq")
-    return chunks.filter(seq__gt=after or 0).order_by("seq")
+    chunks = _chunks(window.job_id, window.stream)
+    if window.upto is not None:
+        chunks = chunks.filter(seq__lte=window.upto)
+    if window.backwards:
+        before = window.before
+        return (chunks.filter(seq__lt=before) if before is not None else chunks).order_by("-seq")
+    return chunks.filter(seq__gt=window.after or 0).order_by("seq")
 
 
-def page_rows(
-    *,
-    job_id: Any,
-    stream: str | None,
-    after: int | None,
-    before: int | None,
-    upto: int | None,
-    backwards: bool,
-    count: int,
-    max_bytes: int,
-) -> tuple[list[Row], bool]:
+def page_rows(window: sql.LogWindow, *, count: int, max_bytes: int) -> tuple[list[Row], bool]:
     """`log_rows` bounded by bytes, through the ORM. Two queries: the seqs with their
     sizes (no data read) decide where the byte bound cuts, then the rows."""
-    window = _window(job_id, stream, after, before, upto, backwards=backwards)
-    sizes = list(window.annotate(size=Length("data")).values_list("seq", "size")[:count])
+    chunks = _window(window)
+    sizes = list(chunks.annotate(size=Length("data")).values_list("seq", "size")[:count])
     kept, total = 0, 0
     for _seq, size in sizes:
         if kept and total + size > max_bytes:
@@ -172,7 +148,7 @@ def page_rows(
         return [], cut
     seqs = [seq for seq, _size in sizes[:kept]]
     rows = (
-        _chunks(job_id, stream)
+        _chunks(window.job_id, window.stream)
         .filter(seq__gte=min(seqs), seq__lte=max(seqs))
         .order_by("seq")
         .values_list(*COLUMNS)

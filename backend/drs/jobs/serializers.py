@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from drs.common.fields import StrictCharField, StrictIntegerField, StrictPrimaryKeyRelatedField
-from drs.common.validators import ENV_NAME, result_pattern_error
+from drs.common.validators import env_name_error, result_pattern_error
 from drs.credentials.models import Credential
 from drs.credentials.selectors import credential_list
 from drs.files.models import File
@@ -272,11 +272,8 @@ class JobCreateSerializer(serializers.Serializer[Any]):
         return value
 
     def validate_environment(self, value: dict[str, str]) -> dict[str, str]:
-        bad = [name for name in value if not ENV_NAME.fullmatch(name)]
-        if bad:
-            raise serializers.ValidationError(
-                f"Invalid variable name {bad[0]!r}: use letters, digits and _, not starting with a digit."
-            )
+        if error := env_name_error(value):
+            raise serializers.ValidationError(error)
         if len(value) > 200:
             raise serializers.ValidationError("At most 200 variables.")
         return value

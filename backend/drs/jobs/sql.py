@@ -4,6 +4,7 @@ is the one place that chooses between them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,19 @@ Row = tuple[int, str, int, str, int, bytes]
 
 def postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class LogWindow:
+    """The chunks a log read may return (selectors.log_rows): of JOB_ID (in STREAM when
+    given), after AFTER or, BACKWARDS, before BEFORE, up to UPTO."""
+
+    job_id: Any
+    stream: str | None
+    after: int | None
+    before: int | None
+    upto: int | None
+    backwards: bool
 
 
 # One query: the page (LIMIT count, in the reading direction), a running byte total over
@@ -43,32 +57,22 @@ ORDER BY seq
 """
 
 
-def page_rows(
-    *,
-    job_id: Any,
-    stream: str | None,
-    after: int | None,
-    before: int | None,
-    upto: int | None,
-    backwards: bool,
-    count: int,
-    max_bytes: int,
-) -> tuple[list[Row], bool]:
+def page_rows(window: LogWindow, *, count: int, max_bytes: int) -> tuple[list[Row], bool]:
     """As selectors.page_rows, in one round trip."""
-    where = "AND stream = %(stream)s" if stream else ""
-    if before is not None:
+    where = "AND stream = %(stream)s" if window.stream else ""
+    if window.before is not None:
         where += " AND seq < %(before)s"
-    elif not backwards:
+    elif not window.backwards:
         where += " AND seq > %(after)s"
-    if upto is not None:
+    if window.upto is not None:
         where += " AND seq <= %(upto)s"
-    order = "DESC" if backwards else "ASC"
+    order = "DESC" if window.backwards else "ASC"
     params = {
-        "job": job_id,
-        "stream": stream,
-        "after": after or 0,
-        "before": before,
-        "upto": upto,
+        "job": window.job_id,
+        "stream": window.stream,
+        "after": window.after or 0,
+        "before": window.before,
+        "upto": window.upto,
         "count": count,
         "max_bytes": max_bytes,
     }

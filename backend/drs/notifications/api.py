@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, user_rows
 from drs.notifications import selectors, services
 from drs.notifications.models import Webhook
 from drs.notifications.serializers import (
@@ -26,9 +26,7 @@ class WebhookViewSet(DrsAPIView, viewsets.ModelViewSet[Webhook]):
     serializer_class = WebhookSerializer
 
     def get_queryset(self) -> QuerySet[Webhook]:
-        if getattr(self, "swagger_fake_view", False):
-            return Webhook.objects.none()
-        return selectors.webhook_list(user=self.request.user)
+        return user_rows(self, Webhook, selectors.webhook_list)
 
     @extend_schema(responses={201: WebhookCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -103,21 +103,6 @@ async def _asend_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
         )
 
 
-def publish_log_chunk(
-    job_id: object,
-    *,
-    seq: int,
-    stream: str,
-    offset: int,
-    data: bytes,
-    time: datetime,
-    line: int,
-) -> None:
-    async_to_sync(apublish_log_chunk)(
-        job_id, seq=seq, stream=stream, offset=offset, data=data, time=time, line=line
-    )
-
-
 # drs.jobs' status changes (drs/jobs/events.py): this module is the subscriber that
 # RealtimeConfig.ready registers. Each change goes to its owner's and staff's `/ws/jobs/`
 # and to its log followers.

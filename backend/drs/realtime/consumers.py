@@ -426,9 +426,7 @@ class JobLogConsumer(GroupConsumer):
     async def run_pump(self) -> None:
         try:
             await self.pump()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except Exception:  # not CancelledError, a BaseException
             # The one place that catches broadly: an error in a background task would
             # otherwise vanish and leave the client waiting on a silent socket.
             log.exception("websocket log stream of job %s failed", self.job_id)

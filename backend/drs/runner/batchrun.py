@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 
@@ -25,10 +26,8 @@ from django.utils import timezone
 
 from drs.jobs import lifecycle
 from drs.jobs.choices import JobStatus, LogPolicy
-from drs.jobs.jobdir import job_command
-from drs.jobs.models import Job
 from drs.runner.agent import AgentClient
-from drs.runner.jobrun import DROPPED, READ_BLOCK, JobEnd, JobRun, RunContext
+from drs.runner.jobrun import DROPPED, READ_BLOCK, JobEnd, JobRun
 from drs.runner.logsink import STREAMS, LeaseLost
 from drs.runner.pool import Link
 from drs.runner.remote import embeddable
@@ -137,19 +136,15 @@ class SchedulerMonitor:
 
 
 class BatchJobRun(JobRun):
-    def __init__(
-        self,
-        context: RunContext,
-        job: Job,
-        link: Link,
-        announced: asyncio.Task[None] | None = None,
-    ) -> None:
-        super().__init__(context, job, link, announced)
-        self.scheduler = scheduler_for(job.server.scheduler)
-        self.report: SchedulerState | None = None
-        self.reported = False
-        self.started_seen = False
-        self.missing_since: float | None = None
+    # Immutable defaults, replaced per run as reports arrive.
+    report: SchedulerState | None = None
+    reported = False
+    started_seen = False
+    missing_since: float | None = None
+
+    @functools.cached_property
+    def scheduler(self) -> Scheduler:
+        return scheduler_for(self.job.server.scheduler)
 
     # --- reports (the follower agent, the monitor) ---------------------------------------------
 
@@ -197,17 +192,8 @@ class BatchJobRun(JobRun):
     async def start(self) -> None:
         """Submit from the job directory (idempotent: a retry reports the job submitted)."""
         job, context = self.job, self.context
-        if not job.remote_directory:
-            job.remote_directory = self.default_directory()
-            if not await context.db(
-                lifecycle.set_directory, self.job_id, context.owner, job.remote_directory
-            ):
-                raise LeaseLost(self.job_id)
-        argv = [*job.interpreter.argv, "./program", *[str(a) for a in job.arguments]]
-        try:
-            command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
-        except ValueError as exc:
-            raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
+        await self.ensure_directory()
+        command = self.shell_command()
         inline = embeddable(job.program)
         batch = BatchJob(
             job_id=self.job_id,
@@ -251,24 +237,16 @@ class BatchJobRun(JobRun):
     async def watch(self) -> None:
         """Follow the job's files by polling (a compute node writes them), and have the
         monitor ask the scheduler about it."""
-        while True:
-            await self.remote()
-            try:
-                follower = await self.link.get_follower()
-            except (OSError, asyncssh.Error, ConnectError) as exc:
-                log.info("job %s: follower not available (%s); retrying", self.job_id, exc)
-                await asyncio.sleep(0.5)
-                continue
-            offsets: tuple[int, int] | None = None
-            if self.sink is not None:
-                read = self.sink.read_offsets
-                offsets = (read["stdout"], read["stderr"])
-            if isinstance(follower, AgentClient):
-                follower.watch(self.job_id, self.job.remote_directory, offsets, self, batch=True)
-            else:
-                follower.watch(self.job_id, self.job.remote_directory, offsets, self)
-            SchedulerMonitor.of(self.link, self.scheduler).add(self)
-            return
+        follower = await self.reach_follower()
+        offsets: tuple[int, int] | None = None
+        if self.sink is not None:
+            read = self.sink.read_offsets
+            offsets = (read["stdout"], read["stderr"])
+        if isinstance(follower, AgentClient):
+            follower.watch(self.job_id, self.job.remote_directory, offsets, self, batch=True)
+        else:
+            follower.watch(self.job_id, self.job.remote_directory, offsets, self)
+        SchedulerMonitor.of(self.link, self.scheduler).add(self)
 
     async def scheduler_step(self) -> None:
         job = self.job

@@ -31,7 +31,7 @@ from drs.jobs.choices import JobStatus, LogPolicy, Stream
 from drs.jobs.events import anotify_job_changed
 from drs.jobs.jobdir import command_error, job_command
 from drs.jobs.models import Job
-from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Offsets
+from drs.runner.agent import LAUNCH_IN_PROGRESS, METRICS_STREAM, AgentError, Follower, Offsets
 from drs.runner.diskfull import disk_full, disk_script
 from drs.runner.logsink import STREAMS, LeaseLost, LogSink, Persister
 from drs.runner.metricsink import MetricSink
@@ -321,7 +321,8 @@ class JobRun:
 
     # --- starting --------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def ensure_directory(self) -> str:
+        """The job's remote directory, chosen and recorded on its first start."""
         job, context = self.job, self.context
         if not job.remote_directory:
             job.remote_directory = self.default_directory()
@@ -329,13 +330,22 @@ class JobRun:
                 lifecycle.set_directory, self.job_id, context.owner, job.remote_directory
             ):
                 raise LeaseLost(self.job_id)
-        directory = job.remote_directory
-        never_launched, self.never_launched = self.never_launched, False
+        return job.remote_directory
+
+    def shell_command(self) -> str:
+        """The command line that runs the job's program from its directory."""
+        job = self.job
         argv = [*job.interpreter.argv, "./program", *[str(a) for a in job.arguments]]
         try:
-            command = job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
+            return job_command(argv, {str(k): str(v) for k, v in job.environment.items()})
         except ValueError as exc:
             raise JobEnd(JobStatus.FAILED, f"{exc}; nothing was run.") from None
+
+    async def start(self) -> None:
+        job, context = self.job, self.context
+        directory = await self.ensure_directory()
+        never_launched, self.never_launched = self.never_launched, False
+        command = self.shell_command()
         if reason := command_error(command):  # the API refuses these; a job made otherwise
             raise JobEnd(JobStatus.FAILED, f"{reason} Nothing was run.")
         while True:
@@ -513,28 +523,30 @@ class JobRun:
             or bool(self.stop_reason and self.term_sent_at is None)
         )
 
-    async def watch(self) -> None:
-        """(Re)attach to the host's follower from the persisted-plus-buffered offsets."""
+    async def reach_follower(self) -> Follower:
+        """The host's follower, retried until up."""
         while True:
             await self.remote()  # waits out outages, ends the job past the give-up window
             try:
-                follower = await self.link.get_follower()
+                return await self.link.get_follower()
             except (OSError, asyncssh.Error, ConnectError) as exc:
                 log.info("job %s: follower not available (%s); retrying", self.job_id, exc)
                 await asyncio.sleep(0.5)
-                continue
-            offsets: Offsets | None = None
-            if self.sink is not None:
-                read = self.sink.read_offsets
-                live = self.job.log_policy == LogPolicy.LIVE
-                metrics = self.sink.metrics
-                offsets = (
-                    read[Stream.STDOUT] if live else None,
-                    read[Stream.STDERR] if live else None,
-                    metrics.read_offset if metrics is not None else None,
-                )
-            follower.watch(self.job_id, self.job.remote_directory, offsets, self)
-            return
+
+    async def watch(self) -> None:
+        """(Re)attach to the host's follower from the persisted-plus-buffered offsets."""
+        follower = await self.reach_follower()
+        offsets: Offsets | None = None
+        if self.sink is not None:
+            read = self.sink.read_offsets
+            live = self.job.log_policy == LogPolicy.LIVE
+            metrics = self.sink.metrics
+            offsets = (
+                read[Stream.STDOUT] if live else None,
+                read[Stream.STDERR] if live else None,
+                metrics.read_offset if metrics is not None else None,
+            )
+        follower.watch(self.job_id, self.job.remote_directory, offsets, self)
 
     async def stop_step(self) -> None:
         """TERM the process group once, then KILL it after the grace period."""

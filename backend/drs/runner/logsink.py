@@ -76,6 +76,13 @@ class PendingChunk:
     data: bytes
     line: int = 0
 
+    def fields(self) -> dict[str, Any]:
+        """As LogChunk and broadcast.log_event name them (all but the time)."""
+        return {
+            "seq": self.seq, "stream": self.stream, "offset": self.offset,
+            "data": self.data, "line": self.line,
+        }  # fmt: skip
+
 
 class Pieces:
     """One stream's unpersisted bytes: the pieces as the transport delivered them (~1 MiB
@@ -271,18 +278,7 @@ def insert_chunks(rows: list[tuple[str | UUID, PendingChunk]], now: datetime) ->
         sql.copy_chunks(rows, now)
         return
     LogChunk.objects.bulk_create(
-        [
-            LogChunk(
-                job_id=job_id,
-                seq=c.seq,
-                stream=c.stream,
-                offset=c.offset,
-                data=c.data,
-                time=now,
-                line=c.line,
-            )
-            for job_id, c in rows
-        ],
+        [LogChunk(job_id=job_id, time=now, **c.fields()) for job_id, c in rows],
         batch_size=500,
     )
 
@@ -476,20 +472,7 @@ class Persister:
             batch = await queue.get_batch(PUBLISH_BATCH, FLUSH_BYTES * 4)
             try:
                 await self.publish(
-                    [
-                        (
-                            job_id,
-                            log_event(
-                                seq=c.seq,
-                                stream=c.stream,
-                                offset=c.offset,
-                                data=c.data,
-                                time=when,
-                                line=c.line,
-                            ),
-                        )
-                        for job_id, c, when in batch
-                    ]
+                    [(job_id, log_event(time=when, **c.fields())) for job_id, c, when in batch]
                 )
                 now = timezone.now()
                 for _, _, when in batch:

@@ -213,9 +213,7 @@ class Runner:
     async def _run(self, run: JobRun) -> None:
         try:
             await run.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except Exception:  # not CancelledError, a BaseException
             # The one broad handler: a runner bug ends the job as failed, and its processes
             # are not left running unobserved on the host.
             log.exception("job %s: unexpected runner error", run.job_id)

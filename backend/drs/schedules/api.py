@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
 
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, user_rows
 from drs.schedules import selectors, services
 from drs.schedules.models import Schedule
 from drs.schedules.serializers import ScheduleSerializer
@@ -19,9 +19,7 @@ class ScheduleViewSet(DrsAPIView, viewsets.ModelViewSet[Schedule]):
     serializer_class = ScheduleSerializer
 
     def get_queryset(self) -> QuerySet[Schedule]:
-        if getattr(self, "swagger_fake_view", False):
-            return Schedule.objects.none()
-        return selectors.schedule_list(user=self.request.user)
+        return user_rows(self, Schedule, selectors.schedule_list)
 
     def perform_create(self, serializer: BaseSerializer[Schedule]) -> None:
         serializer.instance = services.schedule_save(

@@ -41,7 +41,19 @@ def refuse_if_used(instance: Server | Interpreter, noun: str) -> None:
         )
 
 
-class InterpreterViewSet(DrsAPIView, viewsets.ModelViewSet[Interpreter]):
+# perform_destroy for the rows jobs keep (PROTECT): a 409 while any job uses one. No
+# docstring: a viewset's bases' docstrings may become its operations' description.
+class DeleteUnlessUsed:
+    noun = ""
+
+    def perform_destroy(self, instance: Server | Interpreter) -> None:
+        with transaction.atomic():
+            refuse_if_used(instance, self.noun)
+            instance.delete()
+
+
+class InterpreterViewSet(DeleteUnlessUsed, DrsAPIView, viewsets.ModelViewSet[Interpreter]):
+    noun = "interpreter"
     queryset = Interpreter.objects.all()
     serializer_class = InterpreterSerializer
     permission_classes = [IsStaffOrReadOnly]
@@ -53,13 +65,9 @@ class InterpreterViewSet(DrsAPIView, viewsets.ModelViewSet[Interpreter]):
         """Delete an interpreter no job uses (409 otherwise); servers stop offering it."""
         return super().destroy(request, *args, **kwargs)
 
-    def perform_destroy(self, instance: Interpreter) -> None:
-        with transaction.atomic():
-            refuse_if_used(instance, "interpreter")
-            instance.delete()
 
-
-class ServerViewSet(DrsAPIView, viewsets.ModelViewSet[Server]):
+class ServerViewSet(DeleteUnlessUsed, DrsAPIView, viewsets.ModelViewSet[Server]):
+    noun = "server"
     serializer_class = ServerSerializer
     permission_classes = [IsStaffOrReadOnly]
     filterset_fields = ["kind", "enabled"]
@@ -73,11 +81,6 @@ class ServerViewSet(DrsAPIView, viewsets.ModelViewSet[Server]):
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Delete a server no job uses (409 otherwise), with its credentials."""
         return super().destroy(request, *args, **kwargs)
-
-    def perform_destroy(self, instance: Server) -> None:
-        with transaction.atomic():
-            refuse_if_used(instance, "server")
-            instance.delete()
 
     @extend_schema(request=None, responses=HostKeySerializer, operation_id="servers_scan_host_key")
     @action(detail=True, methods=["post"], url_path="scan-host-key")

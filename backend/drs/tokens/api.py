@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from drs.common.restapi import DrsAPIView
+from drs.common.restapi import DrsAPIView, user_rows
 from drs.tokens import selectors, services
 from drs.tokens.models import ApiToken
 from drs.tokens.serializers import TokenCreatedSerializer, TokenCreateSerializer, TokenSerializer
@@ -30,9 +30,7 @@ class TokenViewSet(
     serializer_class = TokenSerializer
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        if getattr(self, "swagger_fake_view", False):
-            return ApiToken.objects.none()
-        return selectors.token_list(user=self.request.user)
+        return user_rows(self, ApiToken, selectors.token_list)
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return TokenCreateSerializer if self.action == "create" else TokenSerializer

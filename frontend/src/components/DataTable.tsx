@@ -9,17 +9,20 @@ export function DataTable({
   actions = false,
   card = true,
   className,
+  label,
   children,
 }: {
   columns: string[];
   actions?: boolean;
   card?: boolean;
   className?: string;
+  /** The table's accessible name. */
+  label?: string;
   children: ReactNode;
 }) {
   return (
     <div className={card ? "table-wrap card" : "table-wrap"}>
-      <table className={className ? `table ${className}` : "table"}>
+      <table className={className ? `table ${className}` : "table"} aria-label={label}>
         <thead>
           <tr>
             {columns.map((c) => (

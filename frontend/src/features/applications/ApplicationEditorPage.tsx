@@ -1,10 +1,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useNavigate, useParams } from "react-router";
 import { $api } from "../../api/client";
 import { mapApiErrors } from "../../api/errors";
 import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { RouteErrorBoundary } from "../../components/RouteErrorBoundary";
+import { useFillOnce } from "../../lib/useFillOnce";
 import { serverQueries } from "../servers/queries";
 import {
   type Application,
@@ -35,13 +36,7 @@ export function ApplicationEditorPage() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
-  const filled = useRef(false);
-  useEffect(() => {
-    if (existing.data && !filled.current) {
-      filled.current = true;
-      setDraft(fromApplication(existing.data));
-    }
-  }, [existing.data]);
+  useFillOnce(existing.data, (application) => setDraft(fromApplication(application)));
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));

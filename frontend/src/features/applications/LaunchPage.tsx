@@ -1,10 +1,11 @@
 import type { ErrorSchema } from "@rjsf/utils";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { $api } from "../../api/client";
 import { ApiError, mapApiErrors } from "../../api/errors";
 import { FormErrors, FormFooter } from "../../components/FormFooter";
+import { useFillOnce } from "../../lib/useFillOnce";
 import { credentialQueries } from "../credentials/queries";
 import { jobInvalidation, jobQueries } from "../jobs/queries";
 import { serverQueries } from "../servers/queries";
@@ -42,16 +43,12 @@ export function LaunchPage() {
   const [general, setGeneral] = useState<string[]>([]);
 
   // "Edit and rerun": the earlier job's values, server and credential, once.
-  const filled = useRef(false);
-  useEffect(() => {
-    if (source.data && !filled.current) {
-      filled.current = true;
-      setInitial({ key: source.data.id, values: (source.data.parameters as Values | null) ?? {} });
-      setServer(String(source.data.server));
-      if (source.data.credential != null) setCredential(String(source.data.credential));
-      setTitle(source.data.title);
-    }
-  }, [source.data]);
+  useFillOnce(source.data, (job) => {
+    setInitial({ key: job.id, values: (job.parameters as Values | null) ?? {} });
+    setServer(String(job.server));
+    if (job.credential != null) setCredential(String(job.credential));
+    setTitle(job.title);
+  });
 
   const schema = (app.data?.parameters ?? { type: "object" }) as ParameterSchema;
   const allowed = app.data?.servers ?? [];

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
+import { DownloadLink } from "../../components/DownloadLink";
 import { formatBytes, formatRelative } from "../../lib/format";
 import { fileInvalidation, fileQueries } from "./queries";
 
@@ -46,14 +47,7 @@ export function FilesPage() {
                 {f.sha256.slice(0, 12)}…
               </td>
               <td className="row-actions">
-                <a
-                  className="btn small"
-                  href={f.download_url}
-                  download
-                  aria-label={`Download ${f.name}`}
-                >
-                  Download
-                </a>
+                <DownloadLink href={f.download_url} name={f.name} />
                 <button
                   type="button"
                   className="btn small danger"

@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { $api } from "../../api/client";
 import { Field } from "../../components/Field";
 import { FormErrors, FormFooter } from "../../components/FormFooter";
 import { applyApiErrors } from "../../lib/forms";
+import { useFillOnce } from "../../lib/useFillOnce";
 import { NotifyEmailOption } from "../notifications/NotifyEmailOption";
 import { InputsPicker } from "./InputsPicker";
 import { type DraftInput, draftsFromJob } from "./inputs/draftInput";
@@ -39,14 +40,14 @@ export function NewJobPage() {
   // The form renders once its choices have loaded, so its selects can hold their values;
   // for "Edit and rerun" it is then filled from the earlier job, once.
   const ready = target.loaded && (!fromId || Boolean(source.data));
-  const filled = useRef(false);
-  useEffect(() => {
-    if (ready && source.data && !filled.current) {
-      filled.current = true;
-      reset(fromJob(source.data));
-      setInputs(draftsFromJob(source.data));
-    }
-  }, [ready, source.data, reset]);
+  useFillOnce(
+    source.data,
+    (job) => {
+      reset(fromJob(job));
+      setInputs(draftsFromJob(job));
+    },
+    ready,
+  );
 
   const create = $api.useMutation("post", "/api/jobs/", {
     onSuccess: (job) => {

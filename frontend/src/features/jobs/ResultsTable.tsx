@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Result } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
+import { DownloadLink } from "../../components/DownloadLink";
 import { Name } from "../../components/Name";
 import { formatBytes } from "../../lib/format";
 import { previewKind } from "./previewKind";
@@ -40,14 +41,7 @@ export function ResultsTable({ jobId }: { jobId: string }) {
                   Preview
                 </button>
               )}
-              <a
-                className="btn small"
-                href={r.download_url}
-                download
-                aria-label={`Download ${r.path}`}
-              >
-                Download
-              </a>
+              <DownloadLink href={r.download_url} name={r.path} />
             </td>
           </tr>,
           open === r.id && kind ? (

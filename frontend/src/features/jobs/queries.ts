@@ -12,6 +12,16 @@ export interface JobFilters {
   cursor: string | null;
 }
 
+/** Every job, newest first: what each filter means when it is not set. */
+export const NO_JOB_FILTERS: JobFilters = {
+  status: [],
+  server: null,
+  createdAfter: null,
+  createdBefore: null,
+  search: "",
+  cursor: null,
+};
+
 export const JOBS_PAGE_SIZE = 25;
 
 export const jobQueries = {
@@ -36,16 +46,7 @@ export const jobQueries = {
 
 /** Key prefixes: every list page, every job page, every results list. */
 const prefix = {
-  lists: jobQueries
-    .list({
-      status: [],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search: "",
-      cursor: null,
-    })
-    .queryKey.slice(0, 2),
+  lists: jobQueries.list(NO_JOB_FILTERS).queryKey.slice(0, 2),
   details: jobQueries.detail("").queryKey.slice(0, 2),
   results: jobQueries.results("").queryKey.slice(0, 2),
 };

@@ -3,7 +3,7 @@ import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../../test/fakeWebSocket";
-import { jobQueries } from "./queries";
+import { jobQueries, NO_JOB_FILTERS } from "./queries";
 import { useJobEvents } from "./useJobEvents";
 
 const JOB = "00000000-0000-4000-8000-000000000001";
@@ -41,14 +41,7 @@ describe("useJobEvents", () => {
   );
 
   it("re-reads every job query after a reconnect (events may have been missed)", async () => {
-    const filters = {
-      status: [],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search: "",
-      cursor: null,
-    };
+    const filters = NO_JOB_FILTERS;
     // A job page and a list page are on screen (observed queries).
     const unsubscribe = [
       new QueryObserver(client, jobQueries.detail(JOB)).subscribe(() => {}),
@@ -90,14 +83,7 @@ describe("useJobEvents", () => {
   });
 
   it("applies a job event to the job page and the lists", async () => {
-    const filters = {
-      status: [],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search: "",
-      cursor: null,
-    };
+    const filters = NO_JOB_FILTERS;
     await client.fetchQuery(jobQueries.detail(JOB));
     await client.fetchQuery(jobQueries.list(filters));
     renderHook(

@@ -2,11 +2,15 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
+import { DataTable } from "../../components/DataTable";
 import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
+import { EnabledSwitch } from "../../components/EnabledSwitch";
 import { formatTime } from "../../lib/format";
 import { notificationInvalidation, notificationQueries } from "./queries";
 
 type Webhook = Schemas["Webhook"];
+
+const LOG_COLUMNS = ["Time", "Event", "Attempt", "Answer", "Duration", "Delivery"];
 
 /** One webhook: its events, enable switch, test event, delivery log and delete. */
 export function WebhookCard({ webhook }: { webhook: Webhook }) {
@@ -41,14 +45,10 @@ export function WebhookCard({ webhook }: { webhook: Webhook }) {
       <div className="page-head">
         <h2 className="mono small">{webhook.url}</h2>
         <div className="actions">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={webhook.enabled}
-              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
-            />{" "}
-            Enabled
-          </label>
+          <EnabledSwitch
+            checked={webhook.enabled}
+            onChange={(enabled) => update.mutate({ ...path, body: { enabled } })}
+          />
           <button type="button" className="btn small" onClick={() => test.mutate(path)}>
             Send test event
           </button>
@@ -77,41 +77,29 @@ export function WebhookCard({ webhook }: { webhook: Webhook }) {
         </p>
       )}
       {showLog && (
-        <div className="table-wrap">
+        <>
           {log.isError && <p className="error-banner">{errorMessage(log.error)}</p>}
           {log.data?.results.length === 0 ? (
             <p className="muted small">No attempts yet.</p>
           ) : (
-            <table className="table" aria-label="Delivery log">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">Answer</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">Delivery</th>
+            <DataTable columns={LOG_COLUMNS} card={false} label="Delivery log">
+              {log.data?.results.map((a) => (
+                <tr key={a.id}>
+                  <td data-label="Time">{formatTime(a.time)}</td>
+                  <td data-label="Event">{a.event}</td>
+                  <td data-label="Attempt">{a.attempt}</td>
+                  <td data-label="Answer" title={a.response_excerpt}>
+                    {a.status_code ?? ""} {a.error || (a.status_code ? "OK" : "")}
+                  </td>
+                  <td data-label="Duration">{a.duration_ms} ms</td>
+                  <td data-label="Delivery" className="mono small">
+                    {a.delivery.slice(0, 8)} ({a.state})
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {log.data?.results.map((a) => (
-                  <tr key={a.id}>
-                    <td data-label="Time">{formatTime(a.time)}</td>
-                    <td data-label="Event">{a.event}</td>
-                    <td data-label="Attempt">{a.attempt}</td>
-                    <td data-label="Answer" title={a.response_excerpt}>
-                      {a.status_code ?? ""} {a.error || (a.status_code ? "OK" : "")}
-                    </td>
-                    <td data-label="Duration">{a.duration_ms} ms</td>
-                    <td data-label="Delivery" className="mono small">
-                      {a.delivery.slice(0, 8)} ({a.state})
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
-        </div>
+        </>
       )}
     </article>
   );

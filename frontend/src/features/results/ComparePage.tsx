@@ -26,27 +26,25 @@ export function ComparePage() {
     set({
       jobs: (on ? [...ids.filter((j) => j !== id), id] : ids.filter((j) => j !== id)).join(","),
     });
+  // One source at a time: typing in one clears the other.
+  const source = (key: "file" | "metric", label: string, placeholder: string) => (
+    <input
+      id={`compare-${key}`}
+      aria-label={label}
+      value={key === "file" ? file : metric}
+      placeholder={placeholder}
+      onChange={(e) => set({ file: "", metric: "", [key]: e.target.value })}
+    />
+  );
 
   return (
     <section className="page compare">
       <h1>Compare jobs</h1>
       <div className="compare-source card">
-        <label>
-          Result file{" "}
-          <input
-            aria-label="result file"
-            value={file}
-            placeholder="out/reflectivity.dat"
-            onChange={(e) => set({ file: e.target.value, metric: "" })}
-          />
+        <label htmlFor="compare-file">
+          Result file {source("file", "result file", "out/reflectivity.dat")}
         </label>{" "}
-        or metric{" "}
-        <input
-          aria-label="metric"
-          value={metric}
-          placeholder="chi2"
-          onChange={(e) => set({ metric: e.target.value, file: "" })}
-        />
+        or metric {source("metric", "metric", "chi2")}
       </div>
       {ids.length === 0 ? (
         <p className="muted">Pick jobs below.</p>

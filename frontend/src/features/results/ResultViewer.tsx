@@ -6,6 +6,11 @@ import { type LoadedTable, loadTable } from "./loadTable";
 import { TablePlot } from "./TablePlot";
 import { VirtualTable } from "./VirtualTable";
 
+const VIEWS = [
+  ["plot", "Plot"],
+  ["table", "Table"],
+] as const;
+
 /** A result file as data: a numeric table as a plot (and a table), JSON as a tree. */
 export function ResultViewer({
   jobId,
@@ -23,7 +28,7 @@ export function ResultViewer({
 function TableViewer({ jobId, result }: { jobId: string; result: Result }) {
   const [loaded, setLoaded] = useState<LoadedTable | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [view, setView] = useState<"plot" | "table">("plot");
+  const [view, setView] = useState<(typeof VIEWS)[number][0]>("plot");
   useEffect(() => {
     const abort = new AbortController();
     setLoaded(null);
@@ -43,22 +48,17 @@ function TableViewer({ jobId, result }: { jobId: string; result: Result }) {
   return (
     <div className="result-viewer" data-testid="result-viewer">
       <div className="tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={view === "plot"}
-          onClick={() => setView("plot")}
-        >
-          Plot
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={view === "table"}
-          onClick={() => setView("table")}
-        >
-          Table
-        </button>
+        {VIEWS.map(([key, label]) => (
+          <button
+            key={key}
+            type="button"
+            role="tab"
+            aria-selected={view === key}
+            onClick={() => setView(key)}
+          >
+            {label}
+          </button>
+        ))}
         <Link
           className="btn small"
           to={`/compare?jobs=${jobId}&file=${encodeURIComponent(result.path)}`}

@@ -30,6 +30,19 @@ export function useAxes(
   return [value, (next) => setChoice({ base: initial, value: { ...value, ...next } })];
 }
 
+const LOG_AXES = [
+  ["logX", "log x"],
+  ["logY", "log y"],
+] as const;
+
+function columnOptions(columns: string[]) {
+  return columns.map((c, i) => (
+    <option key={`${c}-${i}`} value={i}>
+      {c}
+    </option>
+  ));
+}
+
 /** Pick the x column, several y columns, an error column, log axes. */
 export function AxesPicker({
   columns,
@@ -50,11 +63,7 @@ export function AxesPicker({
           onChange={(e) => onChange({ x: Number(e.target.value) })}
         >
           <option value={-1}>row number</option>
-          {columns.map((c, i) => (
-            <option key={`${c}-${i}`} value={i}>
-              {c}
-            </option>
-          ))}
+          {columnOptions(columns)}
         </select>
       </label>
       <fieldset>
@@ -85,31 +94,20 @@ export function AxesPicker({
           }
         >
           <option value={-1}>none</option>
-          {columns.map((c, i) => (
-            <option key={`${c}-${i}`} value={i}>
-              {c}
-            </option>
-          ))}
+          {columnOptions(columns)}
         </select>
       </label>
-      <label>
-        <input
-          type="checkbox"
-          aria-label="log x"
-          checked={choice.logX}
-          onChange={(e) => onChange({ logX: e.target.checked })}
-        />{" "}
-        log x
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          aria-label="log y"
-          checked={choice.logY}
-          onChange={(e) => onChange({ logY: e.target.checked })}
-        />{" "}
-        log y
-      </label>
+      {LOG_AXES.map(([key, label]) => (
+        <label key={key}>
+          <input
+            type="checkbox"
+            aria-label={label}
+            checked={choice[key]}
+            onChange={(e) => onChange({ [key]: e.target.checked })}
+          />{" "}
+          {label}
+        </label>
+      ))}
     </div>
   );
 }

@@ -1,46 +1,32 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { $api, type Schemas } from "../../api/client";
 import { errorMessage } from "../../api/errors";
-import { AddPageHead } from "../../components/AddPageHead";
+import { AddListPage } from "../../components/AddListPage";
 import { DeleteWithConfirm } from "../../components/DeleteWithConfirm";
+import { EnabledSwitch } from "../../components/EnabledSwitch";
 import { browserTimezone, localTime, scheduleInvalidation, scheduleQueries } from "./queries";
 import { ScheduleForm } from "./ScheduleForm";
 
 export function SchedulesPage() {
   const schedules = useQuery({ ...scheduleQueries.list(), refetchInterval: 15_000 });
-  const [adding, setAdding] = useState(false);
   return (
-    <section className="page">
-      <AddPageHead
-        title="Schedules"
-        addLabel="Add schedule"
-        adding={adding}
-        onAdd={() => setAdding(true)}
-      />
-      <p className="muted">
-        Each tick submits the job as you, with your credential. Times below are in your timezone (
-        {browserTimezone()}).
-      </p>
-      {adding && (
-        <div className="card">
-          <h2>Add schedule</h2>
-          <ScheduleForm onDone={() => setAdding(false)} />
-        </div>
-      )}
-      {schedules.isError && (
-        <p className="error-banner" role="alert">
-          {errorMessage(schedules.error)}
+    <AddListPage
+      title="Schedules"
+      addLabel="Add schedule"
+      intro={
+        <p className="muted">
+          Each tick submits the job as you, with your credential. Times below are in your timezone (
+          {browserTimezone()}).
         </p>
-      )}
-      {schedules.data?.results.length === 0 && !adding && (
-        <p className="muted">No schedules yet.</p>
-      )}
-      {schedules.data?.results.map((s) => (
-        <ScheduleCard key={s.id} schedule={s} />
-      ))}
-    </section>
+      }
+      form={(onDone) => <ScheduleForm onDone={onDone} />}
+      query={schedules}
+      empty="No schedules yet."
+    >
+      {(s) => <ScheduleCard key={s.id} schedule={s} />}
+    </AddListPage>
   );
 }
 
@@ -57,14 +43,10 @@ function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
       <div className="page-head">
         <h2>{schedule.name}</h2>
         <div className="actions">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={schedule.enabled}
-              onChange={(e) => update.mutate({ ...path, body: { enabled: e.target.checked } })}
-            />{" "}
-            Enabled
-          </label>
+          <EnabledSwitch
+            checked={schedule.enabled}
+            onChange={(enabled) => update.mutate({ ...path, body: { enabled } })}
+          />
           <DeleteWithConfirm onDelete={() => remove.mutate(path)} />
         </div>
       </div>
@@ -78,43 +60,61 @@ function ScheduleCard({ schedule }: { schedule: Schemas["Schedule"] }) {
         </p>
       )}
       <div className="grid-2">
-        <div>
-          <h3 className="small">Next runs</h3>
-          {schedule.next_runs.length === 0 ? (
-            <p className="muted small">None while disabled.</p>
-          ) : (
-            <ol className="small" aria-label="Next runs">
-              {schedule.next_runs.map((t) => (
-                <li key={t}>
-                  <time dateTime={t}>{localTime(t)}</time>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-        <div>
-          <h3 className="small">Last runs</h3>
-          {schedule.last_runs.length === 0 ? (
-            <p className="muted small">Not run yet.</p>
-          ) : (
-            <ul className="small" aria-label="Last runs">
-              {schedule.last_runs.map((r) => (
-                <li key={r.scheduled_for}>
-                  <time dateTime={r.scheduled_for}>{localTime(r.scheduled_for)}</time>:{" "}
-                  {r.job ? (
-                    <Link to={`/jobs/${r.job}`}>
-                      {r.outcome} ({r.job_status})
-                    </Link>
-                  ) : (
-                    r.outcome
-                  )}
-                  {r.error && <span className="field-error"> {r.error}</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <RunList
+          title="Next runs"
+          empty="None while disabled."
+          ordered
+          items={schedule.next_runs.map((t) => (
+            <li key={t}>
+              <time dateTime={t}>{localTime(t)}</time>
+            </li>
+          ))}
+        />
+        <RunList
+          title="Last runs"
+          empty="Not run yet."
+          items={schedule.last_runs.map((r) => (
+            <li key={r.scheduled_for}>
+              <time dateTime={r.scheduled_for}>{localTime(r.scheduled_for)}</time>:{" "}
+              {r.job ? (
+                <Link to={`/jobs/${r.job}`}>
+                  {r.outcome} ({r.job_status})
+                </Link>
+              ) : (
+                r.outcome
+              )}
+              {r.error && <span className="field-error"> {r.error}</span>}
+            </li>
+          ))}
+        />
       </div>
     </article>
+  );
+}
+
+/** A schedule's runs under TITLE (the list's name too), or EMPTY when there are none. */
+function RunList({
+  title,
+  empty,
+  ordered = false,
+  items,
+}: {
+  title: string;
+  empty: string;
+  ordered?: boolean;
+  items: ReactNode[];
+}) {
+  const List = ordered ? "ol" : "ul";
+  return (
+    <div>
+      <h3 className="small">{title}</h3>
+      {items.length === 0 ? (
+        <p className="muted small">{empty}</p>
+      ) : (
+        <List className="small" aria-label={title}>
+          {items}
+        </List>
+      )}
+    </div>
   );
 }

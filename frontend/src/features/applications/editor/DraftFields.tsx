@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { Interpreter, Server } from "../../../api/client";
 import { CodeEditor } from "../../../components/CodeEditor";
 import { Field } from "../../../components/Field";
@@ -24,16 +25,15 @@ export function IdentityFields({ draft, set, errors }: DraftProps) {
           )}
         </Field>
       </div>
-      <Field label="Description" error={errors.description} hint="Markdown.">
-        {(p) => (
-          <textarea
-            {...p}
-            rows={3}
-            value={draft.description}
-            onChange={(e) => set("description", e.target.value)}
-          />
-        )}
-      </Field>
+      <DraftText
+        {...{ draft, set, errors }}
+        name="description"
+        label="Description"
+        rows={3}
+        mono={false}
+      >
+        Markdown.
+      </DraftText>
     </>
   );
 }
@@ -86,32 +86,12 @@ export function ProgramFields({
         )}
       </Field>
       <div className="grid-2">
-        <Field
-          label="Arguments"
-          error={errors.arguments}
-          hint="One per line; {name} is a parameter's value, {{ and }} are braces."
-        >
-          {(p) => (
-            <textarea
-              {...p}
-              className="mono"
-              rows={4}
-              value={draft.arguments}
-              onChange={(e) => set("arguments", e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Environment" error={errors.environment} hint="NAME=value, one per line.">
-          {(p) => (
-            <textarea
-              {...p}
-              className="mono"
-              rows={4}
-              value={draft.environment}
-              onChange={(e) => set("environment", e.target.value)}
-            />
-          )}
-        </Field>
+        <DraftText {...{ draft, set, errors }} name="arguments" label="Arguments" rows={4}>
+          {"One per line; {name} is a parameter's value, {{ and }} are braces."}
+        </DraftText>
+        <DraftText {...{ draft, set, errors }} name="environment" label="Environment" rows={4}>
+          NAME=value, one per line.
+        </DraftText>
       </div>
     </>
   );
@@ -125,21 +105,16 @@ export function ParametersField({
   schemaError,
 }: DraftProps & { schemaError: string | null }) {
   return (
-    <Field
+    <DraftText
+      {...{ draft, set, errors }}
+      name="parameters"
       label="Parameters (JSON Schema)"
       error={errors.parameters ?? schemaError ?? undefined}
-      hint='string, integer, number, boolean; enum, minimum, maximum, pattern, default; "format": "file" for an input file.'
+      rows={12}
     >
-      {(p) => (
-        <textarea
-          {...p}
-          className="mono"
-          rows={12}
-          value={draft.parameters}
-          onChange={(e) => set("parameters", e.target.value)}
-        />
-      )}
-    </Field>
+      string, integer, number, boolean; enum, minimum, maximum, pattern, default; "format": "file"
+      for an input file.
+    </DraftText>
   );
 }
 
@@ -153,17 +128,14 @@ export function AvailabilityFields({
   return (
     <>
       <div className="grid-2">
-        <Field label="Result patterns" error={errors.result_patterns} hint="Globs, one per line.">
-          {(p) => (
-            <textarea
-              {...p}
-              className="mono"
-              rows={2}
-              value={draft.result_patterns}
-              onChange={(e) => set("result_patterns", e.target.value)}
-            />
-          )}
-        </Field>
+        <DraftText
+          {...{ draft, set, errors }}
+          name="result_patterns"
+          label="Result patterns"
+          rows={2}
+        >
+          Globs, one per line.
+        </DraftText>
         <fieldset className="field">
           <legend>Servers (none checked: any)</legend>
           {servers.map((s) => (
@@ -195,5 +167,42 @@ export function AvailabilityFields({
         Enabled (users see and launch it)
       </label>
     </>
+  );
+}
+
+type TextKey = { [K in keyof Draft]: Draft[K] extends string ? K : never }[keyof Draft];
+
+/** A textarea for one of the draft's text fields (monospace unless `mono` is false). */
+function DraftText({
+  draft,
+  set,
+  errors,
+  name,
+  label,
+  error = errors[name],
+  children: hint,
+  rows,
+  mono = true,
+}: DraftProps & {
+  name: TextKey;
+  label: string;
+  error?: string | undefined;
+  /** The hint under the field. */
+  children?: ReactNode;
+  rows: number;
+  mono?: boolean;
+}) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => (
+        <textarea
+          {...p}
+          className={mono ? "mono" : undefined}
+          rows={rows}
+          value={draft[name]}
+          onChange={(e) => set(name, e.target.value)}
+        />
+      )}
+    </Field>
   );
 }

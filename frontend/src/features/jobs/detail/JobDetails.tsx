@@ -1,5 +1,6 @@
 import type { Job } from "../../../api/client";
 import { urls } from "../../../api/client";
+import { Fact } from "../../../components/Fact";
 import { formatDuration, formatRelative, formatTime } from "../../../lib/format";
 
 /**
@@ -12,65 +13,37 @@ export function JobDetails({ job, now }: { job: Job; now: number }) {
     <details className="program card job-details">
       <summary>Program and inputs</summary>
       <dl className="facts compact">
-        <div>
-          <dt>Server</dt>
-          <dd>{job.server_name}</dd>
-        </div>
-        <div>
-          <dt>Interpreter</dt>
-          <dd>{job.interpreter_name}</dd>
-        </div>
-        <div>
-          <dt>Created</dt>
-          <dd>
-            <time dateTime={job.created_at} title={formatRelative(job.created_at, now)}>
-              {formatTime(job.created_at)}
-            </time>
-          </dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{formatTime(job.started_at)}</dd>
-        </div>
-        <div>
-          <dt>Finished</dt>
-          <dd>{formatTime(job.finished_at)}</dd>
-        </div>
+        <Fact term="Server">{job.server_name}</Fact>
+        <Fact term="Interpreter">{job.interpreter_name}</Fact>
+        <Fact term="Created">
+          <time dateTime={job.created_at} title={formatRelative(job.created_at, now)}>
+            {formatTime(job.created_at)}
+          </time>
+        </Fact>
+        <Fact term="Started">{formatTime(job.started_at)}</Fact>
+        <Fact term="Finished">{formatTime(job.finished_at)}</Fact>
         {job.timeout_seconds != null && (
-          <div>
-            <dt>Timeout</dt>
-            <dd>{formatDuration(job.timeout_seconds)}</dd>
-          </div>
+          <Fact term="Timeout">{formatDuration(job.timeout_seconds)}</Fact>
         )}
-        <div>
-          <dt>Owner</dt>
-          <dd>{job.owner}</dd>
-        </div>
-        <div>
-          <dt>Log policy</dt>
-          <dd>{job.log_policy}</dd>
-        </div>
+        <Fact term="Owner">{job.owner}</Fact>
+        <Fact term="Log policy">{job.log_policy}</Fact>
         {job.remote_directory && (
-          <div className="wide">
-            <dt>Remote directory</dt>
-            <dd className="mono small">{job.remote_directory}</dd>
-          </div>
+          <Fact term="Remote directory" wide className="mono small">
+            {job.remote_directory}
+          </Fact>
         )}
       </dl>
       <pre className="code">{job.program}</pre>
       <dl className="facts compact">
-        <div>
-          <dt>Arguments</dt>
-          <dd className="mono">{JSON.stringify(job.arguments ?? [])}</dd>
-        </div>
-        <div>
-          <dt>Environment</dt>
-          <dd className="mono">{JSON.stringify(job.environment ?? {})}</dd>
-        </div>
-        <div>
-          <dt>Result patterns</dt>
-          <dd className="mono">{JSON.stringify(job.result_patterns ?? [])}</dd>
-        </div>
+        <Fact term="Arguments" className="mono">
+          {JSON.stringify(job.arguments ?? [])}
+        </Fact>
+        <Fact term="Environment" className="mono">
+          {JSON.stringify(job.environment ?? {})}
+        </Fact>
+        <Fact term="Result patterns" className="mono">
+          {JSON.stringify(job.result_patterns ?? [])}
+        </Fact>
       </dl>
       <p className="muted small">
         Full log: <a href={urls.logText(job.id)}>view as text</a> ·{" "}

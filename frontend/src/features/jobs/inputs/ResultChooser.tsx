@@ -1,21 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { jobQueries } from "../queries";
+import { jobQueries, NO_JOB_FILTERS } from "../queries";
 import { type DraftInput, nextKey } from "./draftInput";
 
 /** Results of an earlier succeeded job, picked as inputs (named by their file name). */
 export function ResultChooser({ onPick }: { onPick: (items: DraftInput[]) => void }) {
   const [jobId, setJobId] = useState("");
-  const jobs = useQuery(
-    jobQueries.list({
-      status: ["succeeded"],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search: "",
-      cursor: null,
-    }),
-  );
+  const jobs = useQuery(jobQueries.list({ ...NO_JOB_FILTERS, status: ["succeeded"] }));
   const results = useQuery({ ...jobQueries.results(jobId), enabled: Boolean(jobId) });
   const [chosen, setChosen] = useState<Set<number>>(new Set());
   return (

@@ -4,6 +4,11 @@ import { ALL_STATUSES, statusLabel } from "../../../components/StatusBadge";
 import { serverQueries } from "../../servers/queries";
 import type { JobFiltersState } from "./useJobFilters";
 
+const DATE_BOUNDS = [
+  ["from", "Created from"],
+  ["until", "until"],
+] as const;
+
 /** Search, server, dates and statuses; on a phone they fold behind a button (CSS). */
 export function JobFiltersForm({ state }: { state: JobFiltersState }) {
   const { filters, filtered, searchText, setSearchText, setValue, shownStatuses } = state;
@@ -45,22 +50,16 @@ export function JobFiltersForm({ state }: { state: JobFiltersState }) {
             ))}
           </select>
         </label>
-        <label className="field inline">
-          <span>Created from</span>
-          <input
-            type="date"
-            value={filters.from}
-            onChange={(e) => setValue("from", e.target.value)}
-          />
-        </label>
-        <label className="field inline">
-          <span>until</span>
-          <input
-            type="date"
-            value={filters.until}
-            onChange={(e) => setValue("until", e.target.value)}
-          />
-        </label>
+        {DATE_BOUNDS.map(([key, label]) => (
+          <label key={key} className="field inline">
+            <span>{label}</span>
+            <input
+              type="date"
+              value={filters[key]}
+              onChange={(e) => setValue(key, e.target.value)}
+            />
+          </label>
+        ))}
         <fieldset className="status-filter">
           <legend>Status</legend>
           {ALL_STATUSES.map((s) => (

@@ -31,6 +31,11 @@ export interface LogDisplay {
   fullscreen: boolean;
 }
 
+const DISPLAY_SWITCHES = [
+  ["timestamps", "Timestamps"],
+  ["wrap", "Wrap"],
+] as const;
+
 /** State, counts, stream filter, display options, search and download, above the log. */
 export function LogToolbar({
   controller,
@@ -69,22 +74,16 @@ export function LogToolbar({
           <option value="stderr">stderr</option>
         </select>
       </label>
-      <label className="log-option">
-        <input
-          type="checkbox"
-          checked={display.timestamps}
-          onChange={(e) => onDisplay({ timestamps: e.target.checked })}
-        />
-        Timestamps
-      </label>
-      <label className="log-option">
-        <input
-          type="checkbox"
-          checked={display.wrap}
-          onChange={(e) => onDisplay({ wrap: e.target.checked })}
-        />
-        Wrap
-      </label>
+      {DISPLAY_SWITCHES.map(([key, label]) => (
+        <label key={key} className="log-option">
+          <input
+            type="checkbox"
+            checked={display[key]}
+            onChange={(e) => onDisplay({ [key]: e.target.checked })}
+          />
+          {label}
+        </label>
+      ))}
       <button
         type="button"
         className="btn small"

@@ -52,6 +52,16 @@ function fakeLogApi(total: number, { complete = true } = {}) {
   return { calls };
 }
 
+/** A live controller whose websockets are FakeWebSockets. */
+const liveController = (options: { retryDelay?: number } = {}) =>
+  new LogController({
+    jobId: "j",
+    live: true,
+    onChange: () => {},
+    WebSocketImpl: FakeWebSocket as unknown as typeof WebSocket,
+    ...options,
+  });
+
 const numbers = (w: LogWindow) => w.lines.map((l) => l.n + 1);
 
 describe("LogController paging", () => {
@@ -112,12 +122,7 @@ describe("LogController paging", () => {
 
   it("follows live from the tail's last seq, and resumes after a drop with no repeat", async () => {
     fakeLogApi(100, { complete: false });
-    const c = new LogController({
-      jobId: "j",
-      live: true,
-      onChange: () => {},
-      WebSocketImpl: FakeWebSocket as unknown as typeof WebSocket,
-    });
+    const c = liveController();
     await c.openTail();
     const ws = FakeWebSocket.last();
     expect(ws.url).toContain("/ws/jobs/j/logs/?after=100");
@@ -149,12 +154,7 @@ describe("LogController paging", () => {
 
   it("says so when a gap cannot be filled", async () => {
     fakeLogApi(10, { complete: false });
-    const c = new LogController({
-      jobId: "j",
-      live: true,
-      onChange: () => {},
-      WebSocketImpl: FakeWebSocket as unknown as typeof WebSocket,
-    });
+    const c = liveController();
     await c.openTail();
     const skip = { type: "log", seq: 15, stream: "stdout", line: 14, data: "x\n", time: "" };
     for (let i = 0; i < 3; i++) {
@@ -176,13 +176,7 @@ describe("LogController without websockets", () => {
   it("polls the REST endpoint after refused handshakes, then ends", async () => {
     let total = 50;
     fakeLogApi(50, { complete: false });
-    const c = new LogController({
-      jobId: "j",
-      live: true,
-      onChange: () => {},
-      WebSocketImpl: FakeWebSocket as unknown as typeof WebSocket,
-      retryDelay: 5,
-    });
+    const c = liveController({ retryDelay: 5 });
     await c.openTail();
     // Three handshakes refused (closed before opening): the viewer polls instead.
     for (let i = 1; i <= 3; i++) {

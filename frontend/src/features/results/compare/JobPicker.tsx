@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import type { JobSummary } from "../../../api/client";
-import { jobQueries } from "../../jobs/queries";
+import { jobQueries, NO_JOB_FILTERS } from "../../jobs/queries";
 
 /** The jobs to compare: a searchable list of the user's jobs, each with a checkbox. */
 export function JobPicker({
@@ -13,16 +13,7 @@ export function JobPicker({
   onToggle: (id: string, on: boolean) => void;
 }) {
   const [search, setSearch] = useState("");
-  const list = useQuery(
-    jobQueries.list({
-      status: [],
-      server: null,
-      createdAfter: null,
-      createdBefore: null,
-      search,
-      cursor: null,
-    }),
-  );
+  const list = useQuery(jobQueries.list({ ...NO_JOB_FILTERS, search }));
   const rows: JobSummary[] = list.data?.results ?? [];
   return (
     <fieldset className="job-picker card">
