@@ -78,9 +78,13 @@ async def close_db_thread() -> None:
 
 async def pump(sender: Sender, until: Any, timeout: float = 40) -> None:
     """Tick the sender as `manage.py notifier` does until `until()` holds."""
+    from asgiref.sync import sync_to_async
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not await asyncio.to_thread(until):
+    # In the sender's database thread, whose connection close_db_thread returns: a pool
+    # thread of asyncio's would keep a pooled PostgreSQL connection after its loop ends.
+    while not await sync_to_async(until, thread_sensitive=True)():
         assert loop.time() < deadline, "the sender did not get there"
         await sender.tick()
         await asyncio.sleep(0.1)
