@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run install runtime venv frontend frontend-build migrate test test-deps sshd-deps test-sqlite test-postgres \
+.PHONY: run install runtime venv frontend frontend-build migrate test test-deps sshd-deps test-suites test-sqlite test-postgres \
         test-frontend test-e2e lint schema client check-client dev bench services docker-test \
         audit chaos fuzz docs
 
@@ -53,7 +53,12 @@ dev: venv install migrate
 	$(MANAGE) serve --port $(PORT) & cd frontend && npm run dev
 
 # --- tests -------------------------------------------------------------------------------
-test: test-deps lint test-sqlite test-postgres test-frontend test-e2e
+test: test-deps lint test-suites test-frontend test-e2e
+
+# The two database modes at once: the suites mostly wait on sshd, Slurm and the network,
+# and every run keeps its own data dir, test database, Redis prefix, sshd and Slurm.
+test-suites: test-deps
+	$(MAKE) -j2 --output-sync=target test-sqlite test-postgres
 
 test-deps: venv frontend
 	@command -v /usr/sbin/sshd >/dev/null && command -v chromium >/dev/null && command -v tcsh >/dev/null \

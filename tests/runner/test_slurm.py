@@ -3,6 +3,7 @@ sshd: the job's own files are the truth, Slurm is asked what they cannot say."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,6 +16,10 @@ from tests import factories
 from tests.fixtures.slurm import Slurm
 from tests.fixtures.sshd import Sshd, key_credential, ssh_server, user_processes
 from tests.runner.conftest import assert_log_consistent, log_bytes, run, wait_for
+
+# The sleeps' own argument marks this run's processes: another test run on this machine
+# runs the same programs as the same user.
+RUN = f"{os.getpid() % 100_000:05d}"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,7 +118,7 @@ def test_sbatch_refusal_fails_at_once_naming_the_cause(
 def test_pending_with_reason_then_cancel_pending_and_running(
     idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
 ) -> None:
-    blocker = slurm_job("echo busy; exec sleep 300\n", resources={"cpus_per_task": 2})
+    blocker = slurm_job(f"echo busy; exec sleep 300.{RUN}\n", resources={"cpus_per_task": 2})
     run_in_thread(blocker)
     wait_for(lambda: status(blocker) == "running", "the blocker to run")
     waiting = slurm_job("echo ran > ran.txt\n", resources={"cpus_per_task": 2})
@@ -131,12 +136,14 @@ def test_pending_with_reason_then_cancel_pending_and_running(
     assert idle.queue().get(waiting.scheduler_job_id) == "CANCELLED"
     assert waiting.started_at is None
 
-    assert user_processes("drstest", "sleep 300")
+    assert user_processes("drstest", f"sleep 300.{RUN}")
     job_cancel(job=blocker)
     wait_for(lambda: status(blocker) == "cancelled", "the running job to be cancelled")
     assert blocker.error == "Cancelled by request."
     assert log_bytes(blocker, "stdout") == b"busy\n"
-    wait_for(lambda: not user_processes("drstest", "sleep 300"), "no process of the job left", 30)
+    wait_for(
+        lambda: not user_processes("drstest", f"sleep 300.{RUN}"), "no process of the job left", 30
+    )
     wait_for(
         lambda: idle.queue().get(blocker.scheduler_job_id) not in ("RUNNING", "COMPLETING"),
         "Slurm to end the job",
@@ -147,7 +154,7 @@ def test_pending_with_reason_then_cancel_pending_and_running(
 def test_scancel_outside_drs_is_cancelled_with_an_error(
     idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
 ) -> None:
-    job = slurm_job("echo up; exec sleep 301\n")
+    job = slurm_job(f"echo up; exec sleep 301.{RUN}\n")
     thread = run_in_thread(job)
     wait_for(lambda: status(job) == "running", "the job to run")
     wait_for(lambda: log_bytes(job, "stdout") == b"up\n", "its first line")
@@ -156,7 +163,9 @@ def test_scancel_outside_drs_is_cancelled_with_an_error(
     assert status(job) == "cancelled"
     assert "outside DRS" in job.error
     assert log_bytes(job, "stdout") == b"up\n"
-    wait_for(lambda: not user_processes("drstest", "sleep 301"), "no process of the job left", 30)
+    wait_for(
+        lambda: not user_processes("drstest", f"sleep 301.{RUN}"), "no process of the job left", 30
+    )
 
 
 @pytest.mark.slow
@@ -164,13 +173,15 @@ def test_walltime_is_timed_out(
     idle: Slurm, slurm_job: Callable[..., Job], run_in_thread: Callable[[Job], threading.Thread]
 ) -> None:
     """Slurm's shortest walltime is a minute and it checks limits about every 30 s."""
-    job = slurm_job("echo tick; exec sleep 302\n", timeout_seconds=30)
+    job = slurm_job(f"echo tick; exec sleep 302.{RUN}\n", timeout_seconds=30)
     thread = run_in_thread(job)
     thread.join(240)
     assert status(job) == "timed_out", job.error
     assert "walltime" in job.error
     assert log_bytes(job, "stdout") == b"tick\n"
-    wait_for(lambda: not user_processes("drstest", "sleep 302"), "no process of the job left", 30)
+    wait_for(
+        lambda: not user_processes("drstest", f"sleep 302.{RUN}"), "no process of the job left", 30
+    )
 
 
 SLOW_LINES = (
