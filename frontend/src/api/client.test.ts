@@ -33,6 +33,31 @@ describe("api client", () => {
     ]);
   });
 
+  it("fetches the CSRF cookie before a write when the page has none yet", async () => {
+    // biome-ignore lint/suspicious/noDocumentCookie: jsdom: no cookie yet
+    document.cookie = "csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT";
+    const seen: Array<[string, string, string | null]> = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: Request | string) => {
+        if (typeof input === "string") {
+          // The cookie Django sets on `GET /api/auth/me/`, even when it answers 401.
+          // biome-ignore lint/suspicious/noDocumentCookie: jsdom: set the cookie Django would set
+          document.cookie = "csrftoken=fresh";
+          seen.push(["GET", input, null]);
+          return new Response("{}", { status: 401 });
+        }
+        seen.push([input.method, new URL(input.url).pathname, input.headers.get("X-CSRFToken")]);
+        return new Response("{}", { headers: { "Content-Type": "application/json" } });
+      }),
+    );
+    await api.POST("/api/auth/login/", { body: { username: "a", password: "b" } });
+    expect(seen).toEqual([
+      ["GET", "/api/auth/me/", null],
+      ["POST", "/api/auth/login/", "fresh"],
+    ]);
+  });
+
   it("sends every 401 to the central handler, but not the sign-in calls", async () => {
     const handler = vi.fn();
     onUnauthorized(handler);

@@ -35,9 +35,14 @@ export function onUnauthorized(handler: (() => void) | null): void {
 const PUBLIC_PATHS = ["/api/auth/login/", "/api/auth/me/"];
 
 export const sessionMiddleware: Middleware = {
-  onRequest({ request }) {
-    // Django's session auth wants the CSRF cookie echoed back on unsafe methods.
+  async onRequest({ request }) {
+    // Django's session auth wants the CSRF cookie echoed back on unsafe methods. A write
+    // sent before the first `GET /api/auth/me/` has answered (a fast sign-in on a fresh
+    // page) would go without it: fetch the cookie first.
     if (UNSAFE.has(request.method)) {
+      if (readCookie("csrftoken") === null) {
+        await fetch("/api/auth/me/", { credentials: "same-origin" }).catch(() => undefined);
+      }
       const token = readCookie("csrftoken");
       if (token) request.headers.set("X-CSRFToken", token);
     }
