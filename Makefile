@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 MANAGE := $(PY) backend/manage.py
+PYTEST := $(PY) -m pytest -q --durations=20
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/drs
 REDIS_SERVER_URL ?= redis://127.0.0.1:6379/0
@@ -68,12 +69,12 @@ test-deps: venv frontend
 	bash tests/ensure_services.sh
 
 test-sqlite: venv
-	$(PY) -m pytest -q --durations=20 tests
+	$(PYTEST) tests
 
 # Server mode: everything that touches the database, Redis or the runner. The CLI and
 # bench-smoke suites drive the same server code over HTTP and run once, in test-sqlite.
 test-postgres: venv
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PY) -m pytest -q --durations=20 tests \
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_SERVER_URL) $(PYTEST) tests \
 	  --ignore=tests/cli --ignore=tests/bench
 
 test-frontend: frontend
