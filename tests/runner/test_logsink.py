@@ -162,9 +162,11 @@ def test_a_flush_of_one_job_is_guarded_too(owner: Any) -> None:
     assert job.heartbeat_at is not None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_integrity_error_is_djangos(owner: Any) -> None:
     """A row the database refuses raises Django's IntegrityError (what the persister
-    isolates), and the transaction leaves nothing behind."""
+    isolates), and the flush leaves nothing behind: not even the job's offsets, which
+    move in the same statement (autocommit, as the persister runs)."""
     (job,) = make_jobs(owner, 1)
     LogChunk.objects.create(
         job=job, seq=1, stream="stdout", offset=0, data=b"", time=timezone.now()

@@ -332,7 +332,7 @@ class BatchJobRun(JobRun):
                     path, self.sink.read_offsets[stream], READ_BLOCK
                 ):
                     self.sink.feed(stream, data)
-                    self.context.persister.fed(self.job_id, len(data))
+                    self.context.persister.fed(self.job_id)
                 remote.forget(path)
             await self.context.persister.final_flush(self.sink)
         elif job.log_policy == LogPolicy.TOTAL:

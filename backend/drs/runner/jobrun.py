@@ -153,7 +153,7 @@ class JobRun:
             return
         if data:
             sink.feed(name, data)
-            self.context.persister.fed(self.job_id, len(data))
+            self.context.persister.fed(self.job_id)
 
     def on_metrics(self, offset: int, data: bytes) -> None:
         metrics = self.sink.metrics if self.sink is not None else None
@@ -170,7 +170,7 @@ class JobRun:
             return
         if data:
             metrics.feed(data)
-            self.context.persister.fed(self.job_id, len(data))
+            self.context.persister.fed(self.job_id)
 
     def on_exit(self, code: int) -> None:
         self.exit_code = code

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from drs.runner.metricsink import MetricBatch, MetricPublisher, MetricSink, pers
 
 log = logging.getLogger(__name__)
 
-QUIET_SECONDS = 0.002  # output that pauses this long is flushed at once
-MAX_DELAY_SECONDS = 0.1  # ...and a steady stream at least this often
 FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
 DB_RETRY_SECONDS = 1.0
 PUBLISHERS = 8  # channel-layer sends in flight per runner process
@@ -217,15 +214,17 @@ class JobAdvance:
         )
 
 
-def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[str]:
-    """Move each job's offsets on, guarded by the lease and last_seq; the ids that moved.
-    PostgreSQL does it in one statement for the whole batch (one UPDATE per job would
-    dominate a runner's time at a few hundred jobs), for one job too (building the ORM's
-    UPDATE is costly when one job streams at full speed). The values go as one array per
-    column, so the statement's text is the same for any number of jobs and psycopg parses
-    it once (placeholders per job would make its query splitting grow with the batch)."""
+def store_chunks(
+    owner: str,
+    advances: list[JobAdvance],
+    rows: list[tuple[str | UUID, PendingChunk]],
+    now: datetime,
+) -> set[str]:
+    """Move each job's offsets on, guarded by its lease and last_seq, and insert the
+    chunks of the jobs that moved; the ids that moved. PostgreSQL does both in one
+    statement for the whole batch (sql.persist_chunks)."""
     if sql.postgresql():
-        return sql.advance_jobs(owner, advances, now)
+        return sql.persist_chunks(owner, advances, rows, now)
     moved: set[str] = set()
     for a in advances:
         updates: dict[str, object] = {
@@ -239,6 +238,14 @@ def advance_jobs(owner: str, advances: list[JobAdvance], now: datetime) -> set[s
             updates["stderr_offset"] = a.stderr_end
         if Job.objects.filter(pk=a.job_id, lease_owner=owner, last_seq=a.after).update(**updates):
             moved.add(a.job_id)
+    LogChunk.objects.bulk_create(
+        [
+            LogChunk(job_id=job_id, time=now, **c.fields())
+            for job_id, c in rows
+            if str(job_id) in moved
+        ],
+        batch_size=500,
+    )
     return moved
 
 
@@ -251,36 +258,25 @@ def persist_batch(
     do their metric points. A job whose guard fails (lease taken over, or last_seq or
     its metrics offset moved) writes nothing: returned."""
     now = timezone.now()
-    with transaction.atomic():
-        logged = [(job_id, chunks) for job_id, chunks in items if chunks]
-        moved = advance_jobs(
-            owner, [JobAdvance.of(job_id, chunks) for job_id, chunks in logged], now
-        ) if logged else set()  # fmt: skip
-        rows = [(job_id, c) for job_id, chunks in logged if str(job_id) in moved for c in chunks]
-        insert_chunks(rows, now)
-        lost = {str(job_id) for job_id, _ in logged} - moved
-        if points:
-            lost |= persist_points(owner, [p for p in points if str(p[0]) not in lost], now)
-    # Counted here, once committed: a runner stopped while its loop awaited this flush
-    # (a worker restart) never learns of it, and the count fell short of the log.
-    metrics.LOG_BYTES.inc(sum(len(c.data) for _, c in rows))
-    metrics.LOG_CHUNKS.inc(len(rows))
-    return lost, now
-
-
-def insert_chunks(rows: list[tuple[str | UUID, PendingChunk]], now: datetime) -> None:
-    """Insert LogChunk rows. On PostgreSQL a binary COPY: the bytes go to the server as
-    they are, where an INSERT had psycopg quote each 64 KiB `bytea` into the SQL text
-    (half the runner's CPU at full speed) and the server parse it back."""
-    if not rows:
-        return
-    if sql.postgresql():
-        sql.copy_chunks(rows, now)
-        return
-    LogChunk.objects.bulk_create(
-        [LogChunk(job_id=job_id, time=now, **c.fields()) for job_id, c in rows],
-        batch_size=500,
-    )
+    logged = [(job_id, chunks) for job_id, chunks in items if chunks]
+    advances = [JobAdvance.of(job_id, chunks) for job_id, chunks in logged]
+    rows = [(job_id, c) for job_id, chunks in logged for c in chunks]
+    # On PostgreSQL the chunks alone are one statement, a transaction of its own.
+    alone = sql.postgresql() and not points
+    with contextlib.nullcontext() if alone else transaction.atomic():
+        moved = store_chunks(owner, advances, rows, now) if advances else set()
+        unmoved = {a.job_id for a in advances} - moved
+        lost = (
+            persist_points(owner, [p for p in points if str(p[0]) not in unmoved], now)
+            if points
+            else set()
+        )
+    # Counted once committed: a runner stopped while its loop awaited this flush (a worker
+    # restart) never learns of it, and the count fell short of the log.
+    stored = [c for job_id, c in rows if str(job_id) in moved]
+    metrics.LOG_BYTES.inc(sum(len(c.data) for c in stored))
+    metrics.LOG_CHUNKS.inc(len(stored))
+    return lost | unmoved, now
 
 
 Published = tuple[str | UUID, PendingChunk, datetime]
@@ -336,7 +332,6 @@ class Persister:
         self.publish = publish
         self.sinks: dict[str, LogSink] = {}
         self.dirty: set[str] = set()
-        self.pending = 0
         self.wake = asyncio.Event()
         self.lock = asyncio.Lock()
         self.on_lost: Callable[[str], None] = lambda job_id: None
@@ -358,10 +353,9 @@ class Persister:
         self.sinks.pop(job_id, None)
         self.dirty.discard(job_id)
 
-    def fed(self, job_id: str, nbytes: int) -> None:
+    def fed(self, job_id: str) -> None:
         """A transport fed bytes to this job's sink."""
         self.dirty.add(job_id)
-        self.pending += nbytes
         self.wake.set()
 
     async def run(self) -> None:
@@ -374,18 +368,16 @@ class Persister:
                 self.progress.notify_all()
 
     async def _run(self) -> None:
+        """Group commit: a flush starts as soon as bytes arrive and the previous flush is
+        done, and takes everything that arrived meanwhile. Output costs no waiting when the
+        database keeps up, and the batches grow by themselves when it does not (a fixed
+        wait for a pause in the output added its length to every line's latency)."""
         while True:
             await self.wake.wait()
-            first = time.monotonic()
-            # Wait for a pause in the output, but never past MAX_DELAY or a full chunk.
-            while self.pending < FLUSH_BYTES and time.monotonic() - first < MAX_DELAY_SECONDS:
-                self.wake.clear()
-                try:
-                    await asyncio.wait_for(self.wake.wait(), QUIET_SECONDS)
-                except TimeoutError:
-                    break
+            # Transports whose reads are ready now feed this flush rather than the next.
+            await asyncio.sleep(0)
             self.wake.clear()
-            dirty, self.dirty, self.pending = self.dirty, set(), 0
+            dirty, self.dirty = self.dirty, set()
             sinks = [s for job_id in dirty if (s := self.sinks.get(job_id)) is not None]
             self.begun += 1
             number = self.begun
@@ -535,7 +527,7 @@ class Persister:
         """Wait for a flush of `run` that includes the job (one begun from now on)."""
         async with self.progress:
             wanted = self.begun + 1
-            self.fed(job_id, 0)
+            self.fed(job_id)
             await self.progress.wait_for(lambda: self.completed >= wanted or not self.running)
 
 
