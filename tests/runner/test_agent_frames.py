@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from drs.jobs.jobdir import job_command
 from drs.runner import agent_main
+from drs.runner.remote import WRAPPER
 
 
 def read_frames(fd: int) -> list[tuple[dict[str, object], bytes]]:
@@ -81,3 +83,83 @@ def test_a_stream_without_an_offset_is_not_followed(tmp_path: Path) -> None:
     frames = read_frames(read_end)
     os.close(read_end)
     assert [(h["s"], p) for h, p in frames] == [(2, b'{"x": 1}\n')]
+
+
+def test_the_agent_follows_more_jobs_than_select_can_watch(tmp_path: Path) -> None:
+    """Two descriptors per followed job take ~600 jobs past descriptor 1,023, which
+    select() refuses: the agent must go on following every job (it died at the next wait)."""
+    import queue
+    import subprocess
+    import sys
+
+    jobs = 600
+    proc = subprocess.Popen(
+        [sys.executable, agent_main.__file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    frames: queue.Queue[tuple[dict[str, object], bytes]] = queue.Queue()
+
+    def read_exactly(n: int) -> bytes:
+        assert proc.stdout is not None
+        data = proc.stdout.read(n)
+        if len(data) < n:
+            raise EOFError
+        return data
+
+    def reader() -> None:
+        try:
+            while True:
+                head_len, payload_len = struct.unpack(">II", read_exactly(8))
+                header = json.loads(read_exactly(head_len))
+                frames.put((header, read_exactly(payload_len) if payload_len else b""))
+        except EOFError:
+            frames.put(({"t": "eof"}, b""))
+
+    threading.Thread(target=reader, daemon=True).start()
+
+    def next_frame() -> dict[str, object]:
+        header, payload = frames.get(timeout=30)
+        header["payload"] = payload.decode()
+        return header
+
+    try:
+        assert next_frame()["t"] == "hello"
+        for i in range(jobs):
+            job_dir = tmp_path / str(i)
+            job_dir.mkdir()
+            (job_dir / "stdout").write_bytes(b"job %d\n" % i)
+            (job_dir / "stderr").write_bytes(b"")
+            command = {"op": "watch", "id": str(i), "dir": str(job_dir), "offsets": [0, 0, None]}
+            proc.stdin.write(json.dumps(command).encode() + b"\n")
+        proc.stdin.flush()
+        seen: set[str] = set()
+        while len(seen) < jobs:
+            frame = next_frame()
+            assert frame["t"] in ("data", "hb"), frame
+            if frame["t"] == "data":
+                assert frame["payload"] == f"job {frame['id']}\n"
+                seen.add(str(frame["id"]))
+        # A launch now holds a pipe numbered past 1,023 while its wrapper starts.
+        launch = {
+            "op": "launch", "id": "new", "dir": str(tmp_path / "new"), "wrapper": WRAPPER,
+            "command": job_command(["python3", "./program"], {}), "program": "print('hi')\n",
+        }  # fmt: skip
+        proc.stdin.write(json.dumps(launch).encode() + b"\n")
+        proc.stdin.flush()
+        frame = next_frame()
+        while frame["t"] == "hb":
+            frame = next_frame()
+        assert (frame["t"], frame["id"], frame["code"]) == ("launched", "new", 0), frame
+        last = tmp_path / str(jobs - 1) / "stdout"
+        with last.open("ab") as fh:
+            fh.write(b"still followed\n")
+        frame = next_frame()
+        while frame["t"] == "hb":
+            frame = next_frame()
+        assert (frame["t"], frame["id"], frame["payload"]) == (
+            "data", str(jobs - 1), "still followed\n"
+        )  # fmt: skip
+        assert proc.poll() is None
+    finally:
+        proc.kill()
+        proc.wait()

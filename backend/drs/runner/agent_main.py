@@ -41,6 +41,7 @@ import ctypes
 import ctypes.util
 import errno
 import json
+import math
 import os
 import select
 import shutil
@@ -61,8 +62,7 @@ STREAMS = ("stdout", "stderr", "metrics.jsonl")
 # 75 a launch of the job is still starting elsewhere (the runner asks the script, which
 # waits for it), 95 the wrapper did not report, 96 a tool is missing, 97 no directory.
 IN_PROGRESS = 75
-# Wrappers starting at once; more wait their turn (each holds a pipe, and select() takes
-# descriptors below 1,024 only).
+# Wrappers starting at once; more wait their turn (each holds a pipe while it starts).
 MAX_LAUNCHING = 32
 HAVE_SETSID = []  # looked up on the first launch
 
@@ -403,9 +403,33 @@ SENDFILE = False
 SENDFILE_MIN = 64 * 1024
 
 
+def wait_readable(fds, timeout):
+    """The descriptors of `fds` ready to read (or at EOF) within `timeout` seconds. poll(),
+    not select(): the agent holds two descriptors per followed job, and select() refuses
+    any numbered 1,024 or more, which ~500 jobs reach."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return {fd for fd, _ in poller.poll(math.ceil(timeout * 1000))}
+
+
+def raise_open_files_limit():
+    """Two descriptors per followed job: take the hard limit, where the soft one (often
+    1,024) would stop the agent at ~500 jobs."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
 def main():
     global SENDFILE
     SENDFILE = sendfile_works()
+    raise_open_files_limit()
     try:
         inotify = Inotify()
         mode = "inotify"
@@ -429,7 +453,7 @@ def main():
             timeout = min(timeout, BATCH_POLL_SECONDS)
         readable = [stdin] + ([inotify.fd] if inotify is not None else []) + list(launches)
         try:
-            ready, _, _ = select.select(readable, [], [], timeout)
+            ready = wait_readable(readable, timeout)
         except InterruptedError:
             continue
         dirty = set()
