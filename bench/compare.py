@@ -52,6 +52,8 @@ def figures(results: dict[str, Any]) -> Iterator[Figure]:
         label = f"P1 {r['jobs']} jobs x 10 lines/s"
         yield from _dist(f"{label}: websocket", r.get("ws_ms"), ("p50", "p95", "p99"))
         yield from _dist(f"{label}: persisted", r.get("persisted_ms"), ("p50", "p99"))
+        yield from _dist(f"{label}: raw asyncssh", r.get("raw_asyncssh_ms"), ("p50", "p99"), INFO)
+        yield f"{label}: websocket / raw p99", r.get("ratio_p99"), LOWER
         yield f"{label}: DRS CPU (cores)", r.get("drs_cpu_cores"), LOWER
 
     for kind, unit, label in (("bytes", "mb_per_s", "MB/s"), ("lines", "lines_per_s", "lines/s")):

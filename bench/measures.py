@@ -38,12 +38,36 @@ P1_ONE_JOB_P50_MS = 5
 P1_HUNDRED_JOBS_P99_MS = 50
 
 
-def p1_latency(env: BenchEnv, *, levels: list[int], duration: float) -> dict[str, Any]:
+def _p1_baseline(env: BenchEnv, run: dict[str, Any], duration: float) -> None:
+    """The same tickers over plain asyncssh exec channels, right after DRS's level: the
+    SSH transport's own latency, which DRS's websocket figure is a ratio of."""
+    log(f"P1: raw asyncssh reading {run['jobs']} tickers' stdout")
+    latencies = asyncio.run(
+        raw.ticker_latency(env, programs.TICKER, env.go_file(), run["jobs"], 10, duration)
+    )
+    run["raw_asyncssh_ms"] = dist(latencies)
+    run["raw_lines"] = len(latencies)
+    for q in ("p50", "p99"):
+        drs, base = run["ws_ms"][q], run["raw_asyncssh_ms"][q]
+        run[f"ratio_{q}"] = round(drs / base, 2) if drs is not None and base else None
+    log(
+        f"P1: raw asyncssh p50/p99 {run['raw_asyncssh_ms']['p50']}/"
+        f"{run['raw_asyncssh_ms']['p99']} ms (DRS websocket {run['ratio_p50']}x / "
+        f"{run['ratio_p99']}x)"
+    )
+
+
+def p1_latency(
+    env: BenchEnv, *, levels: list[int], duration: float, baseline: bool = True
+) -> dict[str, Any]:
+    """BASELINE: each level also run over plain asyncssh (`_p1_baseline`)."""
     env.start_app()
     runs = []
     for n in levels:
         try:
             runs.append(ticker_run(env, jobs=n, rate=10, duration=duration))
+            if baseline:
+                _p1_baseline(env, runs[-1], duration)
         except Exception as exc:  # report the levels that ran, and why the next did not
             return {"runs": runs, "error": f"{n} jobs: {type(exc).__name__}: {exc}"}
     one = next((r for r in runs if r["jobs"] == 1), None)

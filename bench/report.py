@@ -50,10 +50,15 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
                     f"P1 latency, {r['jobs']} jobs x 10 lines/s (p50/p95/p99)",
                     f"websocket {_ms(r['ws_ms'])}"
                     + (f" ({r['ws_errors']} ws errors)" if r["ws_errors"] else ""),
-                    f"persisted {_ms(r['persisted_ms'])}; published "
+                    (
+                        f"raw asyncssh {_ms(r['raw_asyncssh_ms'])}; "
+                        if r.get("raw_asyncssh_ms")
+                        else ""
+                    )
+                    + f"persisted {_ms(r['persisted_ms'])}; published "
                     f"{_ms(r.get('published_ms'))}; DRS CPU {r['drs_cpu_cores']} cores; "
                     f"machine {r.get('machine_busy_fraction', 0):.0%} busy",
-                    "",
+                    f"p50 {r['ratio_p50']}x, p99 {r['ratio_p99']}x" if "ratio_p50" in r else "",
                     r.get("goal", ""),
                     _met(r.get("goal_met")) if r.get("goal") else "",
                 ]

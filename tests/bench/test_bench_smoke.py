@@ -57,6 +57,9 @@ def test_bench_smoke(tmp_path: Path) -> None:
         assert run["lines_persisted"] == run["lines_expected"] > 0
         assert run["ws_ms"]["p99"] is not None, run["ws_error_sample"]
         assert run["persisted_ms"]["p99"] is not None
+        # the baseline: the same tickers over plain asyncssh channels
+        assert run["raw_lines"] == run["lines_expected"], run
+        assert run["ratio_p99"] is not None and run["ratio_p99"] > 0
     for kind in ("bytes", "lines"):
         p2 = measures["P2"][kind]
         assert p2["drs"]["every_byte_persisted"], p2["drs"]
