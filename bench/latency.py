@@ -73,6 +73,9 @@ class LayerTap:
             await self.layer.flush()
 
 
+STALLED = 120
+
+
 def ticker_run(
     env: BenchEnv, *, jobs: int, rate: float, duration: float, shell: bool = False
 ) -> dict[str, Any]:
@@ -162,11 +165,20 @@ async def _ticker_run(
                 log(f"channel-layer tap unavailable: {exc}")
                 tap = None
 
-    # Barrier: every job running and every websocket connected, then printing begins.
+    # Barrier: every job running and every websocket connected, then printing begins;
+    # or STALLED seconds without one more of either (DRS stopped starting jobs: the level
+    # is reported as it stands instead of waiting out READY_TIMEOUT).
     deadline = time.monotonic() + ready_timeout
+    progress, progress_at = (-1, -1), time.monotonic()
     while time.monotonic() < deadline:
         counts = await asyncio.to_thread(status_counts, env, ids)
-        if counts.get("running", 0) == jobs and all(f.connected or f.error for f in follows):
+        connected = sum(f.connected or bool(f.error) for f in follows)
+        if counts.get("running", 0) == jobs and connected == jobs:
+            break
+        if (counts.get("running", 0), connected) != progress:
+            progress, progress_at = (counts.get("running", 0), connected), time.monotonic()
+        elif time.monotonic() - progress_at > STALLED:
+            log(f"{jobs} jobs: no progress for {STALLED} s ({counts}, {connected} connected)")
             break
         await asyncio.sleep(0.2)
     ramp_seconds = time.time() - submit_started

@@ -717,7 +717,10 @@ def p4_concurrency(
     goals = _p4_goals(curve, levels)
     probe = None
     top = max(levels)
-    if (not curve or curve[-1]["jobs"] < top) and top >= 100 and "guard" not in stopped:
+    # Only where the curve stopped before its largest level: had that level been tried,
+    # the probe would load the host the same way to say less.
+    tried_top = stopped.startswith(f"{top} jobs") or bool(curve and curve[-1]["jobs"] == top)
+    if not tried_top and top >= 100 and "guard" not in stopped:
         try:
             probe = _capacity_probe(env, top, shell=top > shell_above)
         except Exception as exc:  # the probe is extra information; the curve stands
