@@ -226,7 +226,9 @@ async def _ticker_run(
             sample = json.loads(line) if line.strip() else {}
             if sample and start_at + 1 < sample["time"] < start_at + duration:
                 samples.append(sample)
-    details = await asyncio.to_thread(wait_jobs, env, ids, 60 + jobs * 0.2)
+    # Jobs that were not running when printing began may never run: wait for the others.
+    ran = at_start.get("running", 0) == jobs
+    details = await asyncio.to_thread(wait_jobs, env, ids, 60 + (jobs * 0.2 if ran else 0))
     # Every follower's `end` message, for a while at most (all at once: one by one, a
     # thousand stuck sockets would take hours).
     if tasks:

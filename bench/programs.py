@@ -119,6 +119,7 @@ while [ $i -lt "$count" ]; do
   i=$((i + 1))
 done
 read -r -t 3 -u 3
+exit 0
 """
 
 # argv: seconds. IDLE in bash: its T0 line, then a `sleep` in its place.
