@@ -166,17 +166,21 @@ async def _ticker_run(
                 tap = None
 
     # Barrier: every job running and every websocket connected, then printing begins;
-    # or STALLED seconds without one more of either (DRS stopped starting jobs: the level
-    # is reported as it stands instead of waiting out READY_TIMEOUT).
+    # or STALLED seconds without one more job running (or, once all run, one more socket
+    # connected): DRS stopped starting jobs, and the level is reported as it stands
+    # instead of waiting out READY_TIMEOUT. (Sockets alone are no progress: they connect
+    # whether or not their jobs run.)
     deadline = time.monotonic() + ready_timeout
-    progress, progress_at = (-1, -1), time.monotonic()
+    progress, progress_at = -1, time.monotonic()
     while time.monotonic() < deadline:
         counts = await asyncio.to_thread(status_counts, env, ids)
+        running = counts.get("running", 0)
         connected = sum(f.connected or bool(f.error) for f in follows)
-        if counts.get("running", 0) == jobs and connected == jobs:
+        if running == jobs and connected == jobs:
             break
-        if (counts.get("running", 0), connected) != progress:
-            progress, progress_at = (counts.get("running", 0), connected), time.monotonic()
+        now_progress = running if running < jobs else jobs + connected
+        if now_progress != progress:
+            progress, progress_at = now_progress, time.monotonic()
         elif time.monotonic() - progress_at > STALLED:
             log(f"{jobs} jobs: no progress for {STALLED} s ({counts}, {connected} connected)")
             break
