@@ -1,6 +1,6 @@
 """`make bench`: DRS against raw SSH, side by side, on this machine.
 
-    .venv/bin/python bench/run.py            # full run (< 15 min)
+    .venv/bin/python bench/run.py            # full run (~15 min, plus 10+ for P4 at 5,000 jobs)
     .venv/bin/python bench/run.py --quick    # about a minute or two
     .venv/bin/python bench/run.py --only P4 --p4-levels 5000   # bash tickers above 1,000
     .venv/bin/python bench/run.py --only P1,P6 --p1-levels 1,10 --p6-jobs 20000
