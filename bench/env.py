@@ -39,12 +39,13 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-# 1,000 live jobs are ~2,000 processes of the test user (the detached wrapper and the
-# program) plus sshd sessions, and ~1,000 websockets on each side: the sshd (which
-# inherits our limits) and DRS must not meet a per-user process or descriptor limit
-# before they meet their own. Raised here, for the bench's children only.
-WANT_NPROC = 8_000
-WANT_NOFILE = 16_384
+# 5,000 live jobs (P4's largest level) are ~10,000 processes of the test user (the
+# detached wrapper and the program) plus sshd sessions, and ~5,000 websockets on each
+# side: the sshd (which inherits our limits) and DRS must not meet a per-user process or
+# descriptor limit before they meet their own. Raised here, for the bench's children
+# only. (The kernel's pid_max, 32,768 by default, bounds the processes of all users.)
+WANT_NPROC = 16_000
+WANT_NOFILE = 32_768
 
 
 def raise_limits() -> dict[str, Any]:
@@ -188,6 +189,7 @@ class BenchEnv:
         self.server_id = 0
         self.credential_id = 0
         self.interpreter_id = 0
+        self.shell_interpreter_id = 0  # programs.SHELL: P4's large levels
         self.db_created = False
         self._closed = False
         self._go = 0
@@ -286,10 +288,15 @@ class BenchEnv:
             self._create_objects()
 
     def _create_objects(self) -> None:
-        """Interpreter, server (host key pinned) and credential, through the API."""
+        """Interpreters, server (host key pinned) and credential, through the API."""
+        from bench.programs import SHELL
+
         assert self.api is not None and self.sshd is not None
         interp = self.api.post(
             "/api/interpreters/", {"name": "bench-python3", "path": PYTHON, "arguments": ["-u"]}
+        )
+        shell = self.api.post(
+            "/api/interpreters/", {"name": "bench-bash", "path": SHELL, "arguments": []}
         )
         server = self.api.post(
             "/api/servers/",
@@ -298,7 +305,7 @@ class BenchEnv:
                 "hostname": self.sshd.host,
                 "port": self.sshd.port,
                 "host_key": self.sshd.host_key,
-                "interpreters": [interp["id"]],
+                "interpreters": [interp["id"], shell["id"]],
                 "max_concurrent_jobs": 10_000,
                 "jobs_directory": self.jobs_directory,
             },
@@ -318,6 +325,7 @@ class BenchEnv:
             server["id"],
             cred["id"],
         )
+        self.shell_interpreter_id = shell["id"]
 
     def go_file(self) -> Path:
         """A fresh path for a start barrier file the remote user can read (same machine)."""

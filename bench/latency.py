@@ -73,8 +73,14 @@ class LayerTap:
             await self.layer.flush()
 
 
-def ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
-    return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration))
+STALLED = 120
+
+
+def ticker_run(
+    env: BenchEnv, *, jobs: int, rate: float, duration: float, shell: bool = False
+) -> dict[str, Any]:
+    """SHELL: the jobs are `programs.SH_TICKER` in bash instead of Python's TICKER."""
+    return asyncio.run(_ticker_run(env, jobs=jobs, rate=rate, duration=duration, shell=shell))
 
 
 def submit_many(
@@ -105,16 +111,47 @@ def submit_many(
         return list(pool.map(one, range(count)))
 
 
-async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float) -> dict[str, Any]:
+def host_side(env: BenchEnv) -> dict[str, Any]:
+    """What the jobs' host holds now: processes of the test user (the jobs' wrappers and
+    programs, its sshd sessions and agents) and sshd processes (one per connection and
+    its privileged monitor), against the limits they would meet first."""
+    assert env.sshd is not None
+    user = env.sshd.key_user.name
+    mine = sshd = 0
+    for proc in psutil.process_iter(["username", "name"]):
+        if proc.info["username"] == user:
+            mine += 1
+        if proc.info["name"] == "sshd":
+            sshd += 1
+    out: dict[str, Any] = {"user_processes": mine, "sshd_processes": sshd}
+    for name, path in (
+        ("pid_max", "/proc/sys/kernel/pid_max"),
+        ("inotify_max_user_instances", "/proc/sys/fs/inotify/max_user_instances"),
+    ):
+        with contextlib.suppress(OSError, ValueError):
+            out[name] = int(Path(path).read_text())
+    out["processes_on_machine"] = len(psutil.pids())
+    out["available_gib"] = round(psutil.virtual_memory().available / 2**30, 1)
+    return out
+
+
+async def _ticker_run(
+    env: BenchEnv, *, jobs: int, rate: float, duration: float, shell: bool
+) -> dict[str, Any]:
     go = env.go_file()
-    args = [str(go), str(duration), str(rate)]
+    if shell:
+        program = programs.SH_TICKER
+        args = programs.sh_ticker_args(str(go), duration, rate)
+        extra = {"interpreter": env.shell_interpreter_id}
+    else:
+        program, args, extra = programs.TICKER, [str(go), str(duration), str(rate)], {}
     follows: list[WsFollow] = []
     tasks: list[asyncio.Task[None]] = []
     ready_timeout = 30 + 0.5 * jobs
     timeout = ready_timeout + duration + 120
     submit_started = time.time()
     tap: LayerTap | None = LayerTap(env)
-    ids = await asyncio.to_thread(submit_many, env, programs.TICKER, args, jobs, "tick")
+    ids = await asyncio.to_thread(submit_many, env, program, args, jobs, "tick", **extra)
     submit_seconds = time.time() - submit_started
     gate = asyncio.Semaphore(8)
     for job_id in ids:
@@ -128,11 +165,24 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
                 log(f"channel-layer tap unavailable: {exc}")
                 tap = None
 
-    # Barrier: every job running and every websocket connected, then printing begins.
+    # Barrier: every job running and every websocket connected, then printing begins;
+    # or STALLED seconds without one more job running (or, once all run, one more socket
+    # connected): DRS stopped starting jobs, and the level is reported as it stands
+    # instead of waiting out READY_TIMEOUT. (Sockets alone are no progress: they connect
+    # whether or not their jobs run.)
     deadline = time.monotonic() + ready_timeout
+    progress, progress_at = -1, time.monotonic()
     while time.monotonic() < deadline:
         counts = await asyncio.to_thread(status_counts, env, ids)
-        if counts.get("running", 0) == jobs and all(f.connected or f.error for f in follows):
+        running = counts.get("running", 0)
+        connected = sum(f.connected or bool(f.error) for f in follows)
+        if running == jobs and connected == jobs:
+            break
+        now_progress = running if running < jobs else jobs + connected
+        if now_progress != progress:
+            progress, progress_at = now_progress, time.monotonic()
+        elif time.monotonic() - progress_at > STALLED:
+            log(f"{jobs} jobs: no progress for {STALLED} s ({counts}, {connected} connected)")
             break
         await asyncio.sleep(0.2)
     ramp_seconds = time.time() - submit_started
@@ -171,6 +221,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     cpu1, wall1, busy1 = cpu_by_kind(env), time.time(), machine_busy()
     client1 = sum(me.cpu_times()[:2])
     sshd_cpu1 = tree_cpu(env.sshd.proc.pid if env.sshd and env.sshd.proc else None)
+    host = await asyncio.to_thread(host_side, env)  # the jobs linger a few seconds yet
     sampler.terminate()
     sampler.wait()
     samples = []
@@ -179,12 +230,16 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
             sample = json.loads(line) if line.strip() else {}
             if sample and start_at + 1 < sample["time"] < start_at + duration:
                 samples.append(sample)
-    details = await asyncio.to_thread(wait_jobs, env, ids, 60 + jobs * 0.2)
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(asyncio.shield(task), 30)
+    # Jobs that were not running when printing began may never run: wait for the others.
+    ran = at_start.get("running", 0) == jobs
+    details = await asyncio.to_thread(wait_jobs, env, ids, 60 + (jobs * 0.2 if ran else 0))
+    # Every follower's `end` message, for a while at most (all at once: one by one, a
+    # thousand stuck sockets would take hours).
+    if tasks:
+        await asyncio.wait(tasks, timeout=30)
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
     layer_lat: list[float] = []
     if tap is not None:
@@ -214,6 +269,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
     result = {
         "jobs": jobs,
         "rate_lines_per_s": rate,
+        "program": "bash" if shell else "python3",
         "duration_s": duration,
         "lines_expected": expected * jobs,
         "lines_ws": len(ws_lat),
@@ -252,6 +308,7 @@ async def _ticker_run(env: BenchEnv, *, jobs: int, rate: float, duration: float)
         # the remote side's SSH cost: sshd sessions and the follower agents under them
         "sshd_cpu_cores": round(cpu_sum_delta(sshd_cpu0, sshd_cpu1) / window, 2),
         "memory": max(samples, key=lambda s: s["pss_mib"]) if samples else memory(env),
+        "host": host,
     }
     log(
         f"{jobs} jobs x {rate}/s: ws p50/p99 {result['ws_ms']['p50']}/{result['ws_ms']['p99']} ms, "

@@ -34,13 +34,40 @@ from bench.profile import profiling
 
 # --- P1 log latency ---------------------------------------------------------------------------
 
+P1_ONE_JOB_P50_MS = 5
+P1_HUNDRED_JOBS_P99_MS = 50
 
-def p1_latency(env: BenchEnv, *, levels: list[int], duration: float) -> dict[str, Any]:
+
+def _p1_baseline(env: BenchEnv, run: dict[str, Any], duration: float) -> None:
+    """The same tickers over plain asyncssh exec channels, right after DRS's level: the
+    SSH transport's own latency, which DRS's websocket figure is a ratio of."""
+    log(f"P1: raw asyncssh reading {run['jobs']} tickers' stdout")
+    latencies = asyncio.run(
+        raw.ticker_latency(env, programs.TICKER, env.go_file(), run["jobs"], 10, duration)
+    )
+    run["raw_asyncssh_ms"] = dist(latencies)
+    run["raw_lines"] = len(latencies)
+    for q in ("p50", "p99"):
+        drs, base = run["ws_ms"][q], run["raw_asyncssh_ms"][q]
+        run[f"ratio_{q}"] = round(drs / base, 2) if drs is not None and base else None
+    log(
+        f"P1: raw asyncssh p50/p99 {run['raw_asyncssh_ms']['p50']}/"
+        f"{run['raw_asyncssh_ms']['p99']} ms (DRS websocket {run['ratio_p50']}x / "
+        f"{run['ratio_p99']}x)"
+    )
+
+
+def p1_latency(
+    env: BenchEnv, *, levels: list[int], duration: float, baseline: bool = True
+) -> dict[str, Any]:
+    """BASELINE: each level also run over plain asyncssh (`_p1_baseline`)."""
     env.start_app()
     runs = []
     for n in levels:
         try:
             runs.append(ticker_run(env, jobs=n, rate=10, duration=duration))
+            if baseline:
+                _p1_baseline(env, runs[-1], duration)
         except Exception as exc:  # report the levels that ran, and why the next did not
             return {"runs": runs, "error": f"{n} jobs: {type(exc).__name__}: {exc}"}
     one = next((r for r in runs if r["jobs"] == 1), None)
@@ -50,15 +77,19 @@ def p1_latency(env: BenchEnv, *, levels: list[int], duration: float) -> dict[str
     # Each goal is judged only where its level was run (quick runs stop below 100 jobs).
     if one is not None:
         p50 = one["ws_ms"]["p50"]
-        one["goal"], one["goal_met"] = "p50 <= 10 ms", p50 is not None and p50 <= 10
+        one["goal"] = f"p50 <= {P1_ONE_JOB_P50_MS} ms"
+        one["goal_met"] = p50 is not None and p50 <= P1_ONE_JOB_P50_MS
     if hundred is not None:
         p99 = hundred["ws_ms"]["p99"]
-        hundred["goal"] = "p99 <= 100 ms at 100 jobs x 10 lines/s"
-        hundred["goal_met"] = p99 is not None and p99 <= 100 and not hundred["ws_errors"]
+        hundred["goal"] = f"p99 <= {P1_HUNDRED_JOBS_P99_MS} ms at 100 jobs x 10 lines/s"
+        hundred["goal_met"] = (
+            p99 is not None and p99 <= P1_HUNDRED_JOBS_P99_MS and not hundred["ws_errors"]
+        )
     judged = [r["goal_met"] for r in runs if r["goal_met"] is not None]
     return {
         "runs": runs,
-        "goal": "1 job p50 <= 10 ms; 100 jobs x 10 lines/s p99 <= 100 ms (websocket)",
+        "goal": f"1 job p50 <= {P1_ONE_JOB_P50_MS} ms; 100 jobs x 10 lines/s p99 <= "
+        f"{P1_HUNDRED_JOBS_P99_MS} ms (websocket)",
         "goal_met": all(judged) if hundred is not None and one is not None else None,
     }
 
@@ -133,15 +164,23 @@ def _settle(env: BenchEnv, *, busy: float = 0.1, window: float = 0.25, limit: fl
 
 
 P2_ROUNDS = 3
+# The goals (issue "Performance v3"): bytes against the floor (the program writing its
+# stdout to a file with nobody reading it: what a DRS job's stdout is), and against raw
+# asyncssh where the floor leaves room for it; lines against raw.
+P2_BYTES_OF_FLOOR = 0.85
+P2_BYTES_OF_RAW = 0.5
+P2_LINES_OF_RAW = 0.9
 
 
-def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """The round whose ratio is the median: its figures are the ones reported, the other
-    rounds' ratios next to them. One pair moved ±20 % between runs on this VM, mostly
-    the raw side; the median of interleaved pairs says the same thing run after run."""
-    ranked = sorted(rounds, key=lambda r: r["ratio"] if r["ratio"] is not None else -1)
+def _median_round(rounds: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The round whose KEY ratio is the median: its figures are the ones reported, the
+    other rounds' ratios next to them. One pair moved ±20 % between runs on this VM,
+    mostly the raw side; the median of interleaved rounds says the same thing run after
+    run."""
+    ranked = sorted(rounds, key=lambda r: r[key] if r[key] is not None else -1)
     chosen = dict(ranked[len(ranked) // 2])
     chosen["round_ratios"] = [r["ratio"] for r in rounds]
+    chosen["round_ratios_to_floor"] = [r["ratio_to_floor"] for r in rounds]
     chosen["drs"] = {
         **chosen["drs"],
         "every_byte_persisted": all(r["drs"]["every_byte_persisted"] for r in rounds),
@@ -152,14 +191,19 @@ def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 Rates = Callable[[dict[str, Any], raw.StreamResult], tuple[float | None, float]]
 
 
-def _p2_pairs(
+def _p2_rounds(
     env: BenchEnv, what: str, program: str, args: list[str], expected: int,
-    unit: str, digits: int | None, rates: Rates,
+    unit: str, digits: int | None, rates: Rates, key: str,
 ) -> dict[str, Any]:  # fmt: skip
-    """P2_ROUNDS interleaved pairs (the DRS job, then raw asyncssh running the same
-    program) of one shape; the median pair, its rates as `drs_<unit>` and
-    `raw_asyncssh_<unit>`."""
+    """P2_ROUNDS interleaved rounds of one shape: the DRS job, raw asyncssh running the
+    same program with 1 MiB reads, and the same program writing to a file alone (the
+    floor); the round with the median KEY ratio, its rates as `drs_<unit>`,
+    `raw_asyncssh_<unit>` and `floor_<unit>`."""
     rounds: list[dict[str, Any]] = []
+
+    def rate(value: float) -> float:
+        return round(value, digits)
+
     for i in range(P2_ROUNDS):
         log(f"P2: DRS job writing {what} ({i + 1}/{P2_ROUNDS})")
         drs = _drs_stream(env, program, args, expected)
@@ -168,17 +212,26 @@ def _p2_pairs(
         cpu0 = cpu_groups(env)
         raw_result = asyncio.run(raw.stream(env, program, args, 1024 * 1024))
         raw_cpu = cpu_split(cpu0, cpu_groups(env))
+        log("P2: the same program writing its stdout to a file alone")
+        cpu0 = cpu_groups(env)
+        floor = asyncio.run(raw.write_file(env, program, args, f"{drs['remote_directory']}/floor"))
+        floor_cpu = cpu_split(cpu0, cpu_groups(env))
         drs_rate, raw_rate = rates(drs, raw_result)
+        _, floor_rate = rates(drs, floor)
         rounds.append(
             {
                 "drs": drs,
                 "raw_cpu_s": raw_cpu,
-                f"drs_{unit}": round(drs_rate, digits) if drs_rate else None,
-                f"raw_asyncssh_{unit}": round(raw_rate, digits),
+                "floor_cpu_s": floor_cpu,
+                f"drs_{unit}": rate(drs_rate) if drs_rate else None,
+                f"raw_asyncssh_{unit}": rate(raw_rate),
+                f"floor_{unit}": rate(floor_rate),
                 "ratio": round(drs_rate / raw_rate, 3) if drs_rate else None,
+                "ratio_to_floor": round(drs_rate / floor_rate, 3) if drs_rate else None,
+                "floor_to_raw": round(floor_rate / raw_rate, 3),
             }
         )
-    return _median_round(rounds)
+    return _median_round(rounds, key)
 
 
 def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any]:
@@ -191,41 +244,55 @@ def p2_throughput(env: BenchEnv, *, megabytes: int, lines: int) -> dict[str, Any
         return value / seconds if seconds > 0 else None
 
     _settle(env)  # DRS's own start-up is over
-    out["bytes"] = _p2_pairs(
+    out["bytes"] = _p2_rounds(
         env, f"{megabytes} MB", programs.BULK, [str(total)], programs.bulk_expected(total),
         "mb_per_s", 1,
         lambda d, r: (per_second(d["bytes_persisted"] / 1e6, d["seconds"]), r.bytes / 1e6 / r.seconds),
+        "ratio_to_floor",
     )  # fmt: skip
     sftp_bytes, sftp_s = asyncio.run(
         # the transport alone
         raw.sftp_read(env, f"{out['bytes']['drs']['remote_directory']}/stdout", 1024 * 1024)
     )
     out["bytes"]["raw_sftp_read_mb_per_s"] = round(sftp_bytes / 1e6 / sftp_s, 1)
-    cpu0 = cpu_groups(env)
-    floor_s = asyncio.run(
-        raw.write_file(
-            env, programs.BULK, [str(total)], f"{out['bytes']['drs']['remote_directory']}/floor"
-        )
-    )
+    # (the key older reports read)
     out["bytes"]["program_to_file"] = {
-        "mb_per_s": round(total / 1e6 / floor_s, 1),
-        "cpu_s": cpu_split(cpu0, cpu_groups(env)),
+        "mb_per_s": out["bytes"]["floor_mb_per_s"],
+        "cpu_s": out["bytes"]["floor_cpu_s"],
     }
-    out["lines"] = _p2_pairs(
+    out["lines"] = _p2_rounds(
         env, f"{lines:,} short lines", programs.LINES, [str(lines)], programs.lines_expected(lines),
         "lines_per_s", None,
         lambda d, r: (per_second(lines, d["seconds"]), (r.lines - 1) / r.seconds),
+        "ratio",
     )  # fmt: skip
-    for row in (out["bytes"], out["lines"]):
-        row["goal_met"] = (
-            row["ratio"] is not None and row["ratio"] >= 0.5 and row["drs"]["every_byte_persisted"]
-        )
-    out["goal"] = ">= 50 % of raw asyncssh"
-    out["goal_met"] = out["bytes"]["goal_met"] and out["lines"]["goal_met"]
+    b, ln = out["bytes"], out["lines"]
+    # Half of raw is asked of DRS only where the floor itself reaches it (a host whose disk
+    # writes slower than half of what SSH carries caps every log-keeping reader there).
+    b["raw_goal_applies"] = b["floor_to_raw"] >= P2_BYTES_OF_RAW
+    b["goal_met"] = (
+        b["ratio_to_floor"] is not None
+        and b["ratio_to_floor"] >= P2_BYTES_OF_FLOOR
+        and (not b["raw_goal_applies"] or b["ratio"] >= P2_BYTES_OF_RAW)
+        and b["drs"]["every_byte_persisted"]
+    )
+    b["goal"] = (
+        f">= {P2_BYTES_OF_FLOOR:.0%} of the file floor (and >= {P2_BYTES_OF_RAW:.0%} of raw "
+        "where the floor allows)"
+    )
+    ln["goal_met"] = (
+        ln["ratio"] is not None
+        and ln["ratio"] >= P2_LINES_OF_RAW
+        and ln["drs"]["every_byte_persisted"]
+    )
+    ln["goal"] = f">= {P2_LINES_OF_RAW:.0%} of raw asyncssh"
+    out["goal"] = f"bytes {b['goal']}; lines {ln['goal']}"
+    out["goal_met"] = b["goal_met"] and ln["goal_met"]
     log(
-        f"P2: {out['bytes']['drs_mb_per_s']} MB/s vs raw {out['bytes']['raw_asyncssh_mb_per_s']} "
-        f"(ratios {out['bytes']['round_ratios']}); {out['lines']['drs_lines_per_s']} lines/s vs "
-        f"raw {out['lines']['raw_asyncssh_lines_per_s']} (ratios {out['lines']['round_ratios']})"
+        f"P2: {b['drs_mb_per_s']} MB/s vs raw {b['raw_asyncssh_mb_per_s']}, floor "
+        f"{b['floor_mb_per_s']} (to floor {b['round_ratios_to_floor']}, to raw "
+        f"{b['round_ratios']}); {ln['drs_lines_per_s']} lines/s vs raw "
+        f"{ln['raw_asyncssh_lines_per_s']} (ratios {ln['round_ratios']})"
     )
     return out
 
@@ -356,6 +423,10 @@ def _phases(samples: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+P3_COLD_OF_RAW = 1.3
+P3_WARM_OF_RAW = 2.0
+
+
 def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
     """Cold pool: the first job of a new credential on a runner (a new pool key: connect,
     authenticate, then start). Warm pool: a later job of that credential on the same
@@ -427,9 +498,13 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
     out["ratio_vs_asyncssh"] = round(cold_p50 / med(raw_start), 2) if cold_p50 else None
     out["ratio_vs_ssh_cli"] = round(cold_p50 / med(cli), 2) if cold_p50 else None
     out["warm_ratio_vs_exec_on_open"] = round(warm_p50 / med(reuse), 2) if warm_p50 else None
-    out["goal"] = "cold <= 1.5x raw asyncssh connect+exec; warm <= 40 ms"
-    out["goal_met_cold"] = out["ratio_vs_asyncssh"] is not None and out["ratio_vs_asyncssh"] <= 1.5
-    out["goal_met_warm"] = warm_p50 is not None and warm_p50 <= 40
+    cold_ratio, warm_ratio = out["ratio_vs_asyncssh"], out["warm_ratio_vs_exec_on_open"]
+    out["goal"] = (
+        f"cold <= {P3_COLD_OF_RAW}x raw asyncssh connect+exec; warm <= {P3_WARM_OF_RAW}x raw "
+        "exec on an open connection (p50)"
+    )
+    out["goal_met_cold"] = cold_ratio is not None and cold_ratio <= P3_COLD_OF_RAW
+    out["goal_met_warm"] = warm_ratio is not None and warm_ratio <= P3_WARM_OF_RAW
     out["goal_met"] = out["goal_met_cold"] and out["goal_met_warm"]
     log(
         f"P3: cold {cold_p50} ms (n={len(cold)}) vs asyncssh connect+exec "
@@ -442,12 +517,16 @@ def p3_submit(env: BenchEnv, *, samples: int) -> dict[str, Any]:
 
 # --- P4 concurrency ---------------------------------------------------------------------------
 
-P4_MAX_PSS_MIB = 4096
+P4_MAX_PSS_MIB = 2048
 P4_MAX_DB_CONNECTIONS = 30
+P4_SOFT_P99_MS = 1000  # a level past this is recorded as out of bounds; the next still runs
 P4_GIVE_UP_MS = 10_000  # past this p99 a bigger level only takes longer to say the same
+P4_GOAL_JOBS = 1000
+P4_GOAL_P99_MS = 250
+P4_LARGE_JOBS = 5000
 
 
-def _capacity_probe(env: BenchEnv, jobs: int) -> dict[str, Any]:
+def _capacity_probe(env: BenchEnv, jobs: int, *, shell: bool = False) -> dict[str, Any]:
     """JOBS quiet jobs at once (they print one line, then sleep): do they all run, and
     what do DRS's memory, database connections and CPU come to while it follows them?
     Run when the latency curve stopped short of JOBS, so the other P4 bounds are still
@@ -456,7 +535,11 @@ def _capacity_probe(env: BenchEnv, jobs: int) -> dict[str, Any]:
     assert env.sshd is not None
     log(f"P4 probe: {jobs} quiet jobs")
     t = time.time()
-    ids = submit_many(env, programs.IDLE, ["3600"], jobs, "probe")
+    if shell:
+        extra = {"interpreter": env.shell_interpreter_id}
+        ids = submit_many(env, programs.SH_IDLE, ["3600"], jobs, "probe", **extra)
+    else:
+        ids = submit_many(env, programs.IDLE, ["3600"], jobs, "probe")
     submit_s = time.time() - t
     deadline = time.monotonic() + 120 + jobs * 0.5
     counts: dict[str, int] = {}
@@ -500,6 +583,15 @@ def _capacity_probe(env: BenchEnv, jobs: int) -> dict[str, Any]:
         ended[d["status"]] = ended.get(d["status"], 0) + 1
     out["killed_groups"] = killed
     out["statuses_after_kill"] = ended
+    out["goal"] = (
+        f"all running, PSS <= {P4_MAX_PSS_MIB // 1024} GiB, <= {P4_MAX_DB_CONNECTIONS} DB "
+        "connections"
+    )
+    out["goal_met"] = (
+        out["all_running"]
+        and out["memory"]["pss_mib"] <= P4_MAX_PSS_MIB
+        and out["db_connections"] <= P4_MAX_DB_CONNECTIONS
+    )
     log(
         f"P4 probe: {jobs} jobs, all running: {out['all_running']} after "
         f"{out['all_running_after_s']} s ({counts}); PSS {out['memory']['pss_mib']:.0f} MiB, "
@@ -509,13 +601,16 @@ def _capacity_probe(env: BenchEnv, jobs: int) -> dict[str, Any]:
 
 
 def p4_concurrency(
-    env: BenchEnv, *, levels: list[int], duration: float, memory_limit_gib: float
-) -> dict[str, Any]:
+    env: BenchEnv, *, levels: list[int], duration: float, memory_limit_gib: float,
+    shell_above: int = P4_GOAL_JOBS,
+) -> dict[str, Any]:  # fmt: skip
     """Live jobs x 1 line/s, level by level, on one `serve` with the default number of
     runner processes (long-lived, as in production: memory is a high-water mark across
     levels). A level that misses a bound (latency, memory, connections) is recorded and the
     next one still runs, to show how DRS degrades; it stops where jobs no longer run, fail,
-    lose lines, or fall more than P4_GIVE_UP_MS behind."""
+    lose lines, or fall more than P4_GIVE_UP_MS behind. Levels above SHELL_ABOVE jobs run
+    the ticker in bash (`programs.SH_TICKER`): thousands of Python interpreters would not
+    fit the bench's own host, which is also the jobs' host."""
     import psutil
 
     curve: list[dict[str, Any]] = []
@@ -525,7 +620,7 @@ def p4_concurrency(
         try:
             env.start_app()
             idle = memory(env)
-            run = ticker_run(env, jobs=n, rate=1, duration=duration)
+            run = ticker_run(env, jobs=n, rate=1, duration=duration, shell=n > shell_above)
         except Exception as exc:  # the level itself failed: that is where it stops
             stopped = f"{n} jobs: {type(exc).__name__}: {str(exc)[:200]}"
             log(f"P4: {stopped}")
@@ -545,7 +640,10 @@ def p4_concurrency(
         run["bounds_missed"] = [
             text
             for bad, text in (
-                (p99 is None or p99 > 1000, f"websocket p99 {p99} ms > 1 s"),
+                (
+                    p99 is None or p99 > P4_SOFT_P99_MS,
+                    f"websocket p99 {p99} ms > {P4_SOFT_P99_MS} ms",
+                ),
                 (
                     missing > 0,
                     f"{missing} of {run['lines_expected']} lines never reached a websocket",
@@ -616,12 +714,15 @@ def p4_concurrency(
                 (last["memory"]["pss_mib"] + slope * (1000 - last["jobs"])) / 1024, 2
             ),
         }
-    reached = curve[-1] if curve and curve[-1]["jobs"] >= 1000 else None
+    goals = _p4_goals(curve, levels)
     probe = None
     top = max(levels)
-    if (not curve or curve[-1]["jobs"] < top) and top >= 100 and "guard" not in stopped:
+    # Only where the curve stopped before its largest level: had that level been tried,
+    # the probe would load the host the same way to say less.
+    tried_top = stopped.startswith(f"{top} jobs") or bool(curve and curve[-1]["jobs"] == top)
+    if not tried_top and top >= 100 and "guard" not in stopped:
         try:
-            probe = _capacity_probe(env, top)
+            probe = _capacity_probe(env, top, shell=top > shell_above)
         except Exception as exc:  # the probe is extra information; the curve stands
             probe = {"jobs": top, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
     return {
@@ -632,10 +733,54 @@ def p4_concurrency(
         "probe": probe,
         "projection": projection,
         "limits": env.limits,
-        "goal": "1,000 live jobs, all running, ws p99 <= 1 s, PSS <= 4 GiB, <= 30 DB connections",
-        # Met only if 1,000 jobs actually ran within every bound.
-        "goal_met": bool(reached and not reached["bounds_missed"]),
+        "shell_above": shell_above,
+        **goals,
     }
+
+
+def _level_goal(run: dict[str, Any] | None, p99_ms: float | None) -> bool | None:
+    """A level's verdict: every job ran and succeeded, every line reached a websocket
+    and was persisted, PSS and database sessions within bounds, and the websocket p99
+    within P99_MS if given. None if the level did not run (or did not finish)."""
+    if run is None:
+        return None
+    p99 = run["ws_ms"]["p99"]
+    return (
+        not sum(run["not_running_at_start"].values())
+        and run["statuses"].get("succeeded", 0) == run["jobs"]
+        and run["lines_ws"] == run["lines_persisted"] == run["lines_expected"]
+        and run["memory"]["pss_mib"] <= P4_MAX_PSS_MIB
+        and run["db_connections"] <= P4_MAX_DB_CONNECTIONS
+        and (p99_ms is None or (p99 is not None and p99 <= p99_ms))
+    )
+
+
+def _p4_goals(curve: list[dict[str, Any]], levels: list[int]) -> dict[str, Any]:
+    """The goals at P4_GOAL_JOBS (latency too) and P4_LARGE_JOBS (the rest), each judged
+    where its level was asked for (a quick run asks for neither)."""
+    by_jobs = {r["jobs"]: r for r in curve}
+    out: dict[str, Any] = {
+        "goal": f"{P4_GOAL_JOBS:,} jobs ws p99 <= {P4_GOAL_P99_MS} ms; {P4_LARGE_JOBS:,} "
+        f"jobs all running, every line delivered; PSS <= {P4_MAX_PSS_MIB // 1024} GiB, "
+        f"<= {P4_MAX_DB_CONNECTIONS} DB sessions"
+    }
+    bounds = f"PSS <= {P4_MAX_PSS_MIB // 1024} GiB, <= {P4_MAX_DB_CONNECTIONS} DB sessions"
+    verdicts = []
+    for jobs, p99 in ((P4_GOAL_JOBS, P4_GOAL_P99_MS), (P4_LARGE_JOBS, None)):
+        if jobs in levels:
+            # A level that was asked for but never ran (stopped before it) is missed.
+            met = bool(_level_goal(by_jobs.get(jobs), p99))
+            out[f"goal_met_{jobs}"] = met
+            verdicts.append(met)
+            if jobs in by_jobs:
+                by_jobs[jobs]["goal"] = (
+                    f"ws p99 <= {p99} ms, {bounds}"
+                    if p99
+                    else f"all running, every line delivered, {bounds}"
+                )
+                by_jobs[jobs]["goal_met"] = met
+    out["goal_met"] = all(verdicts) if verdicts else None
+    return out
 
 
 # --- Idle cost ----------------------------------------------------------------------------------
@@ -815,6 +960,10 @@ def _deep_cursor(env: BenchEnv, jobs: int) -> str:
     return str(parse_qs(urlsplit(page["next"]).query)["cursor"][0])
 
 
+P6_P99_MS = 50
+P6_SEARCH_MS = 250
+
+
 def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str, Any]:
     env.start_app(workers=max(env.app_workers, 2))
     t = time.perf_counter()
@@ -859,11 +1008,13 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
             "logs_tail_ms",
         )
     ]
+    search_p50 = out["logs_search_ms"]["p50"]
+    out["search_goal_met"] = search_p50 is not None and search_p50 <= P6_SEARCH_MS
     out["goal"] = (
-        "p99 < 50 ms (GET /api/jobs/ first page, deep cursor page and status filter; "
-        "logs limit=1000 and tail)"
+        f"p99 < {P6_P99_MS} ms (GET /api/jobs/ first page, deep cursor page and status "
+        f"filter; logs limit=1000 and tail); search p50 <= {P6_SEARCH_MS} ms over the whole log"
     )
-    out["goal_met"] = all(v is not None and v < 50 for v in main)
+    out["goal_met"] = all(v is not None and v < P6_P99_MS for v in main) and out["search_goal_met"]
     log(
         f"P6: jobs list p50/p99 {out['jobs_list_ms']['p50']}/{out['jobs_list_ms']['p99']} ms, "
         f"deep {out['jobs_list_deep_page_ms']['p99']} ms, "

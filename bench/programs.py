@@ -82,3 +82,55 @@ def bulk_expected(total: int) -> int:
 
 def lines_expected(n: int) -> int:
     return 8 * n
+
+
+# P4's large levels: the same ticker in bash, as a Python interpreter per job (~8 MiB
+# each) does not fit thousands of jobs on the bench's own host. No fork per line:
+# $EPOCHREALTIME (bash 5) is the time in microseconds, and `read -t` on a pipe that
+# nobody writes (the shell holds both ends, so it never sees EOF) is a sleep without a
+# `sleep` process. argv: go file, lines, interval (µs). Waits for the go file like
+# TICKER, looking every 0.5 s (thousands of shells waking ten times a second would cost
+# the host a good part of a core before the first line).
+SH_TICKER = """\
+go=$1 count=$2 interval=$3
+echo "T0 ${EPOCHREALTIME/[.,]/}000"
+exec 3<> <(:)
+tries=0
+while [ ! -e "$go" ] && [ $tries -lt 1200 ]; do
+  read -r -t 0.5 -u 3
+  tries=$((tries + 1))
+done
+read -r start < "$go"
+start=${start/[.,]/}
+[ -n "$start" ] || exit 3
+now=${EPOCHREALTIME/[.,]/}
+base=$(( start > now ? start : now ))
+pad=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+i=0
+while [ $i -lt "$count" ]; do
+  now=${EPOCHREALTIME/[.,]/}
+  wait=$(( base + i * interval - now ))
+  if [ $wait -gt 0 ]; then
+    printf -v pause '%d.%06d' $(( wait / 1000000 )) $(( wait % 1000000 ))
+    read -r -t "$pause" -u 3
+    now=${EPOCHREALTIME/[.,]/}
+  fi
+  echo "L $i ${now}000 $pad"
+  i=$((i + 1))
+done
+read -r -t 3 -u 3
+exit 0
+"""
+
+# argv: seconds. IDLE in bash: its T0 line, then a `sleep` in its place.
+SH_IDLE = """\
+echo "T0 ${EPOCHREALTIME/[.,]/}000"
+exec sleep "$1"
+"""
+
+SHELL = "/bin/bash"
+
+
+def sh_ticker_args(go: str, duration: float, rate: float) -> list[str]:
+    """SH_TICKER's argv for TICKER's (go file, duration, rate): bash has integers only."""
+    return [go, str(int(duration * rate)), str(round(1_000_000 / rate))]

@@ -3,15 +3,22 @@ asyncssh client (or the OpenSSH CLI) achieves, measured in the same run."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 import shlex
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import asyncssh
 
+from bench.common import LineClock
 from bench.env import PYTHON, BenchEnv, ssh_cli_args
 from drs.runner.ciphers import ENCRYPTION_ALGS
+
+# OpenSSH's default MaxSessions is 10 channels per connection (as DRS_SSH_MAX_SESSIONS).
+SESSIONS_PER_CONNECTION = 10
 
 
 async def connect(env: BenchEnv) -> asyncssh.SSHClientConnection:
@@ -122,13 +129,55 @@ async def sftp_read(env: BenchEnv, path: str, block: int) -> tuple[int, float]:
         return total, time.perf_counter() - t
 
 
-async def write_file(env: BenchEnv, program: str, args: list[str], path: str) -> float:
-    """Seconds the program takes to write its stdout to a file on the host (what a DRS
-    job's stdout is) with nobody reading it: the durable log's own cost, which a pipe
-    read by `stream` does not pay."""
+async def write_file(env: BenchEnv, program: str, args: list[str], path: str) -> StreamResult:
+    """The program writing its stdout to a file on the host (what a DRS job's stdout is)
+    with nobody reading it: the durable log's own cost, which a pipe read by `stream`
+    does not pay. Timed like the others, from the program's own T0 (its first line in the
+    file) to its exit."""
     async with await connect(env) as conn:
-        t = time.perf_counter()
         await conn.run(f"{python_command(program, args)} > {shlex.quote(path)}", check=True)
-        seconds = time.perf_counter() - t
+        end = time.time_ns()
+        head = await conn.run(f"head -c 64 {shlex.quote(path)}", encoding=None, check=True)
+        counted = await conn.run(f"wc -c -l < {shlex.quote(path)}", check=True)
         await conn.run(f"rm -f {shlex.quote(path)}", check=True)
-        return seconds
+    lines, size = (int(x) for x in str(counted.stdout).split())
+    return StreamResult(size, lines, (end - parse_t0(bytes(head.stdout or b""))) / 1e9)
+
+
+async def ticker_latency(
+    env: BenchEnv, program: str, go: Path, jobs: int, rate: float, duration: float
+) -> list[float]:
+    """P1's baseline: JOBS copies of the ticker PROGRAM (argv: go file, duration, rate)
+    run over plain asyncssh exec channels, SESSIONS_PER_CONNECTION to a connection, their
+    stdout read as it comes; each line's arrival minus the time it was written, seconds.
+    Printing starts at once for all, through the go file, as for DRS's jobs."""
+    command = python_command(program, [str(go), str(duration), str(rate)])
+    conns = [await connect(env) for _ in range(math.ceil(jobs / SESSIONS_PER_CONNECTION))]
+    clocks = [LineClock() for _ in range(jobs)]
+    try:
+        procs = [
+            await conns[i // SESSIONS_PER_CONNECTION].create_process(
+                command, encoding=None, stdin=asyncssh.DEVNULL
+            )
+            for i in range(jobs)
+        ]
+
+        async def read(proc: asyncssh.SSHClientProcess[bytes], clock: LineClock) -> None:
+            while block := await proc.stdout.read(65536):
+                clock.feed(block.decode(errors="replace"), time.time())
+
+        readers = [asyncio.create_task(read(p, c)) for p, c in zip(procs, clocks, strict=True)]
+        deadline = time.monotonic() + 30 + jobs * 0.1
+        while any(c.t0 is None for c in clocks) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        tmp = go.with_suffix(".tmp")
+        tmp.write_text(f"{time.time() + 0.5 + jobs / 500:.6f}")
+        tmp.chmod(0o644)
+        tmp.rename(go)
+        await asyncio.wait_for(asyncio.gather(*readers), duration + 60)
+        for proc in procs:
+            await proc.wait()
+    finally:
+        for conn in conns:
+            conn.close()
+    return [latency for clock in clocks for latency in clock.latencies]

@@ -1,7 +1,8 @@
 """`make bench`: DRS against raw SSH, side by side, on this machine.
 
-    .venv/bin/python bench/run.py            # full run (< 15 min)
+    .venv/bin/python bench/run.py            # full run (~15 min, plus 10+ for P4 at 5,000 jobs)
     .venv/bin/python bench/run.py --quick    # about a minute or two
+    .venv/bin/python bench/run.py --only P4 --p4-levels 5000   # bash tickers above 1,000
     .venv/bin/python bench/run.py --only P1,P6 --p1-levels 1,10 --p6-jobs 20000
 
 Starts its own sshd, a fresh PostgreSQL database, a Redis key prefix and `manage.py serve`
@@ -39,7 +40,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p1_levels": [1, 2], "p1_duration": 2.0,
         "p2_mb": 1, "p2_lines": 20_000,
         "p3_samples": 2,
-        "p4_levels": [2], "p4_duration": 3.0,
+        "p4_levels": [2, 3], "p4_duration": 3.0, "p4_shell_above": 2,
         "idle_jobs": 3, "idle_window": 1.5,
         "p6_jobs": 2_000, "p6_chunks": 10_000, "p6_requests": 10,
         "p8_samples": 2, "p8_pending": 5, "p8_window": 6.0,
@@ -52,7 +53,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p1_levels": [1, 10], "p1_duration": 4.0,
         "p2_mb": 20, "p2_lines": 200_000,
         "p3_samples": 5,
-        "p4_levels": [10, 50], "p4_duration": 5.0,
+        "p4_levels": [10, 50], "p4_duration": 5.0, "p4_shell_above": 1000,
         "idle_jobs": 100, "idle_window": 8.0,
         "p6_jobs": 20_000, "p6_chunks": 100_000, "p6_requests": 30,
         "p8_samples": 10, "p8_pending": 50, "p8_window": 20.0,
@@ -65,7 +66,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "p1_levels": [1, 10, 100], "p1_duration": 15.0,
         "p2_mb": 200, "p2_lines": 2_000_000,
         "p3_samples": 20,
-        "p4_levels": [25, 100, 250, 500, 1000], "p4_duration": 20.0,
+        "p4_levels": [25, 100, 250, 500, 1000, 5000], "p4_duration": 20.0,
+        "p4_shell_above": 1000,
         "idle_jobs": 100, "idle_window": 20.0,
         "p6_jobs": 100_000, "p6_chunks": 1_000_000, "p6_requests": 200,
         "p8_samples": 40, "p8_pending": 200, "p8_window": 60.0,
@@ -99,7 +101,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
     for name, kind in [
         ("p1_levels", ints), ("p1_duration", float), ("p2_mb", int), ("p2_lines", int),
-        ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("idle_jobs", int),
+        ("p3_samples", int), ("p4_levels", ints), ("p4_duration", float), ("p4_shell_above", int),
+        ("idle_jobs", int),
         ("idle_window", float), ("p6_jobs", int),
         ("p6_chunks", int), ("p6_requests", int), ("p8_samples", int), ("p8_pending", int),
         ("p8_window", float), ("p9_mb", int), ("p10_rate", int),
@@ -118,6 +121,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def git_commit() -> str:
+    """HEAD's full hash, with "+dirty" when tracked files differ from it (what was measured
+    is then not exactly that commit)."""
+
+    def git(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
+
+    commit = git("rev-parse", "HEAD").stdout.strip()
+    if not commit:
+        return "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no").stdout.strip()
+    return commit + ("+dirty" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     import psutil
 
@@ -129,17 +146,14 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     return {
         "cores": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "cpu": model,
+        "cpu": model or platform.processor() or platform.machine(),
         "python": platform.python_version(),
         "kernel": platform.release(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "commit": commit,
+        "commit": git_commit(),
     }
 
 
@@ -168,6 +182,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 levels=args.p4_levels,
                 duration=args.p4_duration,
                 memory_limit_gib=args.memory_limit_gib,
+                shell_above=args.p4_shell_above,
             ),
             "IDLE": lambda: measures.idle_cost(env, jobs=args.idle_jobs, window=args.idle_window),
             "P6": lambda: measures.p6_api(

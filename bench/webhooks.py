@@ -59,7 +59,7 @@ def notify_isolation(
     env.start_app()
     assert env.api is not None
     baseline = _figures(
-        measures.p1_latency(env, levels=[1], duration=duration),
+        measures.p1_latency(env, levels=[1], duration=duration, baseline=False),
         measures.p3_submit(env, samples=samples),
     )
     hole = Blackhole()
@@ -81,7 +81,7 @@ def notify_isolation(
             time.sleep(0.2)
         log(f"NOTIFY: {hole.accepted} connections held by the silent receiver; measuring")
         loaded = _figures(
-            measures.p1_latency(env, levels=[1], duration=duration),
+            measures.p1_latency(env, levels=[1], duration=duration, baseline=False),
             measures.p3_submit(env, samples=samples),
         )
         held_during = hole.accepted

@@ -42,7 +42,10 @@ def test_bench_smoke(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     results = json.loads(out.read_text())
-    assert results["machine"]["cores"] >= 1
+    mach = results["machine"]
+    assert mach["cores"] >= 1 and mach["cpu"] and mach["python"]
+    assert len(mach["commit"].removesuffix("+dirty")) == 40, mach
+    assert mach["commit"] in proc.stdout and mach["cpu"] in proc.stdout
     measures = results["measures"]
     assert sorted(measures) == sorted(
         ["IDLE", "P1", "P2", "P3", "P4", "P6", "P8", "P9", "P10", "NOTIFY", "SWEEP", "PLOT"]
@@ -54,6 +57,9 @@ def test_bench_smoke(tmp_path: Path) -> None:
         assert run["lines_persisted"] == run["lines_expected"] > 0
         assert run["ws_ms"]["p99"] is not None, run["ws_error_sample"]
         assert run["persisted_ms"]["p99"] is not None
+        # the baseline: the same tickers over plain asyncssh channels
+        assert run["raw_lines"] == run["lines_expected"], run
+        assert run["ratio_p99"] is not None and run["ratio_p99"] > 0
     for kind in ("bytes", "lines"):
         p2 = measures["P2"][kind]
         assert p2["drs"]["every_byte_persisted"], p2["drs"]
@@ -61,7 +67,13 @@ def test_bench_smoke(tmp_path: Path) -> None:
         # The CPU budget: the machine was busy at least as long as DRS's own processes.
         assert p2["drs"]["cpu_s"]["machine"] >= p2["drs"]["cpu_s"]["drs"] > 0, p2["drs"]
         assert p2["raw_cpu_s"]["machine"] > 0
+        # the floor: the same program writing to a file, in every round
+        assert p2["floor_cpu_s"]["machine"] > 0
+        assert all(r is not None and r > 0 for r in p2["round_ratios_to_floor"]), p2
+    assert measures["P2"]["bytes"]["floor_mb_per_s"] > 0
+    assert measures["P2"]["lines"]["floor_lines_per_s"] > 0
     assert measures["P2"]["bytes"]["program_to_file"]["mb_per_s"] > 0
+    assert "| P2 floor, " in proc.stdout
     for kind in ("cold", "warm"):  # 2 rounds of 4 jobs on 1+ runners: both kinds occur
         assert measures["P3"][kind]["submit_to_start_ms"]["p50"] > 0, measures["P3"]
     assert measures["P3"]["raw_asyncssh_connect_exec_ms"]["p50"] > 0
@@ -70,6 +82,12 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert curve and curve[0]["memory"]["pss_mib"] > 0
     assert curve[0]["persisted_ms"]["p50"] is not None
     assert curve[0]["db_connections"] > 0
+    # the smoke profile runs its second level with the bash ticker (`--p4-shell-above`)
+    assert [r["program"] for r in curve] == ["python3", "bash"], curve
+    for r in curve:
+        assert r["lines_ws"] == r["lines_persisted"] == r["lines_expected"] > 0, r
+        assert r["statuses"] == {"succeeded": r["jobs"]}, r
+        assert r["host"]["user_processes"] > 0 and r["host"]["sshd_processes"] > 0, r
     idle = measures["IDLE"]
     assert idle["with_jobs"]["runners_cores"] >= 0 and idle["with_jobs"]["window_s"] > 0
     assert idle["statuses_after_cancel"] == {"cancelled": idle["jobs"]}, idle
@@ -87,3 +105,17 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert plot["live"]["fps"] > 0 and plot["live"]["points_added"] > 0, plot["live"]
     assert all(n == n for n in _numbers(measures))  # no NaN anywhere
     assert "| P6" in proc.stdout  # the table was printed
+
+    # bench/compare.py on this result against itself: every figure, ratio 1
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "compare.py"), str(out), str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"BASE: commit {mach['commit']}" in done.stdout and mach["cpu"] in done.stdout
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| P")]
+    assert any(line.startswith("| P4 3 jobs x 1 line/s: websocket p99") for line in rows)
+    ratios = [line.split("|")[4].strip() for line in rows]
+    assert "1.00" in ratios and not {"better", "worse"} & {
+        line.split("|")[5].strip() for line in rows
+    }
