@@ -173,9 +173,9 @@ def test_narrowed_read_finds_what_the_full_scan_finds(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_costs_last_one_search(owner: Any, monkeypatch: Any) -> None:
-    """The planner costs a long log's search sets hold for its own transaction only: the
-    pooled connection goes back to other requests as it came."""
+def test_search_outside_a_transaction(owner: Any, monkeypatch: Any) -> None:
+    """As a request searches (autocommit): the planner costs a long log's search sets hold
+    for its own transaction only, so the pooled connection goes back as it came."""
     monkeypatch.setattr(sql, "PARALLEL_FROM", 0)
     job = factories.job(owner, status="succeeded")
     store(job, CHUNKS)
@@ -190,7 +190,12 @@ def test_parallel_costs_last_one_search(owner: Any, monkeypatch: Any) -> None:
             return list(cursor.fetchone())
 
     before = costs() if sql.postgresql() else []
-    assert selectors.log_search(job=job, q="loss")["count"] == 5
+    narrowed = selectors.log_search(job=job, q="loss", limit=2)
+    assert (narrowed["count"], narrowed["next_cursor"]) == (5, 2)
     assert selectors.log_search(job=job, q="0.")["count"] == 3
     if sql.postgresql():
         assert costs() == before != ["0", "0"]
+    # Too many candidates: the whole log is read in order (a server-side cursor on
+    # PostgreSQL, here outside the test's transaction), stopping early all the same.
+    monkeypatch.setattr(sql, "MAX_CANDIDATES", 0)
+    assert selectors.log_search(job=job, q="loss", limit=2) == narrowed
