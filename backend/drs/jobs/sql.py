@@ -86,7 +86,7 @@ def page_rows(window: LogWindow, *, count: int, max_bytes: int) -> tuple[list[Ro
 
 
 MAX_CANDIDATES = 200_000  # beyond this (e.g. hours of \r progress bars), read everything
-PARALLEL_FROM = 20_000  # chunks: below this a scan takes less than starting workers does
+PARALLEL_FROM = 20_000  # chunks; a shorter log is scanned in a few ms, workers would not pay
 
 # One scan: the chunks that contain the needle (ASCII case-insensitive) or leave a line
 # open (their last byte is not a newline). No ORDER BY and no cursor, so PostgreSQL may
