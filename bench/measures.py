@@ -910,7 +910,8 @@ def _bulk_chunks(env: BenchEnv, count: int) -> str:
             """
             INSERT INTO jobs_logchunk (job_id, seq, stream, "offset", data, time, line)
             SELECT %(job)s, g, 'stdout', (g - 1) * 80,
-                convert_to(lpad(g::text, 79, '.') || E'\\n', 'UTF8'), now(), g - 1
+                convert_to(CASE WHEN g %% 100000 = 0 THEN 'ERROR' ELSE 'INFO ' END
+                    || ' step ' || lpad(g::text, 68, '.') || E'\\n', 'UTF8'), now(), g - 1
             FROM generate_series(1, %(count)s) g
             """,
             {"job": job_id, "count": count},
@@ -994,9 +995,15 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
     out["db_sessions_per_request"] = round(
         (_db_sessions(env) - sessions0 - 1) / (timed * (requests_ + 1)), 2
     )
-    # Search reads the whole log (every chunk) per request: a few requests suffice.
+    # Search reads the whole log (every chunk) per request: a few requests suffice. Lines
+    # are `INFO  step ....<n>` (every 100,000th says ERROR): a rare needle without letters
+    # (one line), a rare word (10 lines, another case) and one in every line (the count
+    # stops at its cap).
     searches = max(3, requests_ // 20)
-    out["logs_search_ms"] = _timed_get(env, f"{logs}search/", searches, q=f".{middle}")
+    search = f"{logs}search/"
+    out["logs_search_ms"] = _timed_get(env, search, searches, q=f".{middle}")
+    out["logs_search_word_ms"] = _timed_get(env, search, searches, q="error")
+    out["logs_search_common_ms"] = _timed_get(env, search, searches, q="step")
     out["logs_search_requests"] = searches
     main = [
         out[key]["p99"]
@@ -1008,8 +1015,9 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
             "logs_tail_ms",
         )
     ]
-    search_p50 = out["logs_search_ms"]["p50"]
-    out["search_goal_met"] = search_p50 is not None and search_p50 <= P6_SEARCH_MS
+    # The goal counts the two rare needles; `step` (every line) stops at the match cap.
+    rare = [out[key]["p50"] for key in ("logs_search_ms", "logs_search_word_ms")]
+    out["search_goal_met"] = all(p50 is not None and p50 <= P6_SEARCH_MS for p50 in rare)
     out["goal"] = (
         f"p99 < {P6_P99_MS} ms (GET /api/jobs/ first page, deep cursor page and status "
         f"filter; logs limit=1000 and tail); search p50 <= {P6_SEARCH_MS} ms over the whole log"
@@ -1020,6 +1028,7 @@ def p6_api(env: BenchEnv, *, jobs: int, chunks: int, requests_: int) -> dict[str
         f"deep {out['jobs_list_deep_page_ms']['p99']} ms, "
         f"status {out['jobs_list_status_filter_ms']['p99']} ms; "
         f"logs p50/p99 {out['logs_default_limit_ms']['p50']}/{out['logs_default_limit_ms']['p99']} ms, "
-        f"tail p99 {out['logs_tail_ms']['p99']} ms, search p50 {out['logs_search_ms']['p50']} ms"
+        f"tail p99 {out['logs_tail_ms']['p99']} ms; search p50 {out['logs_search_ms']['p50']} ms "
+        f"(word {out['logs_search_word_ms']['p50']}, common {out['logs_search_common_ms']['p50']})"
     )
     return out

@@ -353,11 +353,24 @@ def rows(results: dict[str, Any]) -> list[list[str]]:
             out.append(
                 [
                     f"P6 log search ({p6['chunks_in_job']:,} lines; p50/max)",
-                    _ms(p6["logs_search_ms"], ("p50", "max")),
-                    f"{p6['logs_search_requests']} requests, whole log each",
+                    "rare, no letters " + _ms(p6["logs_search_ms"], ("p50", "max")),
+                    (
+                        f"rare word {_ms(p6['logs_search_word_ms'], ('p50', 'max'))}; "
+                        f"every line {_ms(p6['logs_search_common_ms'], ('p50', 'max'))}; "
+                        if "logs_search_word_ms" in p6
+                        else ""
+                    )
+                    + f"{p6['logs_search_requests']} requests each, whole log each",
                     "",
-                    "p50 <= 250 ms" if "search_goal_met" in p6 else "well under 2 s",
-                    _met(p6.get("search_goal_met", p6["logs_search_ms"]["p50"] < 2000)),
+                    "p50 <= 250 ms",
+                    _met(
+                        max(
+                            p6[key]["p50"]
+                            for key in ("logs_search_ms", "logs_search_word_ms")
+                            if key in p6
+                        )
+                        <= 250
+                    ),
                 ]
             )
     if "P8" in m and "start" in m["P8"]:

@@ -6,9 +6,10 @@ import random
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
-from drs.jobs import logsearch, selectors
+from drs.jobs import logsearch, selectors, sql
 from drs.jobs.models import Job, LogChunk
 from tests import factories
 from tests.api.test_logs import store
@@ -134,10 +135,17 @@ def test_matcher_boundaries() -> None:
         assert [(n, bytes(head)) for n, _seq, _stream, head in found] == [(1, b"gamma delta")]
 
 
-def test_narrowed_read_finds_what_the_full_scan_finds(owner: Any) -> None:
-    """On PostgreSQL an ASCII search reads only candidate chunks (selectors.candidate_chunks):
-    on random logs (lines across chunks and streams, NUL, backslashes, high bytes) it
-    finds exactly what scanning every chunk finds. On SQLite both are the full scan."""
+@pytest.mark.parametrize("parallel", [False, True])
+def test_narrowed_read_finds_what_the_full_scan_finds(
+    owner: Any, monkeypatch: Any, parallel: bool
+) -> None:
+    """On PostgreSQL an ASCII search reads only candidate chunks (sql.candidate_seqs), a
+    needle without letters in the raw bytes, a long log's in parallel workers when
+    PostgreSQL has them: on random logs (lines across chunks and streams, NUL,
+    backslashes, high bytes) it finds exactly what scanning every chunk finds. On SQLite
+    both are the full scan."""
+    if parallel:
+        monkeypatch.setattr(sql, "PARALLEL_FROM", 0)
     rng = random.Random(12)
     alphabet = [b"a", b"B", b"\n", b"\\", b"\x00", b"\xff", b"ab", b"AB\n", b"\xc3\xa9", b" "]
     job = factories.job(owner, status="succeeded")
@@ -156,9 +164,38 @@ def test_narrowed_read_finds_what_the_full_scan_finds(owner: Any) -> None:
         .order_by("seq")
         .values_list("seq", "stream", "line", "data")
     )
-    for q in ["ab", "b\\a", "A B", "\\", "bab", "É", "a\\\\"]:
+    for q in ["ab", "b\\a", "A B", "\\", "bab", "É", "a\\\\", " ", "\\ ", "\\\\"]:
         for stream in [None, "stdout", "stderr"]:
             rows = [r for r in all_rows if stream is None or r[1] == stream]
             expected = logsearch.search(rows, q, cursor=0, limit=200)
             got = selectors.log_search(job=job, q=q, stream=stream, cursor=0, limit=200)
             assert got == expected, (q, stream)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_outside_a_transaction(owner: Any, monkeypatch: Any) -> None:
+    """As a request searches (autocommit): the planner costs a long log's search sets hold
+    for its own transaction only, so the pooled connection goes back as it came."""
+    monkeypatch.setattr(sql, "PARALLEL_FROM", 0)
+    job = factories.job(owner, status="succeeded")
+    store(job, CHUNKS)
+    job.refresh_from_db()
+
+    def costs() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('parallel_setup_cost'), "
+                "current_setting('parallel_tuple_cost')"
+            )
+            return list(cursor.fetchone())
+
+    before = costs() if sql.postgresql() else []
+    narrowed = selectors.log_search(job=job, q="loss", limit=2)
+    assert (narrowed["count"], narrowed["next_cursor"]) == (5, 2)
+    assert selectors.log_search(job=job, q="0.")["count"] == 3
+    if sql.postgresql():
+        assert costs() == before != ["0", "0"]
+    # Too many candidates: the whole log is read in order (a server-side cursor on
+    # PostgreSQL, here outside the test's transaction), stopping early all the same.
+    monkeypatch.setattr(sql, "MAX_CANDIDATES", 0)
+    assert selectors.log_search(job=job, q="loss", limit=2) == narrowed

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
@@ -172,6 +173,11 @@ def log_search(
     rows: Iterable[tuple[int, str, int, bytes]]
     if seqs is None:
         rows = chunks.order_by("seq").values_list(*fields).iterator(chunk_size=FETCH_ROWS)
+        # On PostgreSQL .iterator() is a server-side cursor, WITH HOLD outside a
+        # transaction: the server would compute the whole log before the first row. In one
+        # it streams, and the search stops reading once its page and count are settled.
+        with transaction.atomic():
+            return logsearch.search(rows, q, cursor=cursor, limit=limit)
     else:
         rows = (
             row

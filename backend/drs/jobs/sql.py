@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from drs.jobs.choices import ACTIVE_STATUSES, JobStatus
 from drs.jobs.models import Job
@@ -86,21 +86,37 @@ def page_rows(window: LogWindow, *, count: int, max_bytes: int) -> tuple[list[Ro
 
 
 MAX_CANDIDATES = 200_000  # beyond this (e.g. hours of \r progress bars), read everything
+PARALLEL_FROM = 20_000  # chunks; a shorter log is scanned in a few ms, workers would not pay
 
-# One scan, in parallel workers if PostgreSQL likes (no ORDER BY, no cursor): the chunks
-# that contain the needle (ASCII case-insensitive) or leave a line open (their last byte
-# is not a newline). encode(.., 'escape') makes any bytes text (NUL and high bytes become
-# \nnn, a backslash doubles) leaving every other ASCII byte as it is; C-collation
-# lower() lowers ASCII letters only, as logsearch.Matcher does.
+# One scan: the chunks that contain the needle (ASCII case-insensitive) or leave a line
+# open (their last byte is not a newline). No ORDER BY and no cursor, so PostgreSQL may
+# split it among parallel workers.
 CANDIDATES_SQL = """
 SELECT seq, open_end FROM (
     SELECT seq,
         CASE WHEN length(data) = 0 THEN false
             ELSE get_byte(data, length(data) - 1) <> 10 END AS open_end,
-        strpos(lower(encode(data, 'escape') COLLATE "C"), %(needle)s) > 0 AS hit
+        {hit} AS hit
     FROM jobs_logchunk WHERE job_id = %(job)s {stream}
 ) AS chunk WHERE open_end OR hit LIMIT %(limit)s
 """
+# A needle with a letter: encode(.., 'escape') makes any bytes text (NUL and high bytes
+# become \nnn, a backslash doubles) leaving every other ASCII byte as it is; C-collation
+# lower() lowers ASCII letters only, as logsearch.Matcher does. The copies cost more
+# than the scan itself.
+HIT_FOLDED = """strpos(lower(encode(data, 'escape') COLLATE "C"), %(needle)s) > 0"""
+# A needle without letters matches the lowered bytes exactly where it matches the bytes:
+# those are searched as they are, without the copies.
+HIT_BYTES = "position(%(needle)s::bytea IN data) > 0"
+# PostgreSQL estimates that most chunks qualify (it has no statistics on these
+# expressions), so it expects the LIMIT to end the scan early and not to pay for
+# workers: on a long log, tell it (for this transaction only) that workers cost nothing
+# to start or to hear from. They still come only as max_parallel_workers_per_gather and
+# max_parallel_workers allow.
+PARALLEL_SQL = (
+    "SELECT set_config('parallel_setup_cost', '0', true), "
+    "set_config('parallel_tuple_cost', '0', true)"
+)
 # The chunk after each open one (in the chosen stream): it may continue the line.
 SUCCESSORS_SQL = """
 SELECT (SELECT seq FROM jobs_logchunk WHERE job_id = %(job)s AND stream = %(stream)s
@@ -115,16 +131,21 @@ def candidate_seqs(*, job: Job, q: str, stream: str | None) -> list[int] | None:
     whole lines without a match, which the line scan would skip anyway: PostgreSQL drops
     them before they cross the wire (a 1,000,000-chunk log: one scan in the server
     instead of 1,000,000 rows to Python). None when too many chunks qualify to pay."""
+    letters = q.lower() != q.upper()
     params: dict[str, Any] = {
-        "needle": q.lower().replace("\\", "\\\\"),
+        "needle": q.lower().replace("\\", "\\\\") if letters else q.encode(),
         "job": job.pk,
         "stream": stream,
         "limit": MAX_CANDIDATES + 1,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CANDIDATES_SQL.format(stream="AND stream = %(stream)s" if stream else ""), params
-        )
+    query = CANDIDATES_SQL.format(
+        hit=HIT_FOLDED if letters else HIT_BYTES,
+        stream="AND stream = %(stream)s" if stream else "",
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if job.last_seq >= PARALLEL_FROM:
+            cursor.execute(PARALLEL_SQL)
+        cursor.execute(query, params)
         found = cursor.fetchall()
         if len(found) > MAX_CANDIDATES:
             return None
