@@ -165,8 +165,9 @@ def _settle(env: BenchEnv, *, busy: float = 0.1, window: float = 0.25, limit: fl
 
 P2_ROUNDS = 3
 # The goals (issue "Performance v3"): bytes against the floor (the program writing its
-# stdout to a file with nobody reading it: what a DRS job's stdout is), and against raw
-# asyncssh where the floor leaves room for it; lines against raw.
+# stdout to a file with nobody reading it: what a DRS job's stdout is; raw asyncssh where
+# that file is written faster than SSH carries the bytes), and against raw asyncssh where
+# the floor leaves room for it; lines against raw.
 P2_BYTES_OF_FLOOR = 0.85
 P2_BYTES_OF_RAW = 0.5
 P2_LINES_OF_RAW = 0.9
@@ -227,7 +228,10 @@ def _p2_rounds(
                 f"raw_asyncssh_{unit}": rate(raw_rate),
                 f"floor_{unit}": rate(floor_rate),
                 "ratio": round(drs_rate / raw_rate, 3) if drs_rate else None,
-                "ratio_to_floor": round(drs_rate / floor_rate, 3) if drs_rate else None,
+                # A file written faster than SSH carries it leaves SSH as the floor.
+                "ratio_to_floor": (
+                    round(drs_rate / min(floor_rate, raw_rate), 3) if drs_rate else None
+                ),
                 "floor_to_raw": round(floor_rate / raw_rate, 3),
             }
         )

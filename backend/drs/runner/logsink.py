@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,11 @@ from drs.runner.metricsink import MetricBatch, MetricPublisher, MetricSink, pers
 
 log = logging.getLogger(__name__)
 
-FLUSH_BYTES = 64 * 1024  # the largest chunk; a flood flushes when one is full
+FLUSH_BYTES = 64 * 1024  # the largest chunk
+# Flushes start at most this often: steady output (a job writing every millisecond, a
+# hundred jobs printing in step) is committed in batches rather than a commit per line,
+# while output that arrives after a pause is flushed at once.
+FLUSH_INTERVAL_SECONDS = 0.01
 DB_RETRY_SECONDS = 1.0
 PUBLISHERS = 8  # channel-layer sends in flight per runner process
 PUBLISH_BATCH = 256  # chunks per send at most (and about FLUSH_BYTES * 4)
@@ -368,15 +373,18 @@ class Persister:
                 self.progress.notify_all()
 
     async def _run(self) -> None:
-        """Group commit: a flush starts as soon as bytes arrive and the previous flush is
-        done, and takes everything that arrived meanwhile. Output costs no waiting when the
-        database keeps up, and the batches grow by themselves when it does not (a fixed
-        wait for a pause in the output added its length to every line's latency)."""
+        """Group commit: a flush starts as soon as bytes arrive, once the previous flush is
+        done and FLUSH_INTERVAL_SECONDS after it began, and takes everything that arrived
+        meanwhile. Output after a pause waits for nothing, and the batches grow by
+        themselves under load (a fixed wait for a pause in the output added its length to
+        every line's latency)."""
+        started = 0.0
         while True:
             await self.wake.wait()
             # Transports whose reads are ready now feed this flush rather than the next.
-            await asyncio.sleep(0)
+            await asyncio.sleep(max(0.0, started + FLUSH_INTERVAL_SECONDS - time.monotonic()))
             self.wake.clear()
+            started = time.monotonic()
             dirty, self.dirty = self.dirty, set()
             sinks = [s for job_id in dirty if (s := self.sinks.get(job_id)) is not None]
             self.begun += 1
