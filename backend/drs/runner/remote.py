@@ -313,17 +313,20 @@ class LocalRemote:
 # A process's start time: /proc's clock ticks on Linux (the 20th field after the `(comm)`
 # field, which may hold spaces), `ps -o lstart` elsewhere. The agent reads the same token,
 # so a pid the kernel gave to another process never passes for the job's. On Linux only
-# shell builtins: the wrapper runs this twice while the job's interpreter starts, and
-# forking sed and cut for it delayed every start on a busy host.
+# shell builtins, and `starttime_of` sets `st` rather than printing it: the wrapper runs it
+# twice while the job's interpreter starts, and every fork there (sed and cut, or a
+# command substitution's subshell) delays the start on a busy host.
 _STARTTIME = """\
-starttime() {
+starttime_of() {
+  st=
   if [ -r "/proc/$1/stat" ]; then
     read -r s < "/proc/$1/stat" || return 0
     s=${s##*") "}
     set -f; set -- $s; set +f
-    echo "${20}"
-  else ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'; fi
+    st=${20}
+  else st=$(ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'); fi
 }
+starttime() { starttime_of "$1"; echo "$st"; }
 """
 
 # The detached wrapper (docs/architecture.md "The detached wrapper"), as a file so it needs no nested
@@ -341,9 +344,11 @@ WRAPPER = (
 trap '' HUP
 setsid /bin/sh -c "$1" > stdout 2> stderr < /dev/null &
 child=$!
-group="$child $(starttime $child)"
+starttime_of $child
+group="$child $st"
 echo "$group" > pgid.tmp && mv pgid.tmp pgid
-self="$$ $(starttime $$)"
+starttime_of $$
+self="$$ $st"
 echo "$self" > pid.tmp && mv pid.tmp pid
 trap '' PIPE
 echo "$group"
@@ -356,21 +361,23 @@ echo $? > exit_code.tmp && mv exit_code.tmp exit_code
 
 # `mkdir .drs-launched` makes a retried launch (a connection dropped mid-start, a worker
 # that died before recording it) a no-op that reports the running job instead. The start
-# marker is back-dated a second so coarse file timestamps never hide an early result.
-# The follower agent's `launch` does the same steps without this script (agent_main.py).
-# Given the program, the script also creates the directory and writes the program (as the
-# claim's holder), so a cold start needs no SFTP session: its start and six round trips
-# would be on every cold start's path.
+# marker exists before the job starts (a shell builtin creates it) and is back-dated a
+# second once the wrapper is on its way, so coarse file timestamps never hide an early
+# result, and `touch` is not one more program started ahead of the job's. The wrapper
+# goes to `sh -c` as an argument, like the agent's: a `.drs-wrap` file would be one
+# more file and one more `cat` before the job starts. The follower agent's `launch` does
+# the same steps without this script (agent_main.py). Given the program, the script also
+# creates the directory and writes the program (as the claim's holder), so a cold start
+# needs no SFTP session: its start and six round trips would be on every cold start's path.
 _LAUNCH = """\
 {prepare}cd {dir} || exit 97
 for tool in setsid sed cut; do
   command -v $tool > /dev/null 2>&1 || {{ echo "drs: '$tool' is not installed on the host; DRS needs it to run jobs" >&2; exit 96; }}
 done
 if mkdir .drs-launched 2> /dev/null; then
-{program}  touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
-  cat > .drs-wrap <<'DRS_WRAPPER_END'
-{wrapper}DRS_WRAPPER_END
-  setsid /bin/sh .drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+{program}  true > .drs-started 2> /dev/null
+  setsid /bin/sh -c {wrapper} drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+  touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
 fi
 i=0
 while [ ! -s pid ]; do
@@ -401,7 +408,7 @@ def launch_script(directory: str, command: str, program: str | None = None) -> s
         failed = "{ rmdir .drs-launched; exit 95; }"  # a retry may launch then
         write = f"  (umask 077 && cat > program) <<'{end}' || {failed}\n{program}{end}\n"
     return _LAUNCH.format(
-        prepare=prepare, dir=q(directory), program=write, wrapper=WRAPPER, command=q(command)
+        prepare=prepare, dir=q(directory), program=write, wrapper=q(WRAPPER), command=q(command)
     )
 
 
