@@ -29,12 +29,11 @@ import redis
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.db.models import Exists, OuterRef
 
 from drs.jobs import dispatch, lifecycle
 from drs.jobs.choices import JobStatus
 from drs.jobs.events import anotify_job_changed
-from drs.jobs.models import Job, JobInput
+from drs.jobs.models import Job
 from drs.jobs.rules import Stage, job_refusal
 from drs.runner import heartbeat, lease, sql
 from drs.runner.batchrun import BatchJobRun
@@ -90,11 +89,8 @@ def claim_and_load(job_id: str, owner: str) -> Claimed:
         won, others = lease.admit_and_claim(job_id, owner)
         if not won:
             return Claimed(None, others)
-        job = (
-            Job.objects.select_related("server", "credential", "interpreter", "owner")
-            .annotate(has_inputs=Exists(JobInput.objects.filter(job_id=OuterRef("pk"))))
-            .get(pk=job_id)
-        )
+        related = ("server", "credential", "interpreter", "owner")
+        job = Job.objects.select_related(*related).get(pk=job_id)
         refusal = start_refusal(job)
         first_start = (
             not refusal

@@ -59,8 +59,6 @@ class Staged:
 
 async def stage_inputs(remote: Remote, job: Job, directory: str, db: Db) -> None:
     """Put every input of JOB at its path in DIRECTORY, checked, before the launch."""
-    if getattr(job, "has_inputs", True) is False:
-        return  # the runner's claim looked (Runner.take): no trip to the database here
     inputs = await db(_load_inputs, job.pk)
     if not inputs:
         return
