@@ -313,20 +313,17 @@ class LocalRemote:
 # A process's start time: /proc's clock ticks on Linux (the 20th field after the `(comm)`
 # field, which may hold spaces), `ps -o lstart` elsewhere. The agent reads the same token,
 # so a pid the kernel gave to another process never passes for the job's. On Linux only
-# shell builtins, and `starttime_of` sets `st` rather than printing it: the wrapper runs it
-# twice while the job's interpreter starts, and every fork there (sed and cut, or a
-# command substitution's subshell) delays the start on a busy host.
+# shell builtins: the wrapper runs this twice while the job's interpreter starts, and
+# forking sed and cut for it delayed every start on a busy host.
 _STARTTIME = """\
-starttime_of() {
-  st=
+starttime() {
   if [ -r "/proc/$1/stat" ]; then
     read -r s < "/proc/$1/stat" || return 0
     s=${s##*") "}
     set -f; set -- $s; set +f
-    st=${20}
-  else st=$(ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'); fi
+    echo "${20}"
+  else ps -o lstart= -p "$1" 2>/dev/null | tr -s ' ' '_' | sed 's/^_//;s/_$//'; fi
 }
-starttime() { starttime_of "$1"; echo "$st"; }
 """
 
 # The detached wrapper (docs/architecture.md "The detached wrapper"), as a file so it needs no nested
@@ -344,11 +341,9 @@ WRAPPER = (
 trap '' HUP
 setsid /bin/sh -c "$1" > stdout 2> stderr < /dev/null &
 child=$!
-starttime_of $child
-group="$child $st"
+group="$child $(starttime $child)"
 echo "$group" > pgid.tmp && mv pgid.tmp pgid
-starttime_of $$
-self="$$ $st"
+self="$$ $(starttime $$)"
 echo "$self" > pid.tmp && mv pid.tmp pid
 trap '' PIPE
 echo "$group"
