@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from drs.files.models import File
 from drs.jobs.choices import TERMINAL_STATUSES
@@ -154,12 +155,15 @@ def test_runner_killed_while_staging_starts_the_job_once_with_exact_inputs(
 ) -> None:
     big, small = binary(200 * 1024 * 1024), binary(5000)
     workers = start_workers(workers=1, lease_seconds=3)
-    job = make_job(CHECK, arguments=["big.dat", "small/s.dat"])
-    add_inputs(
-        job,
+    inputs = (
         file_input(stored_file(owner, big, "big.dat"), "big.dat"),
         file_input(stored_file(owner, small, "s.dat"), "small/s.dat"),
     )
+    # One commit, as a submission makes them: the workers' reaper takes any queued job,
+    # and a job it claims before its inputs exist has none to stage.
+    with transaction.atomic():
+        job = make_job(CHECK, arguments=["big.dat", "small/s.dat"])
+        add_inputs(job, *inputs)
     dispatch([job.pk])
     wait_for(lambda: bool(Job.objects.get(pk=job.pk).remote_directory), "the job directory")
     job.refresh_from_db()

@@ -76,6 +76,14 @@ def describe_exit(code: int) -> tuple[str, str]:
     return "", f"Exited with code {code}."
 
 
+def job_directory(job: Job) -> str:
+    """Where a job's first start puts its directory: under its server's jobs directory."""
+    base = (job.server.jobs_directory or ".drs/jobs").rstrip("/")
+    if base.startswith("~/"):
+        base = base[2:]
+    return f"{base}/{job.pk}"
+
+
 def parse_launch(output: bytes) -> tuple[int, str, int, str]:
     """`cat pgid pid` → (pgid, its start time, wrapper pid, its start time)."""
     lines = output.decode(errors="replace").split("\n")
@@ -112,6 +120,8 @@ class JobRun:
         job: Job,
         link: Link,
         announced: asyncio.Task[None] | None = None,
+        *,
+        first_start: bool = False,
     ) -> None:
         self.context = context
         self.job = job
@@ -128,9 +138,10 @@ class JobRun:
         self.kill_sent = False
         self.stop_note = ""
         self.finishing = False
-        # No launch was ever attempted (no directory recorded): a failed connect fails the
-        # job at once; afterwards the job may be running and outages are waited out.
-        self.never_launched = not job.remote_directory
+        # No launch was ever attempted (no directory recorded, or recorded by this claim:
+        # FIRST_START): a failed connect fails the job at once; afterwards the job may be
+        # running and outages are waited out.
+        self.never_launched = first_start or not job.remote_directory
 
     # --- Watcher ---------------------------------------------------------------------------
 
@@ -428,10 +439,7 @@ class JobRun:
         return await remote.run(launch_script(directory, command))
 
     def default_directory(self) -> str:
-        base = (self.job.server.jobs_directory or ".drs/jobs").rstrip("/")
-        if base.startswith("~/"):
-            base = base[2:]
-        return f"{base}/{self.job.pk}"
+        return job_directory(self.job)
 
     # --- following ---------------------------------------------------------------------------
 

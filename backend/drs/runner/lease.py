@@ -108,7 +108,9 @@ def admit_and_claim(job_id: str, owner: str) -> tuple[bool, list[str]]:
 
 def _admit_and_claim_pg(server_id: int, job_id: str, owner: str) -> list[str]:
     now = timezone.now()
-    with transaction.atomic():
+    # Inside the runner's claim transaction (process.claim_and_load): no savepoint, whose
+    # two statements would be on every start's path.
+    with transaction.atomic(savepoint=False):
         cap = _lock_for_admission(server_id)
         if cap is None:
             return []

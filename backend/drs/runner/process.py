@@ -21,13 +21,14 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncssh
 import redis
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections, transaction
 
 from drs.jobs import dispatch, lifecycle
 from drs.jobs.choices import JobStatus
@@ -36,7 +37,7 @@ from drs.jobs.models import Job
 from drs.jobs.rules import Stage, job_refusal
 from drs.runner import heartbeat, lease, sql
 from drs.runner.batchrun import BatchJobRun
-from drs.runner.jobrun import JobRun, RunContext
+from drs.runner.jobrun import JobRun, RunContext, job_directory
 from drs.runner.logsink import Persister
 from drs.runner.pool import ConnectionPool, Link, PoolKey
 from drs.runner.remote import LocalRemote, Remote, SshRemote
@@ -68,13 +69,56 @@ async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await sync_to_async(_call, thread_sensitive=True)(fn, *args, **kwargs)
 
 
-def claim_and_load(job_id: str, owner: str) -> tuple[Job | None, list[str]]:
-    """Admit and claim, then read the job if won: one trip to the database thread."""
-    won, others = lease.admit_and_claim(job_id, owner)
-    if not won:
-        return None, others
-    related = ("server", "credential", "interpreter", "owner")
-    return Job.objects.select_related(*related).get(pk=job_id), others
+@dataclass
+class Claimed:
+    """What taking a dispatched job found: the job if this process won it, the other jobs
+    its admission reserved (to dispatch), why it may not start ("" if it may), and
+    whether its first start's directory was recorded with the claim."""
+
+    job: Job | None
+    others: list[str]
+    refusal: str = ""
+    directory_recorded: bool = False
+
+
+def claim_and_load(job_id: str, owner: str) -> Claimed:
+    """Admit and claim, read the job if won and, for a direct job's first start, record
+    its directory: one trip to the database thread and one commit on every start's path
+    (each commit waits for the WAL to reach the disk)."""
+    with transaction.atomic():
+        won, others = lease.admit_and_claim(job_id, owner)
+        if not won:
+            return Claimed(None, others)
+        related = ("server", "credential", "interpreter", "owner")
+        job = Job.objects.select_related(*related).get(pk=job_id)
+        refusal = start_refusal(job)
+        first_start = (
+            not refusal
+            and job.server.scheduler == SchedulerKind.DIRECT
+            and not job.remote_directory
+            and job.remote_pgid is None
+            and job.status == JobStatus.STARTING
+            and job.cancel_requested_at is None
+        )
+        if first_start:
+            # Recorded before anything is created there, as JobRun.ensure_directory does.
+            directory = job_directory(job)
+            first_start = lifecycle.set_directory(job_id, owner, directory)
+            if first_start:
+                job.remote_directory = directory
+    return Claimed(job, others, refusal, first_start)
+
+
+def start_refusal(job: Job) -> str:
+    """Why a claimed job may not start (drs.jobs.rules at START), or ""."""
+    refusal = job_refusal(
+        owner=job.owner,
+        server=job.server,
+        credential=job.credential,
+        stage=Stage.START,
+        started=bool(job.remote_directory),
+    )
+    return refusal.message if refusal is not None else ""
 
 
 class DbThread:
@@ -174,24 +218,19 @@ class Runner:
         """Claim a dispatched job and start following it; False if another has it."""
         if job_id in self.tasks:
             return True
-        job, others = await db(claim_and_load, job_id, self.owner)
+        claimed = await db(claim_and_load, job_id, self.owner)
+        job, others = claimed.job, claimed.others
         if others and not await dispatch.adispatch(self.redis, others):
             for other in others:
                 await self.take(other)
         if job is None:
             return False
         self.lost_leases.discard(job_id)
-        announced: asyncio.Task[None] | None = None
-        if job.status == JobStatus.STARTING:
-            # Off the start's path: the run awaits it before it publishes a later status,
-            # so watchers never see `starting` after `running`.
-            announced = asyncio.create_task(anotify_job_changed(job_id, job=job))
-        refusal = self._refusal(job)
-        if refusal:
-            if announced is not None:
-                await asyncio.gather(announced, return_exceptions=True)
+        if claimed.refusal:
+            if job.status == JobStatus.STARTING:
+                await asyncio.gather(anotify_job_changed(job_id, job=job), return_exceptions=True)
             if await db(
-                lifecycle.finish, job_id, self.owner, status=JobStatus.FAILED, error=refusal
+                lifecycle.finish, job_id, self.owner, status=JobStatus.FAILED, error=claimed.refusal
             ):
                 await anotify_job_changed(job_id)
                 await self.admit_next(job.server_id)
@@ -199,21 +238,15 @@ class Runner:
         link = self.link_for(job)
         link.users += 1
         kind = BatchJobRun if job.server.scheduler != SchedulerKind.DIRECT else JobRun
-        run = kind(self.context, job, link, announced)
+        run = kind(self.context, job, link, first_start=claimed.directory_recorded)
         self.runs[job_id] = run
         self.tasks[job_id] = asyncio.create_task(self._run(run), name=f"job-{job_id}")
+        if job.status == JobStatus.STARTING:
+            # Scheduled after the run, so its launch request goes out before this event is
+            # serialized; the run awaits it before it publishes a later status, so
+            # watchers never see `starting` after `running`.
+            run.announced = asyncio.create_task(anotify_job_changed(job_id, job=job))
         return True
-
-    @staticmethod
-    def _refusal(job: Job) -> str:
-        refusal = job_refusal(
-            owner=job.owner,
-            server=job.server,
-            credential=job.credential,
-            stage=Stage.START,
-            started=bool(job.remote_directory),
-        )
-        return refusal.message if refusal is not None else ""
 
     async def _run(self, run: JobRun) -> None:
         try:

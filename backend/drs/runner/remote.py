@@ -356,21 +356,23 @@ echo $? > exit_code.tmp && mv exit_code.tmp exit_code
 
 # `mkdir .drs-launched` makes a retried launch (a connection dropped mid-start, a worker
 # that died before recording it) a no-op that reports the running job instead. The start
-# marker is back-dated a second so coarse file timestamps never hide an early result.
-# The follower agent's `launch` does the same steps without this script (agent_main.py).
-# Given the program, the script also creates the directory and writes the program (as the
-# claim's holder), so a cold start needs no SFTP session: its start and six round trips
-# would be on every cold start's path.
+# marker exists before the job starts (a shell builtin creates it) and is back-dated a
+# second once the wrapper is on its way, so coarse file timestamps never hide an early
+# result, and `touch` is not one more program started ahead of the job's. The wrapper
+# goes to `sh -c` as an argument, like the agent's: a `.drs-wrap` file would be one
+# more file and one more `cat` before the job starts. The follower agent's `launch` does
+# the same steps without this script (agent_main.py). Given the program, the script also
+# creates the directory and writes the program (as the claim's holder), so a cold start
+# needs no SFTP session: its start and six round trips would be on every cold start's path.
 _LAUNCH = """\
 {prepare}cd {dir} || exit 97
 for tool in setsid sed cut; do
   command -v $tool > /dev/null 2>&1 || {{ echo "drs: '$tool' is not installed on the host; DRS needs it to run jobs" >&2; exit 96; }}
 done
 if mkdir .drs-launched 2> /dev/null; then
-{program}  touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
-  cat > .drs-wrap <<'DRS_WRAPPER_END'
-{wrapper}DRS_WRAPPER_END
-  setsid /bin/sh .drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+{program}  true > .drs-started 2> /dev/null
+  setsid /bin/sh -c {wrapper} drs-wrap {command} < /dev/null > /dev/null 2>&1 &
+  touch -d '1 second ago' .drs-started 2> /dev/null || touch .drs-started
 fi
 i=0
 while [ ! -s pid ]; do
@@ -401,7 +403,7 @@ def launch_script(directory: str, command: str, program: str | None = None) -> s
         failed = "{ rmdir .drs-launched; exit 95; }"  # a retry may launch then
         write = f"  (umask 077 && cat > program) <<'{end}' || {failed}\n{program}{end}\n"
     return _LAUNCH.format(
-        prepare=prepare, dir=q(directory), program=write, wrapper=WRAPPER, command=q(command)
+        prepare=prepare, dir=q(directory), program=write, wrapper=q(WRAPPER), command=q(command)
     )
 
 
