@@ -226,8 +226,8 @@ def store_chunks(
     now: datetime,
 ) -> set[str]:
     """Move each job's offsets on, guarded by its lease and last_seq, and insert the
-    chunks of the jobs that moved; the ids that moved. PostgreSQL does both in one
-    statement for the whole batch (sql.persist_chunks)."""
+    chunks of the jobs that moved; the ids that moved. On PostgreSQL one UPDATE moves
+    every row of the batch (sql.persist_chunks)."""
     if sql.postgresql():
         return sql.persist_chunks(owner, advances, rows, now)
     moved: set[str] = set()
