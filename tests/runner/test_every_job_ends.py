@@ -11,17 +11,14 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from drs.jobs.models import Job
 from drs.jobs.services import job_cancel
-from drs.runner import sql
 from drs.runner.logsink import Persister
 from drs.runner.remote import LocalRemote, kill_script
 from tests.fixtures.sshd import Sshd, _edit_authorized_keys, key_credential, ssh_server
@@ -382,53 +379,3 @@ def test_pool_opens_another_connection_before_the_session_limit(
         job.refresh_from_db()
         assert job.status == "succeeded", job.error
         assert log_bytes(job) == f"{n}\n".encode()
-
-
-@pytest.mark.skipif(
-    not sql.postgresql(), reason="SQLite has one writer: the runner keeps one database thread"
-)
-def test_leases_and_heartbeat_go_on_while_the_database_thread_is_busy(
-    make_job: Callable[..., Job], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Thousands of job starts queue on the runner's shared database thread; the lease
-    renewal and the heartbeat must not wait behind them (the supervisor restarts a runner
-    whose heartbeat is stale, and expired leases hand live jobs to others)."""
-    from asgiref.sync import async_to_sync
-
-    from drs.runner import process
-    from drs.runner.models import RunnerHeartbeat
-    from drs.runner.process import Runner, db
-
-    monkeypatch.setattr(process, "HEARTBEAT_SECONDS", 0.2)
-    monkeypatch.setattr(settings, "DRS_LEASE_SECONDS", 3)
-    job = make_job("import time\ntime.sleep(30)\n")
-
-    def lease_expiry() -> object:
-        return Job.objects.values_list("lease_expires_at", flat=True).get(pk=job.pk)
-
-    async def go() -> tuple[list[object], object, object]:
-        runner = Runner()
-        runner.start(listen=False)
-        check = process.DbThread("check")  # a connection of the test's own
-        try:
-            await runner.take(str(job.pk))
-            blocked = asyncio.ensure_future(db(time.sleep, 4))  # the shared thread, busy
-            await asyncio.sleep(0.5)
-            before = await check(lease_expiry)
-            beats = []
-            for _ in range(3):
-                await asyncio.sleep(1)
-                beats.append(
-                    await check(lambda: RunnerHeartbeat.objects.get(owner=runner.owner).seen_at)
-                )
-            after = await check(lease_expiry)
-            await blocked
-            return beats, before, after
-        finally:
-            await check.close()
-            await runner.close()
-
-    beats, before, after = async_to_sync(go)()
-    assert beats == sorted(beats) and len(set(beats)) == 3  # beating while blocked
-    assert isinstance(before, datetime) and isinstance(after, datetime)
-    assert after > before  # renewed while blocked

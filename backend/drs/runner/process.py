@@ -149,10 +149,6 @@ class Runner:
         # carries their last lines. SQLite keeps one writer.
         self.persist_db = DbThread("drs-persist") if sql.postgresql() else None
         self.persister = Persister(self.owner, self.persist_db or db)
-        # Lease renewal and the heartbeat have their own connection too: behind a backlog
-        # of job starts on the shared database thread (thousands submitted at once) they
-        # fell a minute late, leases expired and the supervisor restarted a live runner.
-        self.tick_db = DbThread("drs-tick") if sql.postgresql() else None
         self.persister.on_lost = self._lease_lost
         self.persister.on_failed = self._sink_failed
         self.runs: dict[str, JobRun] = {}
@@ -196,9 +192,8 @@ class Runner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.persister.close()
-        for thread in (self.persist_db, self.tick_db):
-            if thread is not None:
-                await thread.close()
+        if self.persist_db is not None:
+            await self.persist_db.close()
         if release:
             with contextlib.suppress(Exception):
                 ids = await db(lease.release_all, self.owner)
@@ -319,7 +314,7 @@ class Runner:
                     if renew:
                         next_renew = now + renew_every
                 if now >= next_beat:
-                    await (self.tick_db or db)(heartbeat.beat, self.owner, jobs=len(self.runs))
+                    await db(heartbeat.beat, self.owner, jobs=len(self.runs))
                     next_beat = now + beat_every
                 if now >= next_sweep:
                     await self.pool.sweep()
@@ -346,7 +341,7 @@ class Runner:
         ]
         if not ids and not (renew and self.runs):
             return
-        held = await (self.tick_db or db)(lease.renew_and_check, self.owner, ids, renew=renew)
+        held = await db(lease.renew_and_check, self.owner, ids, renew=renew)
         for job_id in ids:
             run = self.runs.get(job_id)
             if run is None or run.finishing:
