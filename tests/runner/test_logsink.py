@@ -1,5 +1,6 @@
 """persist_batch and the Persister against the real database: on PostgreSQL the chunks go
-in by binary COPY, on SQLite by bulk_create; both must store every byte exactly."""
+in with the flush's one statement (binary arrays) or, for a flood, by binary COPY; on
+SQLite by bulk_create. Every way must store every byte exactly."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import IntegrityError, connection, connections
 from django.utils import timezone
 
 from drs.jobs.models import Job, LogChunk
+from drs.runner import sql as runner_sql
 from drs.runner.logsink import (
     FLUSH_BYTES,
     PUBLISH_BACKLOG_BYTES,
@@ -97,6 +99,14 @@ def test_an_incomplete_character_is_held_back_until_final() -> None:
     assert [(c.stream, c.data) for c in sink.take(final=True)][-1] == ("stderr", b"\xe2\x82")
 
 
+@pytest.fixture(params=["one statement", "copy"])
+def flush_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL a small flush is one statement and a flood goes by COPY: both ways."""
+    if request.param == "copy":
+        monkeypatch.setattr(runner_sql, "STATEMENT_MAX_BYTES", 0)
+
+
+@pytest.mark.usefixtures("flush_path")
 def test_every_byte_stored_exactly(owner: Any) -> None:
     """Invalid UTF-8, NUL bytes, a character across the 64 KiB boundary, a chunk of
     exactly 64 KiB, both streams: what comes back is what went in, in seq order."""
@@ -126,6 +136,7 @@ def test_every_byte_stored_exactly(owner: Any) -> None:
     assert (job.last_seq, job.line_count) == (len(chunks), out.count(b"\n"))
 
 
+@pytest.mark.usefixtures("flush_path")
 def test_a_failed_guard_writes_nothing_for_that_job_only(owner: Any) -> None:
     """Many jobs in one flush: one whose lease moved and one whose last_seq moved write
     nothing and are returned; the others commit."""

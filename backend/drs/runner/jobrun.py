@@ -119,7 +119,6 @@ class JobRun:
         context: RunContext,
         job: Job,
         link: Link,
-        announced: asyncio.Task[None] | None = None,
         *,
         first_start: bool = False,
     ) -> None:
@@ -127,7 +126,8 @@ class JobRun:
         self.job = job
         self.job_id = str(job.pk)
         self.link = link
-        self.announced = announced  # the `starting` event the runner sent on taking the job
+        # The `starting` event the runner sends on taking the job (set by the runner).
+        self.announced: asyncio.Task[None] | None = None
         self.sink: LogSink | None = None
         self.wake = asyncio.Event()
         self.exit_code: int | None = None

@@ -266,7 +266,8 @@ def persist_batch(
     logged = [(job_id, chunks) for job_id, chunks in items if chunks]
     advances = [JobAdvance.of(job_id, chunks) for job_id, chunks in logged]
     rows = [(job_id, c) for job_id, chunks in logged for c in chunks]
-    # On PostgreSQL the chunks alone are one statement, a transaction of its own.
+    # On PostgreSQL the chunks alone need no transaction here: sql.persist_chunks is one
+    # statement, or opens its own for a flood.
     alone = sql.postgresql() and not points
     with contextlib.nullcontext() if alone else transaction.atomic():
         moved = store_chunks(owner, advances, rows, now) if advances else set()

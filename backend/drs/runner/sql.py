@@ -3,8 +3,9 @@ counterpart in logsink.py (which SQLite runs); `postgresql()` chooses between th
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
 import psycopg
@@ -56,6 +57,26 @@ ADVANCE_AND_INSERT = (
 )
 
 
+class Statements(NamedTuple):
+    advance: str
+    advance_and_insert: str
+    copy: str
+
+
+@functools.cache
+def statements() -> Statements:
+    """The flush's SQL with the models' table and column names, built once per process."""
+    quote = connection.ops.quote_name
+    job, chunk = quote(Job._meta.db_table), quote(LogChunk._meta.db_table)
+    column = {f.name: f.column for f in LogChunk._meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name, _ in CHUNK_COLUMNS)
+    return Statements(
+        advance=ADVANCE.format(job=job),
+        advance_and_insert=ADVANCE_AND_INSERT.format(job=job, chunk=chunk, columns=columns),
+        copy=f"COPY {chunk} ({columns}) FROM STDIN (FORMAT BINARY)",
+    )
+
+
 def persist_chunks(
     owner: str,
     advances: list[JobAdvance],
@@ -78,19 +99,11 @@ def persist_chunks(
         "err": [a.stderr_end for a in advances],
         "lines": [a.line_count for a in advances],
     }
-    quote = connection.ops.quote_name
-    job = quote(Job._meta.db_table)
     if sum(len(c.data) for _, c in rows) > STATEMENT_MAX_BYTES:
         with transaction.atomic(savepoint=False):
-            moved = _run(ADVANCE.format(job=job), params)
+            moved = _run(statements().advance, params)
             copy_chunks([(job_id, c) for job_id, c in rows if str(job_id) in moved], now)
         return moved
-    column = {f.name: f.column for f in LogChunk._meta.concrete_fields}
-    statement = ADVANCE_AND_INSERT.format(
-        job=job,
-        chunk=quote(LogChunk._meta.db_table),
-        columns=", ".join(quote(column[name]) for name, _ in CHUNK_COLUMNS),
-    )
     params |= {
         "c_job": [job_id if isinstance(job_id, UUID) else UUID(job_id) for job_id, _ in rows],
         "c_seq": [c.seq for _, c in rows],
@@ -99,7 +112,7 @@ def persist_chunks(
         "c_data": [c.data for _, c in rows],
         "c_line": [c.line for _, c in rows],
     }
-    return _run(statement, params)
+    return _run(statements().advance_and_insert, params)
 
 
 def _run(statement: str, params: dict[str, object]) -> set[str]:
@@ -118,17 +131,13 @@ def _run(statement: str, params: dict[str, object]) -> set[str]:
 
 def copy_chunks(rows: list[tuple[str | UUID, PendingChunk]], now: datetime) -> None:
     """Chunks as one binary COPY: the bytes go to the server as they are."""
-    quote = connection.ops.quote_name
-    column = {f.name: f.column for f in LogChunk._meta.concrete_fields}
-    columns = ", ".join(quote(column[name]) for name, _ in CHUNK_COLUMNS)
-    sql = f"COPY {quote(LogChunk._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
     uuids: dict[str | UUID, UUID] = {}
     # The raw psycopg cursor bypasses Django's error mapping: map it here, so a bad row
     # is the DataError/IntegrityError the persister isolates.
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
+        cursor.cursor.copy(statements().copy) as copy,
     ):
         copy.set_types([pg_type for _, pg_type in CHUNK_COLUMNS])
         for job_id, c in rows:
